@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/andon-chat/andon/bench"
+)
+
+// runBench implements `andon bench idle|messages`: it starts this same
+// binary as a server on a scratch data directory and drives it over
+// loopback from this process.
+func runBench(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: andon bench idle [--conns 10000] | andon bench messages [--conns 64] [--duration 10s] [--verify]")
+		return 2
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(stderr, "andon bench:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fs := flag.NewFlagSet("bench "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "scratch data directory (default: a new temporary one, removed afterwards)")
+	switch args[0] {
+	case "idle":
+		conns := fs.Int("conns", 10000, "visitor connections to hold open")
+		if fs.Parse(args[1:]) != nil {
+			return 2
+		}
+		dir, cleanup := scratchDir(*data)
+		defer cleanup()
+		err = bench.Idle(ctx, bench.IdleOptions{Binary: self, DataDir: dir, Conns: *conns}, stdout)
+	case "messages":
+		conns := fs.Int("conns", 64, "concurrent visitors, each sending in a closed loop")
+		dur := fs.Duration("duration", 10*time.Second, "how long to send")
+		verify := fs.Bool("verify", false, "SIGKILL the server afterwards, restart it and check every acknowledged message")
+		if fs.Parse(args[1:]) != nil {
+			return 2
+		}
+		dir, cleanup := scratchDir(*data)
+		defer cleanup()
+		err = bench.Messages(ctx, bench.MessagesOptions{Binary: self, DataDir: dir, Conns: *conns, Duration: *dur, Verify: *verify}, stdout)
+	default:
+		fmt.Fprintf(stderr, "andon bench: unknown benchmark %q (want idle or messages)\n", args[0])
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "andon bench:", err)
+		return 1
+	}
+	return 0
+}
+
+func scratchDir(dir string) (string, func()) {
+	if dir != "" {
+		return dir, func() {}
+	}
+	tmp, err := os.MkdirTemp("", "andon-bench-")
+	if err != nil {
+		return os.TempDir(), func() {}
+	}
+	return tmp, func() { os.RemoveAll(tmp) }
+}
