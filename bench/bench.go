@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/andon-chat/andon/internal/fdlimit"
 )
 
 // IdleOptions configures the idle-connection memory test.
@@ -21,7 +23,7 @@ type IdleOptions struct {
 // Idle holds Conns visitor connections open against a fresh server and
 // reports the server's resident memory per connection.
 func Idle(ctx context.Context, opts IdleOptions, out io.Writer) error {
-	if _, err := RaiseFileLimit(); err != nil {
+	if _, err := fdlimit.Raise(); err != nil {
 		return err
 	}
 	srv, err := StartServer(ctx, opts.Binary, opts.DataDir)
@@ -119,7 +121,7 @@ type ack struct {
 // server with SIGKILL, restarts it on the same data and checks that every
 // acknowledged message is there with its original seq.
 func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
-	if _, err := RaiseFileLimit(); err != nil {
+	if _, err := fdlimit.Raise(); err != nil {
 		return err
 	}
 	srv, err := StartServer(ctx, opts.Binary, opts.DataDir)

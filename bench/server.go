@@ -121,17 +121,3 @@ func (s *Server) Kill() {
 	_ = s.cmd.Process.Signal(syscall.SIGKILL)
 	_ = s.cmd.Wait()
 }
-
-// RaiseFileLimit lifts the soft open-file limit to the hard one; ten
-// thousand connections need ten thousand descriptors on each side.
-func RaiseFileLimit() (uint64, error) {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return 0, fmt.Errorf("couldn't read file limit: %w", err)
-	}
-	lim.Cur = lim.Max
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return 0, fmt.Errorf("couldn't raise file limit: %w", err)
-	}
-	return lim.Cur, nil
-}
