@@ -139,29 +139,43 @@ func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
 		acked     = make([][]ack, len(vs))
 		firstErr  error
 	)
+	// With Verify the server is killed while every visitor is mid-stream,
+	// as a crash would; the errors that follow the kill are expected.
+	var killed atomic.Bool
 	stop := time.Now().Add(opts.Duration)
+	if opts.Verify {
+		stop = stop.Add(time.Hour)
+		time.AfterFunc(opts.Duration, func() {
+			killed.Store(true)
+			srv.Kill()
+		})
+	}
 	var wg sync.WaitGroup
 	for i, v := range vs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var local []time.Duration
+			defer func() {
+				mu.Lock()
+				latencies = append(latencies, local...)
+				mu.Unlock()
+			}()
 			for n := 0; time.Now().Before(stop); n++ {
 				id := fmt.Sprintf("b%d-%d", i, n)
 				t0 := time.Now()
 				seq, err := v.send(id, fmt.Sprintf("load test message %d: how do I reset my password?", n))
 				if err != nil {
-					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
-					mu.Unlock()
+					if !killed.Load() {
+						mu.Lock()
+						firstErr = cmpErr(firstErr, err)
+						mu.Unlock()
+					}
 					return
 				}
 				local = append(local, time.Since(t0))
 				acked[i] = append(acked[i], ack{id, seq})
 			}
-			mu.Lock()
-			latencies = append(latencies, local...)
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
@@ -187,7 +201,6 @@ func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
 		tokens[i] = v.token
 	}
 	closeVisitors(vs)
-	srv.Kill()
 	srv, err = StartServer(ctx, opts.Binary, opts.DataDir)
 	if err != nil {
 		return fmt.Errorf("restart after SIGKILL: %w", err)
@@ -198,7 +211,7 @@ func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, err := replay(srv.Addr, tok)
+			got, err := checkResumed(srv.Addr, tok)
 			if err != nil {
 				errs <- fmt.Errorf("visitor %d: %w", i, err)
 				return
@@ -253,23 +266,45 @@ func (v *visitor) send(clientID, text string) (int64, error) {
 	}
 }
 
-// replay resumes a conversation from seq 0 and collects client_id → seq of
-// the visitor's messages until the server has been quiet for a moment.
-func replay(addr, token string) (map[string]int64, error) {
+// checkResumed resumes a conversation from seq 0 after a restart and
+// returns the visitor's client_id → seq. It fails when the replayed log has
+// a gap or when the next message does not continue right after it.
+func checkResumed(addr, token string) (map[string]int64, error) {
 	v, err := dialVisitor(addr, token, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer v.conn.Close()
 	got := map[string]int64{}
+	seen := map[int64]bool{}
+	var last int64
 	for {
 		v.conn.SetReadDeadline(time.Now().Add(time.Second))
 		f, err := readFrame(v.conn)
 		if err != nil {
-			return got, nil // quiet: the replay is complete
+			break // quiet for a second: the replay is complete
 		}
-		if f.Type == "message" && f.ClientID != "" {
+		if f.Type != "message" {
+			continue
+		}
+		seen[f.Seq] = true
+		last = max(last, f.Seq)
+		if f.ClientID != "" {
 			got[f.ClientID] = f.Seq
 		}
 	}
+	for seq := int64(1); seq <= last; seq++ {
+		if !seen[seq] {
+			return got, fmt.Errorf("replay after restart has a gap at seq %d (last %d)", seq, last)
+		}
+	}
+	v.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	seq, err := v.send("after-restart", "still there?")
+	if err != nil {
+		return got, err
+	}
+	if seq != last+1 {
+		return got, fmt.Errorf("first message after restart got seq %d, want %d", seq, last+1)
+	}
+	return got, nil
 }
