@@ -31,13 +31,14 @@ func (t *csvTable) col(name string) int {
 }
 
 // readCSV parses RFC 4180 CSV with a header line. Rows with a different
-// number of cells than the header are problems; a quoting error stops the
-// file, since what follows it cannot be trusted.
+// number of cells than the header are reported and left out, so the caller
+// can still check the others; a quoting error stops the file, since what
+// follows it cannot be trusted. ok is false only when there is nothing to
+// check.
 func readCSV(name, text string, errs *Errors) (*csvTable, bool) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
 	t := &csvTable{}
-	ok := true
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -66,18 +67,17 @@ func readCSV(name, text string, errs *Errors) (*csvTable, bool) {
 				switch {
 				case h == "":
 					errs.addf(name, t.headerLine, "", "column %d of the header has no name", i+1)
-					ok = false
 				case seen[h]:
 					errs.addf(name, t.headerLine, h, "column appears twice in the header")
-					ok = false
 				}
 				seen[h] = true
 			}
 			continue
 		}
 		if len(rec) != len(t.header) {
+			// Reported, and the other rows still checked: the caller
+			// fails the file anyway, and the editor sees every problem.
 			errs.addf(name, lines[0], "", "row has %d cells but the header has %d columns", len(rec), len(t.header))
-			ok = false
 			if errs.full() {
 				return nil, false
 			}
@@ -85,11 +85,15 @@ func readCSV(name, text string, errs *Errors) (*csvTable, bool) {
 		}
 		t.rows = append(t.rows, csvRow{cells: rec, lines: lines})
 	}
-	if ok && len(t.rows) == 0 {
+	if t.header == nil {
+		errs.addf(name, 0, "", "file is empty")
+		return nil, false
+	}
+	if len(t.rows) == 0 {
 		errs.addf(name, t.headerLine, "", "no rows after the header")
 		return nil, false
 	}
-	return t, ok
+	return t, true
 }
 
 // isExamplesHeader tells the labelled-examples shape (text,label) from the
@@ -178,6 +182,7 @@ func parseCSV(name, text string, errs *Errors) []located {
 		}
 		if d.id == "" {
 			d.id = questionID(q)
+			d.idFrom = "question"
 		}
 		if l, ok := d.finish(errs); ok {
 			all = append(all, l)

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +22,8 @@ type draft struct {
 	id, title, body, lang, url, status string
 	tags, questions                    []string
 	updatedAt                          time.Time
+	// idFrom explains a derived id in a duplicate-id error ("question").
+	idFrom string
 }
 
 // located is a finished article with its origin, kept until the duplicate-id
@@ -28,6 +32,7 @@ type located struct {
 	article knowledge.Article
 	file    string
 	line    int
+	idFrom  string
 }
 
 func (d *draft) lineOf(field string) int {
@@ -44,10 +49,9 @@ func (d *draft) lineOf(field string) int {
 func (d *draft) finish(errs *Errors) (located, bool) {
 	d.title = strings.TrimSpace(d.title)
 	d.url = strings.TrimSpace(d.url)
-	ok := true
+	var problems []*Error
 	bad := func(field, format string, args ...any) {
-		errs.addf(d.file, d.lineOf(field), field, format, args...)
-		ok = false
+		problems = append(problems, &Error{File: d.file, Line: d.lineOf(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 	if msg := checkID(d.id); msg != "" {
 		bad("id", "%s", msg)
@@ -69,7 +73,12 @@ func (d *draft) finish(errs *Errors) (located, bool) {
 	if !good {
 		bad("status", "%q is neither draft nor published", d.status)
 	}
-	if !ok {
+	if len(problems) > 0 {
+		// In file order, which is how an editor fixes them.
+		slices.SortStableFunc(problems, func(a, b *Error) int { return a.Line - b.Line })
+		for _, p := range problems {
+			errs.add(p)
+		}
 		return located{}, false
 	}
 	a := knowledge.Article{
@@ -84,5 +93,5 @@ func (d *draft) finish(errs *Errors) (located, bool) {
 		UpdatedAt: d.updatedAt,
 	}
 	a.Hash = a.ContentHash()
-	return located{article: a, file: d.file, line: d.line}, true
+	return located{article: a, file: d.file, line: d.line, idFrom: d.idFrom}, true
 }

@@ -196,6 +196,17 @@ func parseJSONRecords(name string, recs []jsonRecord, errs *Errors) []located {
 
 // jsonExamples reads labelled examples from JSON records.
 func jsonExamples(name string, recs []jsonRecord, errs *Errors) ([]Example, bool) {
+	// A file of another shape would get the same two complaints on every
+	// line; say it once.
+	var keys map[string]json.RawMessage
+	if json.Unmarshal([]byte(recs[0].raw), &keys) == nil {
+		_, text := keys["text"]
+		_, label := keys["label"]
+		if !text || !label {
+			errs.addf(name, recs[0].line, "", `not labelled examples: each line needs "text" and "label"`)
+			return nil, false
+		}
+	}
 	ok := true
 	out := make([]Example, 0, len(recs))
 	for _, rec := range recs {

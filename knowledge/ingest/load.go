@@ -89,7 +89,14 @@ func finishAll(all []located, errs *Errors) ([]knowledge.Article, error) {
 	first := make(map[string]located, len(all))
 	for _, l := range all {
 		if prev, dup := first[l.article.ID]; dup {
-			errs.addf(l.file, l.line, "id", "duplicate id %q (first used at %s:%d)", l.article.ID, prev.file, prev.line)
+			where := fmt.Sprintf("%s:%d", prev.file, prev.line)
+			if prev.file == l.file {
+				where = fmt.Sprintf("line %d", prev.line)
+			}
+			if l.idFrom != "" {
+				where += "; the id is derived from the " + l.idFrom + ", which appears twice"
+			}
+			errs.addf(l.file, l.line, "id", "duplicate id %q (first used at %s)", l.article.ID, where)
 			continue
 		}
 		first[l.article.ID] = l

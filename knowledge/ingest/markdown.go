@@ -105,7 +105,17 @@ func decodeFrontMatter(name, src string, f *frontMatter, errs *Errors) bool {
 		}
 	case errors.As(err, &decode):
 		row, _ := decode.Position()
-		errs.addf(name, row+1, strings.Join(decode.Key(), "."), "%s", strings.TrimPrefix(decode.Error(), "toml: "))
+		key := strings.Join(decode.Key(), ".")
+		msg := strings.TrimPrefix(decode.Error(), "toml: ")
+		switch {
+		case strings.Contains(msg, "cannot decode") && (key == "tags" || key == "questions"):
+			msg = `must be an array of strings, such as ["a", "b"]`
+		case strings.Contains(msg, "cannot decode"):
+			msg = "must be a string"
+		default:
+			msg = "invalid TOML: " + msg + ` (front matter is TOML: key = "value")`
+		}
+		errs.addf(name, row+1, key, "%s", msg)
 	default:
 		errs.addf(name, 2, "", "invalid front matter: %s", strings.TrimPrefix(err.Error(), "toml: "))
 	}
