@@ -1,0 +1,71 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/andon-chat/andon/store"
+)
+
+// PostAgentMessage commits a person's reply and fans it out. A conversation
+// that was not yet with a person moves to state human (reason
+// agent_joined): once an agent speaks, the bot stays quiet.
+func (h *Hub) PostAgentMessage(ctx context.Context, id, author, text string) (store.Message, error) {
+	if strings.TrimSpace(text) == "" {
+		return store.Message{}, ErrEmptyText
+	}
+	var m store.Message
+	err := h.update(ctx, id, func(c *change) error {
+		var err error
+		m, _, err = c.appendMessage(store.Message{From: store.FromAgent, Author: author, Text: text})
+		if err != nil {
+			return err
+		}
+		if c.conv.State != store.StateHuman {
+			return c.setState(store.StateHuman, ReasonAgentJoined)
+		}
+		return nil
+	})
+	return m, err
+}
+
+// PostSystemMessage commits a notice to the conversation ("Anna joined")
+// and fans it out.
+func (h *Hub) PostSystemMessage(ctx context.Context, id, text string) (store.Message, error) {
+	if strings.TrimSpace(text) == "" {
+		return store.Message{}, ErrEmptyText
+	}
+	var m store.Message
+	err := h.update(ctx, id, func(c *change) error {
+		var err error
+		m, _, err = c.appendMessage(store.Message{From: store.FromSystem, Text: text})
+		return err
+	})
+	return m, err
+}
+
+// SetState moves conversation id to state (bot, waiting, human, closed)
+// with reason, recording an event and telling every subscriber. Handing
+// back to the bot is SetState(ctx, id, store.StateBot, reason).
+func (h *Hub) SetState(ctx context.Context, id, state, reason string) error {
+	switch state {
+	case store.StateBot, store.StateWaiting, store.StateHuman, store.StateClosed:
+	default:
+		return fmt.Errorf("%q: %w", state, ErrInvalidState)
+	}
+	return h.update(ctx, id, func(c *change) error {
+		if c.conv.State == state && c.conv.Reason == reason {
+			return nil
+		}
+		return c.setState(state, reason)
+	})
+}
+
+// Delta relays a streamed piece of the message that will be committed as
+// seq (an LLM answer being written). Nothing is stored: the final message
+// frame replaces the pieces.
+func (h *Hub) Delta(ctx context.Context, id string, seq int64, text string) {
+	u := &Update{ConversationID: id, Kind: KindDelta, Seq: seq, Text: text}
+	h.evict(h.publish(ctx, h.lookup(id), u))
+}

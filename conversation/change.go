@@ -1,0 +1,126 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/andon-chat/andon/store"
+)
+
+// change is one locked modification of a conversation: what it read, and
+// the subscribers that must be evicted once the lock is released.
+type change struct {
+	h       *Hub
+	r       *room
+	ctx     context.Context
+	conv    store.Conversation
+	victims []Subscriber
+}
+
+// update runs fn on conversation id under the room's order lock, with the
+// conversation freshly read from the store.
+func (h *Hub) update(ctx context.Context, id string, fn func(c *change) error) error {
+	r := h.acquire(id)
+	defer h.release(r)
+	r.order.Lock()
+	c := &change{h: h, r: r, ctx: ctx}
+	err := h.runChange(c, id, fn)
+	r.order.Unlock()
+	h.evict(c.victims)
+	return err
+}
+
+func (h *Hub) runChange(c *change, id string, fn func(c *change) error) error {
+	conv, err := h.store.Conversation(c.ctx, id)
+	if err != nil {
+		return fmt.Errorf("couldn't load conversation %s: %w", id, err)
+	}
+	c.conv = conv
+	return fn(c)
+}
+
+func (c *change) publish(u *Update) {
+	u.ConversationID = c.conv.ID
+	c.victims = append(c.victims, c.h.publish(c.ctx, c.r, u)...)
+}
+
+// appendMessage commits m and fans it out; a duplicate (retried client_id)
+// is returned as first stored and not fanned out again.
+func (c *change) appendMessage(m store.Message) (store.Message, bool, error) {
+	m.ConversationID = c.conv.ID
+	if m.At.IsZero() {
+		m.At = time.Now().UTC()
+	}
+	stored, dup, err := c.h.store.AppendMessage(c.ctx, m)
+	if err != nil {
+		return store.Message{}, false, fmt.Errorf("couldn't store message: %w", err)
+	}
+	if dup {
+		return stored, true, nil
+	}
+	c.conv.LastSeq = stored.Seq
+	c.publish(&Update{Kind: KindMessage, Message: &stored})
+	return stored, false, nil
+}
+
+// setState moves the conversation to state with reason, records an event
+// and tells every subscriber, with the expected wait when it is waiting.
+func (c *change) setState(state, reason string) error {
+	from := c.conv.State
+	c.conv.State, c.conv.Reason = state, reason
+	c.conv.UpdatedAt = time.Now().UTC()
+	if err := c.h.store.UpdateConversation(c.ctx, c.conv); err != nil {
+		return fmt.Errorf("couldn't change state to %s: %w", state, err)
+	}
+	data, _ := json.Marshal(struct {
+		From   string `json:"from"`
+		To     string `json:"to"`
+		Reason string `json:"reason,omitempty"`
+	}{from, state, reason})
+	if err := c.h.store.AddEvent(c.ctx, store.Event{
+		ConversationID: c.conv.ID, Kind: "state", Data: data, At: c.conv.UpdatedAt,
+	}); err != nil {
+		return fmt.Errorf("couldn't record state change: %w", err)
+	}
+	c.publish(c.stateUpdate())
+	return nil
+}
+
+// stateUpdate is the current state as an update, with eta_seconds when the
+// conversation waits for a person and someone is on duty.
+func (c *change) stateUpdate() *Update {
+	u := &Update{Kind: KindState, State: c.conv.State, Reason: c.conv.Reason}
+	if c.conv.State == store.StateWaiting {
+		u.ETASeconds = etaSeconds(c.h.avail.Staffing(c.ctx, c.conv.Site))
+	}
+	return u
+}
+
+// escalate hands the conversation to people: a system message with text
+// (what the bot or the hub says to the visitor), meta (the decision a person
+// will read), then state waiting with reason.
+func (c *change) escalate(reason, text string, meta json.RawMessage) error {
+	if text == "" {
+		text = c.h.escalationText(c.ctx, c.conv)
+	}
+	if _, _, err := c.appendMessage(store.Message{From: store.FromSystem, Text: text, Meta: meta}); err != nil {
+		return err
+	}
+	return c.setState(store.StateWaiting, reason)
+}
+
+// addEvent records an event of kind with data marshalled to JSON.
+func (c *change) addEvent(kind string, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("couldn't encode %s event: %w", kind, err)
+	}
+	if err := c.h.store.AddEvent(c.ctx, store.Event{
+		ConversationID: c.conv.ID, Kind: kind, Data: raw, At: time.Now().UTC(),
+	}); err != nil {
+		return fmt.Errorf("couldn't record %s event: %w", kind, err)
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+package conversation
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// Subscriber is anyone connected to a conversation: a visitor's tab now, an
+// agent's console later. Deliver must not block: it enqueues u on the
+// subscriber's own bounded queue and reports false when that queue is full.
+// The hub then drops the subscriber and calls Evict, so one slow client is
+// disconnected instead of stalling everyone else. Evict is called at most
+// once per subscription, outside the hub's locks, and must not block or call
+// back into the hub synchronously.
+type Subscriber interface {
+	Deliver(u *Update) bool
+	Evict()
+}
+
+// Subscribe connects s to conversation id; s receives every update that is
+// committed after Subscribe returns. To catch up without a gap, read
+// Messages after subscribing and skip updates whose message seq was already
+// read. Call cancel when s goes away (also after an eviction); it is
+// idempotent.
+func (h *Hub) Subscribe(id string, s Subscriber) (cancel func()) {
+	r := h.acquire(id)
+	r.mu.Lock()
+	r.subs = append(slices.Clip(r.subs), s)
+	r.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			r.subs = without(r.subs, s)
+			r.mu.Unlock()
+			h.release(r)
+		})
+	}
+}
+
+// SubscribeAll connects s to every conversation of this instance (and, with
+// a Bus, of the others): what an agents' queue view needs. Cancel as with
+// Subscribe.
+func (h *Hub) SubscribeAll(s Subscriber) (cancel func()) {
+	h.mu.Lock()
+	h.all = append(slices.Clip(h.all), s)
+	h.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			h.mu.Lock()
+			h.all = without(h.all, s)
+			h.mu.Unlock()
+		})
+	}
+}
+
+// without returns a new slice without s, leaving subs (which readers may
+// hold as a snapshot) untouched.
+func without(subs []Subscriber, s Subscriber) []Subscriber {
+	i := slices.Index(subs, s)
+	if i < 0 {
+		return subs
+	}
+	out := make([]Subscriber, 0, len(subs)-1)
+	out = append(out, subs[:i]...)
+	return append(out, subs[i+1:]...)
+}
+
+// deliverLocal hands u to this instance's subscribers of r (nil: none) and
+// the SubscribeAll ones, and returns those whose queue was full, already
+// removed. It never blocks.
+func (h *Hub) deliverLocal(r *room, u *Update) (victims []Subscriber) {
+	if r != nil {
+		r.mu.Lock()
+		subs := r.subs
+		r.mu.Unlock()
+		for _, s := range subs {
+			if !s.Deliver(u) {
+				victims = append(victims, s)
+			}
+		}
+		if len(victims) > 0 {
+			r.mu.Lock()
+			for _, s := range victims {
+				r.subs = without(r.subs, s)
+			}
+			r.mu.Unlock()
+		}
+	}
+	h.mu.Lock()
+	all := h.all
+	h.mu.Unlock()
+	var allVictims []Subscriber
+	for _, s := range all {
+		if !s.Deliver(u) {
+			allVictims = append(allVictims, s)
+		}
+	}
+	if len(allVictims) > 0 {
+		h.mu.Lock()
+		for _, s := range allVictims {
+			h.all = without(h.all, s)
+		}
+		h.mu.Unlock()
+		victims = append(victims, allVictims...)
+	}
+	return victims
+}
+
+// publish delivers u locally and to the bus; victims are returned for the
+// caller to evict once it holds no lock.
+func (h *Hub) publish(ctx context.Context, r *room, u *Update) []Subscriber {
+	victims := h.deliverLocal(r, u)
+	if h.bus != nil {
+		if err := h.bus.Publish(ctx, u); err != nil {
+			h.log.Warn("couldn't publish update to other instances",
+				"conversation", u.ConversationID, "kind", u.Kind, "err", err)
+		}
+	}
+	return victims
+}
+
+func (h *Hub) evict(victims []Subscriber) {
+	for _, s := range victims {
+		h.log.Info("subscriber evicted: queue full")
+		s.Evict()
+	}
+}
+
+// Deliver hands an update that another instance published to this
+// instance's subscribers; it is what a Bus's receiving side calls.
+func (h *Hub) Deliver(u *Update) {
+	h.evict(h.deliverLocal(h.lookup(u.ConversationID), u))
+}
+
+// Queue is a ready-made Subscriber with a bounded channel, for consumers
+// that read updates in their own goroutine (an agent console, tests).
+type Queue struct {
+	c       chan *Update
+	evicted chan struct{}
+	once    sync.Once
+}
+
+// NewQueue returns a Queue that holds up to size updates.
+func NewQueue(size int) *Queue {
+	return &Queue{c: make(chan *Update, size), evicted: make(chan struct{})}
+}
+
+// Deliver enqueues u without blocking.
+func (q *Queue) Deliver(u *Update) bool {
+	select {
+	case q.c <- u:
+		return true
+	default:
+		return false
+	}
+}
+
+// Evict marks the queue as dropped by the hub.
+func (q *Queue) Evict() { q.once.Do(func() { close(q.evicted) }) }
+
+// Updates is the channel to read updates from.
+func (q *Queue) Updates() <-chan *Update { return q.c }
+
+// Evicted is closed when the hub dropped the queue because it was full.
+func (q *Queue) Evicted() <-chan struct{} { return q.evicted }

@@ -1,0 +1,35 @@
+package conversation
+
+import "github.com/andon-chat/andon/store"
+
+// Kind says what an Update carries.
+type Kind string
+
+// The kinds of update a conversation fans out. They mirror the visitor
+// protocol's server frames so that an endpoint can translate one update into
+// one frame without knowing how it came about.
+const (
+	KindMessage Kind = "message" // a committed message (Message is set)
+	KindDelta   Kind = "delta"   // a streamed piece of the message Seq (Seq, Text)
+	KindState   Kind = "state"   // the conversation changed state (State, Reason, ETASeconds)
+	KindTyping  Kind = "typing"  // someone started or stopped typing (From, On); never stored
+)
+
+// Update is one thing that happened in a conversation, as every subscriber
+// receives it. The hub hands the same *Update to all subscribers, so they
+// must treat it as read-only. It is plain data with JSON tags so that a
+// Bus can carry it between instances.
+type Update struct {
+	ConversationID string         `json:"conversation_id"`
+	Kind           Kind           `json:"kind"`
+	Message        *store.Message `json:"message,omitempty"`
+	Seq            int64          `json:"seq,omitempty"`
+	Text           string         `json:"text,omitempty"`
+	State          string         `json:"state,omitempty"`
+	Reason         string         `json:"reason,omitempty"`
+	// ETASeconds is the expected wait for a person; nil when nobody is on
+	// duty, which tells the widget to ask for an e-mail address instead.
+	ETASeconds *int   `json:"eta_seconds,omitempty"`
+	From       string `json:"from,omitempty"`
+	On         bool   `json:"on,omitempty"`
+}

@@ -1,0 +1,223 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/andon-chat/andon/store"
+)
+
+// Visit is what a visitor's hello tells about them.
+type Visit struct {
+	Site       string
+	Locale     string
+	Page       string
+	Attributes map[string]string
+}
+
+// Reasons the hub itself gives when a conversation leaves the bot.
+const (
+	ReasonAskedForHuman    = "asked_for_human"
+	ReasonNegativeFeedback = "negative_feedback"
+	ReasonReopened         = "reopened"
+	ReasonAgentJoined      = "agent_joined"
+	ReasonBotError         = "bot_error"
+)
+
+// Start creates a new conversation in state bot for a visitor.
+func (h *Hub) Start(ctx context.Context, v Visit) (store.Conversation, error) {
+	now := time.Now().UTC()
+	for range 3 {
+		c := store.Conversation{
+			ID: store.NewID(), Site: v.Site, State: store.StateBot,
+			Locale: v.Locale, Page: v.Page, Attributes: v.Attributes,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		err := h.store.CreateConversation(ctx, c)
+		if errors.Is(err, store.ErrExists) {
+			continue
+		}
+		if err != nil {
+			return store.Conversation{}, fmt.Errorf("couldn't create conversation: %w", err)
+		}
+		return c, nil
+	}
+	return store.Conversation{}, fmt.Errorf("couldn't create conversation: %w", store.ErrExists)
+}
+
+// Resume returns conversation id for a returning visitor, recording the
+// locale, page and attributes of this visit when they changed (empty values
+// keep the stored ones).
+func (h *Hub) Resume(ctx context.Context, id string, v Visit) (store.Conversation, error) {
+	var out store.Conversation
+	err := h.update(ctx, id, func(c *change) error {
+		changed := false
+		if v.Locale != "" && v.Locale != c.conv.Locale {
+			c.conv.Locale, changed = v.Locale, true
+		}
+		if v.Page != "" && v.Page != c.conv.Page {
+			c.conv.Page, changed = v.Page, true
+		}
+		if len(v.Attributes) > 0 && !maps.Equal(v.Attributes, c.conv.Attributes) {
+			c.conv.Attributes, changed = v.Attributes, true
+		}
+		if changed {
+			c.conv.UpdatedAt = time.Now().UTC()
+			if err := h.store.UpdateConversation(ctx, c.conv); err != nil {
+				return fmt.Errorf("couldn't update conversation: %w", err)
+			}
+		}
+		out = c.conv
+		return nil
+	})
+	return out, err
+}
+
+// Conversation returns the stored conversation id.
+func (h *Hub) Conversation(ctx context.Context, id string) (store.Conversation, error) {
+	c, err := h.store.Conversation(ctx, id)
+	if err != nil {
+		return store.Conversation{}, fmt.Errorf("couldn't load conversation %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// Messages returns the messages of conversation id with seq > afterSeq.
+func (h *Hub) Messages(ctx context.Context, id string, afterSeq int64) ([]store.Message, error) {
+	ms, err := h.store.Messages(ctx, id, afterSeq)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't load messages of %s: %w", id, err)
+	}
+	return ms, nil
+}
+
+// PostVisitorMessage commits a visitor's message and fans it out (the
+// visitor's own tabs take it as the acknowledgement); only then, and only in
+// state bot, is the bot asked, in the background. A retried clientID stores
+// nothing, is not fanned out again and returns the original with
+// duplicate = true. A message to a closed conversation reopens it with the bot.
+func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string) (m store.Message, duplicate bool, err error) {
+	if strings.TrimSpace(text) == "" {
+		return store.Message{}, false, ErrEmptyText
+	}
+	err = h.update(ctx, id, func(c *change) error {
+		m, duplicate, err = c.appendMessage(store.Message{From: store.FromVisitor, ClientID: clientID, Text: text})
+		if err != nil || duplicate {
+			return err
+		}
+		if c.conv.State == store.StateClosed {
+			if err := c.setState(store.StateBot, ReasonReopened); err != nil {
+				return err
+			}
+		}
+		if c.conv.State == store.StateBot && h.responder != nil {
+			h.enqueueTurn(c.r, turn{seq: m.Seq, text: text, locale: c.conv.Locale})
+		}
+		return nil
+	})
+	return m, duplicate, err
+}
+
+// AskForHuman escalates with reason asked_for_human, without asking the bot.
+// When a person is already coming (waiting or human), it repeats the current
+// state to every subscriber instead, so the asking tab hears where things are.
+func (h *Hub) AskForHuman(ctx context.Context, id string) error {
+	return h.update(ctx, id, func(c *change) error {
+		if c.conv.State == store.StateWaiting || c.conv.State == store.StateHuman {
+			c.publish(c.stateUpdate())
+			return nil
+		}
+		return c.escalate(ReasonAskedForHuman, "", nil)
+	})
+}
+
+// Feedback records a visitor's verdict on the bot's message seq. Unhelpful
+// feedback while the bot is in charge escalates with reason
+// negative_feedback. Feedback on anything but a bot message is
+// ErrNotBotMessage.
+func (h *Hub) Feedback(ctx context.Context, id string, seq int64, helpful bool) error {
+	return h.update(ctx, id, func(c *change) error {
+		if seq < 1 || seq > c.conv.LastSeq {
+			return fmt.Errorf("feedback on seq %d: %w", seq, ErrNotBotMessage)
+		}
+		ms, err := h.store.Messages(ctx, id, seq-1)
+		if err != nil {
+			return fmt.Errorf("couldn't load message %d: %w", seq, err)
+		}
+		if len(ms) == 0 || ms[0].Seq != seq || ms[0].From != store.FromBot {
+			return fmt.Errorf("feedback on seq %d: %w", seq, ErrNotBotMessage)
+		}
+		if err := c.addEvent("feedback", struct {
+			Seq     int64 `json:"seq"`
+			Helpful bool  `json:"helpful"`
+		}{seq, helpful}); err != nil {
+			return err
+		}
+		if helpful || c.conv.State != store.StateBot {
+			return nil
+		}
+		d := negativeFeedback(langOf(c.conv.Locale))
+		reason := d.Reason
+		if reason == "" {
+			reason = ReasonNegativeFeedback
+		}
+		return c.escalate(reason, d.Reply, decisionMeta(d))
+	})
+}
+
+// SetContact stores the visitor's e-mail address for an offline follow-up,
+// records it as an event and confirms it with a system message.
+func (h *Hub) SetContact(ctx context.Context, id, email string) error {
+	addr, err := ParseEmail(email)
+	if err != nil {
+		return err
+	}
+	return h.update(ctx, id, func(c *change) error {
+		c.conv.Email = addr
+		c.conv.UpdatedAt = time.Now().UTC()
+		if err := h.store.UpdateConversation(ctx, c.conv); err != nil {
+			return fmt.Errorf("couldn't store contact: %w", err)
+		}
+		if err := c.addEvent("contact", struct {
+			Email string `json:"email"`
+		}{addr}); err != nil {
+			return err
+		}
+		_, _, err := c.appendMessage(store.Message{
+			From: store.FromSystem,
+			Text: say(langOf(c.conv.Locale), keyContactSaved, addr),
+		})
+		return err
+	})
+}
+
+// ParseEmail returns the bare address of s, or ErrInvalidEmail. A display
+// name ("Anna <anna@example.com>") is accepted and dropped.
+func ParseEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 254 {
+		return "", fmt.Errorf("%q: %w", s, ErrInvalidEmail)
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return "", fmt.Errorf("%q: %w", s, ErrInvalidEmail)
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	if at < 1 || at == len(a.Address)-1 {
+		return "", fmt.Errorf("%q: %w", s, ErrInvalidEmail)
+	}
+	return a.Address, nil
+}
+
+// Typing relays that from ("visitor", "agent", "bot") started or stopped
+// typing in conversation id to everyone connected to it. Nothing is stored.
+func (h *Hub) Typing(ctx context.Context, id, from string, on bool) {
+	r := h.lookup(id)
+	u := &Update{ConversationID: id, Kind: KindTyping, From: from, On: on}
+	h.evict(h.publish(ctx, r, u))
+}
