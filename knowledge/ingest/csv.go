@@ -125,7 +125,7 @@ func parseCSV(name, text string, errs *Errors) []located {
 		for _, c := range articleColumns {
 			known = known || h == c
 		}
-		if !known {
+		if !known && h != "" {
 			errs.addf(name, t.headerLine, h, "unknown column (known: %s; or text,label for labelled examples)", strings.Join(articleColumns, ", "))
 			ok = false
 		}
@@ -141,6 +141,9 @@ func parseCSV(name, text string, errs *Errors) []located {
 	}
 	var all []located
 	for _, row := range t.rows {
+		if errs.full() {
+			break
+		}
 		cell := func(col string) string {
 			if i := t.col(col); i >= 0 {
 				return strings.TrimSpace(row.cells[i])
@@ -187,9 +190,6 @@ func parseCSV(name, text string, errs *Errors) []located {
 		if l, ok := d.finish(errs); ok {
 			all = append(all, l)
 		}
-		if errs.full() {
-			break
-		}
 	}
 	return all
 }
@@ -201,6 +201,9 @@ func csvExamples(name string, t *csvTable, errs *Errors) ([]Example, bool) {
 	ok := true
 	out := make([]Example, 0, len(t.rows))
 	for _, row := range t.rows {
+		if errs.full() {
+			return nil, false
+		}
 		e := Example{Text: strings.TrimSpace(row.cells[ti]), Label: strings.TrimSpace(row.cells[li]), Line: row.lines[0]}
 		if e.Text == "" {
 			errs.addf(name, row.lines[ti], "text", "is empty")
@@ -209,9 +212,6 @@ func csvExamples(name string, t *csvTable, errs *Errors) ([]Example, bool) {
 		if e.Label == "" {
 			errs.addf(name, row.lines[li], "label", "is empty")
 			ok = false
-		}
-		if errs.full() {
-			return nil, false
 		}
 		out = append(out, e)
 	}

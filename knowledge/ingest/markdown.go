@@ -32,7 +32,7 @@ var keyLine = regexp.MustCompile(`^\s*"?([A-Za-z0-9_-]+)"?\s*=`)
 // defaults to the first "# " heading.
 func parseMarkdown(name, defaultID, text string, errs *Errors) (located, bool) {
 	lines := strings.Split(text, "\n")
-	d := draft{file: name, line: 1, id: defaultID}
+	d := draft{file: name, line: 1, id: defaultID, idFrom: "file path"}
 	bodyStart := 0 // index into lines
 
 	if delim := strings.TrimRight(lines[0], " \t"); delim == "+++" || delim == "---" {
@@ -67,7 +67,7 @@ func parseMarkdown(name, defaultID, text string, errs *Errors) (located, bool) {
 			return located{}, false
 		}
 		if f.ID != "" {
-			d.id = f.ID
+			d.id, d.idFrom = f.ID, ""
 			if l := keyAt["id"]; l > 0 {
 				d.line = l
 			}
