@@ -124,9 +124,9 @@ func TestDetectLang(t *testing.T) {
 		{[]string{"Hur återställer jag lösenordet?"}, "sv"},
 		{[]string{"what is the weather"}, "en"},
 		{[]string{"Kan barn samtycka till vaccinering?"}, "sv"},
-		{[]string{"ok"}, ""},                    // too little to tell
-		{[]string{"password reset"}, ""},        // no function words
-		{[]string{"is it", "är det"}, ""},       // mixed
+		{[]string{"ok"}, ""},              // too little to tell
+		{[]string{"password reset"}, ""},  // no function words
+		{[]string{"is it", "är det"}, ""}, // mixed
 		{[]string{"Vem får ordinera vaccin?"}, "sv"},
 	}
 	for _, tt := range tests {
