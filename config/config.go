@@ -1,0 +1,205 @@
+// Package config is andon's typed configuration: one TOML file decoded
+// strictly over built-in defaults, a few environment overrides for secrets and
+// deployment, and one validation pass that reports every problem with the
+// file, line and key it concerns, before anything starts.
+package config
+
+// Names of the values that several packages switch on. They are constants so
+// that a typo is a compile error rather than a silently unused setting.
+const (
+	// DefaultSite is the site the demo page uses and that serves visitors
+	// whose WebSocket URL names no site. It always exists after Load.
+	DefaultSite = "default"
+
+	// DriverSQLite stores everything in one SQLite file in the data
+	// directory: the embedded default.
+	DriverSQLite = "sqlite"
+	// DriverPostgres stores everything in PostgreSQL (store.dsn), for
+	// production and for several instances.
+	DriverPostgres = "postgres"
+
+	// EmbedderBuiltin is the embedded, download-free embedder.
+	EmbedderBuiltin = "builtin"
+	// EmbedderOllama asks an Ollama server (the [ollama] section) for
+	// embeddings.
+	EmbedderOllama = "ollama"
+)
+
+// Config is everything an andon process can be told. Build one with
+// Defaults or Load; the zero value is not useful.
+type Config struct {
+	Server    Server    `toml:"server"`
+	Store     Store     `toml:"store"`
+	Limits    Limits    `toml:"limits"`
+	Sites     []Site    `toml:"site"`
+	Bot       Bot       `toml:"bot"`
+	Knowledge Knowledge `toml:"knowledge"`
+	Ollama    Ollama    `toml:"ollama"`
+}
+
+// Server is the HTTP side of the process: where it listens, where it keeps
+// its files and how it logs.
+type Server struct {
+	// Addr is the listen address, host:port.
+	Addr string `toml:"addr"`
+	// DataDir holds the SQLite database, the vector index and the generated
+	// secret.
+	DataDir string `toml:"data_dir"`
+	// PublicURL is the address visitors reach the server at (for example
+	// behind a reverse proxy); empty means "derive it from the request".
+	PublicURL string `toml:"public_url"`
+	// Secret signs visitor resume tokens. Empty means the server generates
+	// one and keeps it in the data directory. Env: ANDON_SECRET or
+	// ANDON_SECRET_FILE.
+	Secret string `toml:"secret"`
+	// ReadHeaderTimeout bounds how long a client may take to send request
+	// headers (slowloris protection).
+	ReadHeaderTimeout Duration `toml:"read_header_timeout"`
+	// ShutdownTimeout bounds a graceful shutdown.
+	ShutdownTimeout Duration `toml:"shutdown_timeout"`
+	// LogLevel is one of debug, info, warn, error. Env: ANDON_LOG_LEVEL.
+	LogLevel string `toml:"log_level"`
+	// LogFormat is text or json.
+	LogFormat string `toml:"log_format"`
+}
+
+// Store selects and tunes the relational store, the source of truth.
+type Store struct {
+	// Driver is DriverSQLite or DriverPostgres.
+	Driver string `toml:"driver"`
+	// DSN is the PostgreSQL connection string; required for postgres and
+	// refused for sqlite. Env: ANDON_STORE_DSN or ANDON_STORE_DSN_FILE.
+	DSN string `toml:"dsn"`
+	// Synchronous is SQLite's PRAGMA synchronous: "full" (no acknowledged
+	// message is lost on power failure) or "normal" (faster, may lose the
+	// last transactions on power failure, never corrupts).
+	Synchronous string `toml:"synchronous"`
+}
+
+// Limits protect the server from one visitor and bound its resources; all
+// concern the visitor WebSocket.
+type Limits struct {
+	// MaxMessageBytes is the longest visitor text accepted, in bytes.
+	MaxMessageBytes int `toml:"max_message_bytes"`
+	// MaxFrameBytes is the read limit of one WebSocket frame (JSON
+	// envelope included); larger frames close the connection.
+	MaxFrameBytes int `toml:"max_frame_bytes"`
+	// MessagesPerSecond and MessageBurst rate-limit one connection.
+	MessagesPerSecond float64 `toml:"messages_per_second"`
+	MessageBurst      int     `toml:"message_burst"`
+	// IPMessagesPerSecond and IPMessageBurst rate-limit all connections of
+	// one client IP together.
+	IPMessagesPerSecond float64 `toml:"ip_messages_per_second"`
+	IPMessageBurst      int     `toml:"ip_message_burst"`
+	// MaxConnectionsPerIP bounds simultaneous connections from one IP.
+	MaxConnectionsPerIP int `toml:"max_connections_per_ip"`
+	// SendQueue is the number of frames queued for a slow client before it
+	// is disconnected.
+	SendQueue int `toml:"send_queue"`
+	// PingInterval is how often the server pings; PongTimeout is how long
+	// it waits for any frame before closing a silent connection.
+	PingInterval Duration `toml:"ping_interval"`
+	PongTimeout  Duration `toml:"pong_timeout"`
+	// WriteTimeout bounds every write to a visitor.
+	WriteTimeout Duration `toml:"write_timeout"`
+	// TokenTTL is how long a resume token stays valid.
+	TokenTTL Duration `toml:"token_ttl"`
+	// MaxConnections bounds simultaneous visitor connections in total.
+	MaxConnections int `toml:"max_connections"`
+}
+
+// Site is one website that embeds the widget, with its own allowed origins
+// and appearance. TOML: [[site]].
+type Site struct {
+	// Name identifies the site in the widget URL (?site=NAME); it matches
+	// [a-z0-9_-]+ and is unique.
+	Name string `toml:"name"`
+	// AllowedOrigins lists the origins allowed to open the visitor
+	// WebSocket: "https://www.example.com" or "https://*.example.com".
+	AllowedOrigins []string `toml:"allowed_origins"`
+	// Title heads the chat window.
+	Title string `toml:"title"`
+	// Color is the accent colour, "#RRGGBB".
+	Color string `toml:"color"`
+	// Position is the corner of the launcher: "right" or "left".
+	Position string `toml:"position"`
+	// Greeting is the first bot line, by language ("en", "sv", ...).
+	Greeting map[string]string `toml:"greeting"`
+	// Locale forces the widget language; empty follows the browser.
+	Locale string `toml:"locale"`
+}
+
+// Bot tunes the decision between answering, asking back and escalating.
+type Bot struct {
+	// AnswerThreshold is the confidence, in [0,1], above which the bot
+	// answers.
+	AnswerThreshold float64 `toml:"answer_threshold"`
+	// ClarifyThreshold is the confidence, in [0, AnswerThreshold], above
+	// which the bot asks a clarifying question instead of escalating.
+	ClarifyThreshold float64 `toml:"clarify_threshold"`
+	// ClarifyMargin is the score gap under which two articles count as
+	// close, so the bot asks which one was meant.
+	ClarifyMargin float64 `toml:"clarify_margin"`
+	// Languages the bot understands and answers in.
+	Languages []string `toml:"languages"`
+	// Sensitive topics always go to a person. Empty means the built-in
+	// defaults. TOML: [[bot.sensitive]].
+	Sensitive []SensitiveTopic `toml:"sensitive"`
+	// DisabledRules names escalation rules to switch off.
+	DisabledRules []string `toml:"disabled_rules"`
+}
+
+// SensitiveTopic is a topic the bot never answers itself.
+type SensitiveTopic struct {
+	// Name appears in the escalation reason, "sensitive:NAME".
+	Name string `toml:"name"`
+	// Patterns are regular expressions (Go syntax) matched against the
+	// visitor's text.
+	Patterns []string `toml:"patterns"`
+	// Team, when set, is who the escalation goes to.
+	Team string `toml:"team"`
+}
+
+// Knowledge tunes the knowledge base.
+type Knowledge struct {
+	// Embedder is EmbedderBuiltin or EmbedderOllama.
+	Embedder string `toml:"embedder"`
+	// LoadDemo loads the bundled demo articles when the knowledge base is
+	// empty, so a fresh install answers something.
+	LoadDemo bool `toml:"load_demo"`
+	// ChunkMaxChars is the longest chunk an article is split into.
+	ChunkMaxChars int `toml:"chunk_max_chars"`
+}
+
+// Ollama is an optional Ollama server for embeddings and generated answers.
+// It is only validated when used.
+type Ollama struct {
+	// URL of the Ollama server.
+	URL string `toml:"url"`
+	// EmbedModel is required when knowledge.embedder = "ollama".
+	EmbedModel string `toml:"embed_model"`
+	// ChatModel, when set, writes grounded answers from retrieved chunks.
+	ChatModel string `toml:"chat_model"`
+	// Timeout bounds every call to Ollama.
+	Timeout Duration `toml:"timeout"`
+}
+
+// Site returns the site with the given name; "" means DefaultSite, as in the
+// visitor protocol where the site parameter may be left out.
+func (c Config) Site(name string) (Site, bool) {
+	if name == "" {
+		name = DefaultSite
+	}
+	for _, s := range c.Sites {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Site{}, false
+}
+
+// UsesOllama reports whether anything is configured to call Ollama, which
+// is when the [ollama] settings must be valid.
+func (c Config) UsesOllama() bool {
+	return c.Knowledge.Embedder == EmbedderOllama || c.Ollama.ChatModel != ""
+}

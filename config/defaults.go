@@ -1,0 +1,75 @@
+package config
+
+import "time"
+
+// Defaults returns a configuration in which every setting has its default:
+// a server on 127.0.0.1:8080 with SQLite in ./andon-data, the built-in
+// embedder and one site, DefaultSite, for the demo page. It is valid as is.
+func Defaults() Config {
+	return Config{
+		Server: Server{
+			Addr:              "127.0.0.1:8080",
+			DataDir:           "./andon-data",
+			ReadHeaderTimeout: Duration(10 * time.Second),
+			ShutdownTimeout:   Duration(10 * time.Second),
+			LogLevel:          "info",
+			LogFormat:         "text",
+		},
+		Store: Store{
+			Driver:      DriverSQLite,
+			Synchronous: "full",
+		},
+		Limits: Limits{
+			MaxMessageBytes:     4096,
+			MaxFrameBytes:       16384,
+			MessagesPerSecond:   2,
+			MessageBurst:        5,
+			IPMessagesPerSecond: 10,
+			IPMessageBurst:      20,
+			MaxConnectionsPerIP: 20,
+			SendQueue:           64,
+			PingInterval:        Duration(25 * time.Second),
+			PongTimeout:         Duration(60 * time.Second),
+			WriteTimeout:        Duration(10 * time.Second),
+			TokenTTL:            Duration(30 * 24 * time.Hour),
+			MaxConnections:      20000,
+		},
+		Sites: []Site{defaultSite(DefaultSite)},
+		Bot: Bot{
+			AnswerThreshold:  0.5,
+			ClarifyThreshold: 0.35,
+			ClarifyMargin:    0.05,
+			Languages:        []string{"en", "sv"},
+			DisabledRules:    []string{},
+		},
+		Knowledge: Knowledge{
+			Embedder:      EmbedderBuiltin,
+			LoadDemo:      true,
+			ChunkMaxChars: 1200,
+		},
+		Ollama: Ollama{
+			URL:     "http://127.0.0.1:11434",
+			Timeout: Duration(30 * time.Second),
+		},
+	}
+}
+
+// defaultSite returns a site with every default but its name. Each call
+// builds a new Greeting map, so sites never share one.
+func defaultSite(name string) Site {
+	return Site{
+		Name:           name,
+		AllowedOrigins: []string{},
+		Title:          "Support",
+		Color:          "#1f6feb",
+		Position:       "right",
+		Greeting:       defaultGreeting(),
+	}
+}
+
+func defaultGreeting() map[string]string {
+	return map[string]string{
+		"en": "Hi! Ask me anything. If I can't help, I'll bring in a person.",
+		"sv": "Hej! Fråga mig vad du vill. Kan jag inte hjälpa till tar jag in en människa.",
+	}
+}

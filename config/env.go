@@ -1,0 +1,76 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// plainEnv are overrides for deployment: a container sets where to listen
+// and where to keep data without a file.
+var plainEnv = []struct {
+	name string
+	key  path
+	set  func(*Config, string)
+}{
+	{"ANDON_ADDR", path{}.key("server").key("addr"), func(c *Config, v string) { c.Server.Addr = v }},
+	{"ANDON_DATA_DIR", path{}.key("server").key("data_dir"), func(c *Config, v string) { c.Server.DataDir = v }},
+	{"ANDON_LOG_LEVEL", path{}.key("server").key("log_level"), func(c *Config, v string) { c.Server.LogLevel = v }},
+}
+
+// secretEnv are secrets, which may be given directly (NAME) or, better, as a
+// file (NAME_FILE, as with Docker and Kubernetes secrets) so that they stay
+// out of the process environment and the config file.
+var secretEnv = []struct {
+	name string
+	key  path
+	set  func(*Config, string)
+}{
+	{"ANDON_SECRET", path{}.key("server").key("secret"), func(c *Config, v string) { c.Server.Secret = v }},
+	{"ANDON_STORE_DSN", path{}.key("store").key("dsn"), func(c *Config, v string) { c.Store.DSN = v }},
+}
+
+// applyEnv applies the environment overrides to cfg and notes in loc which
+// keys they set, so that problems with those values name the variable rather
+// than a line of the file. An empty variable counts as unset.
+func applyEnv(cfg *Config, lookupEnv func(string) (string, bool), loc *locator) Errors {
+	get := func(name string) string {
+		v, _ := lookupEnv(name)
+		return v
+	}
+	var errs Errors
+	for _, e := range plainEnv {
+		if v := get(e.name); v != "" {
+			e.set(cfg, v)
+			loc.env[e.key.String()] = "env " + e.name
+		}
+	}
+	for _, e := range secretEnv {
+		fileVar := e.name + "_FILE"
+		v, file := get(e.name), get(fileVar)
+		switch {
+		case v != "" && file != "":
+			errs = append(errs, &Error{File: "env " + e.name, Key: e.key.String(),
+				Msg: fmt.Sprintf("both %s and %s are set; use one", e.name, fileVar)})
+		case v != "":
+			e.set(cfg, v)
+			loc.env[e.key.String()] = "env " + e.name
+		case file != "":
+			b, err := os.ReadFile(file)
+			if err != nil {
+				errs = append(errs, &Error{File: "env " + fileVar, Key: e.key.String(),
+					Msg: fmt.Sprintf("couldn't read the secret file: %v", err)})
+				continue
+			}
+			s := strings.TrimSpace(string(b))
+			if s == "" {
+				errs = append(errs, &Error{File: "env " + fileVar, Key: e.key.String(),
+					Msg: fmt.Sprintf("%s is empty", file)})
+				continue
+			}
+			e.set(cfg, s)
+			loc.env[e.key.String()] = "env " + fileVar
+		}
+	}
+	return errs
+}
