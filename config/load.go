@@ -148,7 +148,8 @@ func unknownKeys(root *schema, idx *docIndex, file string, missing *toml.StrictM
 	return errs
 }
 
-// suggest offers the closest key of the same table, for typos like adress.
+// suggest offers the closest key of the same table, for typos like
+// "adres" or "address" for addr.
 func suggest(root *schema, p path) string {
 	if len(p) == 0 || p[len(p)-1].index >= 0 {
 		return ""
@@ -157,10 +158,14 @@ func suggest(root *schema, p path) string {
 	if parent == nil || parent.shape != shapeTable {
 		return ""
 	}
-	name := p[len(p)-1].name
+	name := strings.ToLower(p[len(p)-1].name)
 	best, bestDist := "", 3
 	for _, f := range parent.names {
-		if d := editDistance(strings.ToLower(name), f); d < bestDist {
+		d := editDistance(name, f)
+		if min(len(name), len(f)) >= 3 && (strings.HasPrefix(name, f) || strings.HasPrefix(f, name)) {
+			d = min(d, 1) // address for addr, log for log_level
+		}
+		if d < bestDist {
 			best, bestDist = f, d
 		}
 	}
