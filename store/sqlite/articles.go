@@ -1,0 +1,115 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/andon-chat/andon/knowledge"
+)
+
+const articleColumns = `id, title, body, lang, tags, url, questions, status, hash, updated_at`
+
+// ListArticles returns every article, drafts included, ordered by ID.
+func (s *Store) ListArticles(ctx context.Context) ([]knowledge.Article, error) {
+	rows, err := s.readDB.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't list articles: %w", err)
+	}
+	defer rows.Close()
+	var out []knowledge.Article
+	for rows.Next() {
+		var (
+			a               knowledge.Article
+			tags, questions sql.NullString
+			updated         int64
+		)
+		if err := rows.Scan(&a.ID, &a.Title, &a.Body, &a.Lang, &tags, &a.URL, &questions, &a.Status, &a.Hash, &updated); err != nil {
+			return nil, fmt.Errorf("couldn't list articles: %w", err)
+		}
+		if err := decodeJSON(tags, &a.Tags); err != nil {
+			return nil, fmt.Errorf("couldn't decode tags of article %q: %w", a.ID, err)
+		}
+		if err := decodeJSON(questions, &a.Questions); err != nil {
+			return nil, fmt.Errorf("couldn't decode questions of article %q: %w", a.ID, err)
+		}
+		a.UpdatedAt = fromMicros(updated)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("couldn't list articles: %w", err)
+	}
+	return out, nil
+}
+
+// SaveArticles inserts or replaces articles in one transaction: all or none.
+// An empty Hash is filled with ContentHash, a zero UpdatedAt with now. An
+// empty ID or a Status other than draft or published fails the whole call.
+func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) error {
+	if len(articles) == 0 {
+		return nil
+	}
+	err := s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		stmt, err := w.conn.PrepareContext(ctx, `INSERT INTO articles (`+articleColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET
+				title = excluded.title, body = excluded.body, lang = excluded.lang, tags = excluded.tags,
+				url = excluded.url, questions = excluded.questions, status = excluded.status,
+				hash = excluded.hash, updated_at = excluded.updated_at`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		// Each article is checked just before it is written, so an invalid
+		// one late in the list undoes the earlier ones through the
+		// transaction, as a failure of the database itself would.
+		for _, a := range articles {
+			if err := saveArticle(ctx, stmt, a, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("couldn't save articles: %w", err)
+	}
+	return nil
+}
+
+func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *Store) error {
+	if a.ID == "" {
+		return errors.New("article with empty id")
+	}
+	if a.Status != knowledge.Draft && a.Status != knowledge.Published {
+		return fmt.Errorf("article %q: status is %q, want %q or %q", a.ID, a.Status, knowledge.Draft, knowledge.Published)
+	}
+	if a.Hash == "" {
+		a.Hash = a.ContentHash()
+	}
+	a.UpdatedAt = storedTime(a.UpdatedAt, s.now)
+	tags, err := jsonColumn(a.Tags, len(a.Tags) == 0)
+	if err != nil {
+		return fmt.Errorf("article %q: couldn't encode tags: %w", a.ID, err)
+	}
+	questions, err := jsonColumn(a.Questions, len(a.Questions) == 0)
+	if err != nil {
+		return fmt.Errorf("article %q: couldn't encode questions: %w", a.ID, err)
+	}
+	if _, err := stmt.ExecContext(ctx, a.ID, a.Title, a.Body, a.Lang, tags, a.URL, questions, string(a.Status), a.Hash, micros(a.UpdatedAt)); err != nil {
+		return fmt.Errorf("article %q: %w", a.ID, err)
+	}
+	return nil
+}
+
+// DeleteArticle removes article id; a missing id is not an error.
+func (s *Store) DeleteArticle(ctx context.Context, id string) error {
+	err := s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		_, err := w.conn.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("couldn't delete article %q: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/andon-chat/andon/store"
+)
+
+const conversationColumns = `id, site, state, reason, locale, page, attributes, email, last_seq, created_at, updated_at`
+
+// CreateConversation stores c with LastSeq 0. An empty State means
+// store.StateBot; zero CreatedAt means now, zero UpdatedAt means CreatedAt.
+// A clash of IDs is store.ErrExists.
+func (s *Store) CreateConversation(ctx context.Context, c store.Conversation) error {
+	if c.ID == "" {
+		return errors.New("couldn't create conversation: empty id")
+	}
+	if c.State == "" {
+		c.State = store.StateBot
+	}
+	c.CreatedAt = storedTime(c.CreatedAt, s.now)
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
+	}
+	c.UpdatedAt = storedTime(c.UpdatedAt, s.now)
+	attrs, err := jsonColumn(c.Attributes, len(c.Attributes) == 0)
+	if err != nil {
+		return fmt.Errorf("couldn't encode attributes: %w", err)
+	}
+	err = s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		res, err := w.conn.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+			ON CONFLICT (id) DO NOTHING`,
+			c.ID, c.Site, c.State, c.Reason, c.Locale, c.Page, attrs, c.Email, micros(c.CreatedAt), micros(c.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("conversation %q: %w", c.ID, store.ErrExists)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("couldn't create conversation: %w", err)
+	}
+	return nil
+}
+
+// Conversation returns conversation id or store.ErrNotFound.
+func (s *Store) Conversation(ctx context.Context, id string) (store.Conversation, error) {
+	row := s.readDB.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id)
+	c, err := scanConversation(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Conversation{}, fmt.Errorf("conversation %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Conversation{}, fmt.Errorf("couldn't read conversation %q: %w", id, err)
+	}
+	return c, nil
+}
+
+func scanConversation(row interface{ Scan(...any) error }) (store.Conversation, error) {
+	var (
+		c                store.Conversation
+		attrs            sql.NullString
+		created, updated int64
+	)
+	if err := row.Scan(&c.ID, &c.Site, &c.State, &c.Reason, &c.Locale, &c.Page, &attrs, &c.Email, &c.LastSeq, &created, &updated); err != nil {
+		return c, err
+	}
+	if err := decodeJSON(attrs, &c.Attributes); err != nil {
+		return c, fmt.Errorf("couldn't decode attributes: %w", err)
+	}
+	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return c, nil
+}
+
+// UpdateConversation stores c's state, reason, locale, page, attributes and
+// email, and sets UpdatedAt to now. Site, CreatedAt and LastSeq are kept.
+func (s *Store) UpdateConversation(ctx context.Context, c store.Conversation) error {
+	if c.State == "" {
+		return fmt.Errorf("couldn't update conversation %q: empty state", c.ID)
+	}
+	attrs, err := jsonColumn(c.Attributes, len(c.Attributes) == 0)
+	if err != nil {
+		return fmt.Errorf("couldn't encode attributes: %w", err)
+	}
+	updated := storedTime(s.now(), s.now)
+	err = s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		res, err := w.conn.ExecContext(ctx, `UPDATE conversations
+			SET state = ?, reason = ?, locale = ?, page = ?, attributes = ?, email = ?, updated_at = ?
+			WHERE id = ?`,
+			c.State, c.Reason, c.Locale, c.Page, attrs, c.Email, micros(updated), c.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("conversation %q: %w", c.ID, store.ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("couldn't update conversation: %w", err)
+	}
+	return nil
+}

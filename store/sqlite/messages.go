@@ -1,0 +1,153 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/andon-chat/andon/store"
+)
+
+// appendLookupSQL finds, in one statement, the conversation's last seq and
+// the message already stored under the same client_id, if any. A NULL
+// client_id matches nothing, so a message without one is never a duplicate.
+const appendLookupSQL = `SELECT c.last_seq, m.seq, m.sender, m.author, m.text, m.sources, m.meta, m.at
+	FROM conversations c
+	LEFT JOIN messages m ON m.conversation_id = c.id AND m.client_id = ?
+	WHERE c.id = ?`
+
+const insertMessageSQL = `INSERT INTO messages (conversation_id, seq, client_id, sender, author, text, sources, meta, at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// bumpSeqSQL moves last_seq in the same transaction as the insert, so a seq
+// is never handed out twice and never skipped.
+const bumpSeqSQL = `UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?`
+
+const messageColumns = `conversation_id, seq, client_id, sender, author, text, sources, meta, at`
+
+// AppendMessage stores m as the conversation's next message and returns it
+// with its Seq (and At, now when zero). It returns when the transaction
+// holding it has committed. A ClientID already stored in the conversation
+// returns that message with duplicate = true and writes nothing.
+func (s *Store) AppendMessage(ctx context.Context, m store.Message) (store.Message, bool, error) {
+	if m.From == "" {
+		return store.Message{}, false, errors.New("couldn't append message: empty from")
+	}
+	m.At = storedTime(m.At, s.now)
+	m.Seq = 0
+	sources, err := jsonColumn(m.Sources, len(m.Sources) == 0)
+	if err != nil {
+		return store.Message{}, false, fmt.Errorf("couldn't encode sources: %w", err)
+	}
+	meta, err := rawJSONColumn(m.Meta)
+	if err != nil {
+		return store.Message{}, false, fmt.Errorf("couldn't append message: meta: %w", err)
+	}
+	var (
+		stored    store.Message
+		duplicate bool
+	)
+	err = s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		var err error
+		stored, duplicate, err = w.appendMessage(ctx, m, sources, meta)
+		return err
+	})
+	if err != nil {
+		return store.Message{}, false, fmt.Errorf("couldn't append message: %w", err)
+	}
+	return stored, duplicate, nil
+}
+
+// appendMessage runs in the writer's transaction.
+func (w *writer) appendMessage(ctx context.Context, m store.Message, sources, meta any) (store.Message, bool, error) {
+	var (
+		lastSeq int64
+		dupSeq  sql.NullInt64
+		dup     struct {
+			sender, author, text sql.NullString
+			sources, meta        sql.NullString
+			at                   sql.NullInt64
+		}
+	)
+	err := w.stmts.appendLookup.QueryRowContext(ctx, nullable(m.ClientID), m.ConversationID).Scan(
+		&lastSeq, &dupSeq, &dup.sender, &dup.author, &dup.text, &dup.sources, &dup.meta, &dup.at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Message{}, false, fmt.Errorf("conversation %q: %w", m.ConversationID, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Message{}, false, err
+	}
+	if dupSeq.Valid {
+		orig := store.Message{
+			ConversationID: m.ConversationID,
+			Seq:            dupSeq.Int64,
+			ClientID:       m.ClientID,
+			From:           dup.sender.String,
+			Author:         dup.author.String,
+			Text:           dup.text.String,
+			Meta:           rawJSON(dup.meta),
+			At:             fromMicros(dup.at.Int64),
+		}
+		if err := decodeJSON(dup.sources, &orig.Sources); err != nil {
+			return store.Message{}, false, fmt.Errorf("couldn't decode sources: %w", err)
+		}
+		return orig, true, nil
+	}
+	m.Seq = lastSeq + 1
+	if _, err := w.stmts.insertMessage.ExecContext(ctx,
+		m.ConversationID, m.Seq, nullable(m.ClientID), m.From, m.Author, m.Text, sources, meta, micros(m.At)); err != nil {
+		return store.Message{}, false, err
+	}
+	if _, err := w.stmts.bump.ExecContext(ctx, m.Seq, micros(m.At), m.ConversationID); err != nil {
+		return store.Message{}, false, err
+	}
+	return m, false, nil
+}
+
+// Messages returns the conversation's messages with seq > afterSeq in seq
+// order, or store.ErrNotFound for an unknown conversation.
+func (s *Store) Messages(ctx context.Context, conversationID string, afterSeq int64) ([]store.Message, error) {
+	var out []store.Message
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := conversationExists(ctx, tx, conversationID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+			WHERE conversation_id = ? AND seq > ? ORDER BY seq`, conversationID, afterSeq)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanMessage(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read messages: %w", err)
+	}
+	return out, nil
+}
+
+func scanMessage(row interface{ Scan(...any) error }) (store.Message, error) {
+	var (
+		m                       store.Message
+		clientID, sources, meta sql.NullString
+		at                      int64
+	)
+	if err := row.Scan(&m.ConversationID, &m.Seq, &clientID, &m.From, &m.Author, &m.Text, &sources, &meta, &at); err != nil {
+		return m, err
+	}
+	m.ClientID = clientID.String
+	if err := decodeJSON(sources, &m.Sources); err != nil {
+		return m, fmt.Errorf("couldn't decode sources of message %d: %w", m.Seq, err)
+	}
+	m.Meta = rawJSON(meta)
+	m.At = fromMicros(at)
+	return m, nil
+}

@@ -1,0 +1,230 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+)
+
+// maxBatch bounds how many queued writes share one transaction: enough to
+// amortise one fsync over a burst of visitors, small enough that the first
+// caller in a batch does not wait long for the last one.
+const maxBatch = 256
+
+// ErrClosed is returned by a write that arrives after Close.
+var ErrClosed = errors.New("store is closed")
+
+// writeOp is one queued write. run executes inside the writer's open
+// transaction and reports its own outcome through done; a failure of run
+// undoes only its own changes.
+type writeOp struct {
+	ctx  context.Context
+	run  func(ctx context.Context, w *writer) error
+	done chan error // buffered: the writer never waits for a caller
+}
+
+// writer owns the only write connection. Every write of the store goes
+// through it, not just AppendMessage: SQLite allows one writer at a time
+// anyway, so one goroutine that owns the connection never sees SQLITE_BUSY
+// from its own process, needs no lock around the connection, and turns
+// concurrency into batching (group commit): whatever is queued while one
+// transaction commits is written by the next one, with one fsync for all.
+// A failing write is isolated with a SAVEPOINT so the others in its batch
+// still commit.
+type writer struct {
+	conn *sql.Conn
+	log  *slog.Logger
+
+	mu     sync.RWMutex // guards closed and sending on ops
+	closed bool
+	ops    chan *writeOp
+
+	stopped chan struct{}
+
+	stmts writeStmts
+}
+
+// writeStmts are the statements prepared once on the write connection: the
+// transaction control and AppendMessage's hot path.
+type writeStmts struct {
+	begin, commit, rollback           *sql.Stmt
+	savepoint, release, rollbackTo    *sql.Stmt
+	appendLookup, insertMessage, bump *sql.Stmt
+}
+
+func newWriter(ctx context.Context, conn *sql.Conn, log *slog.Logger) (*writer, error) {
+	w := &writer{
+		conn:    conn,
+		log:     log,
+		ops:     make(chan *writeOp, maxBatch),
+		stopped: make(chan struct{}),
+	}
+	prepare := []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&w.stmts.begin, "BEGIN IMMEDIATE"},
+		{&w.stmts.commit, "COMMIT"},
+		{&w.stmts.rollback, "ROLLBACK"},
+		{&w.stmts.savepoint, "SAVEPOINT op"},
+		{&w.stmts.release, "RELEASE SAVEPOINT op"},
+		{&w.stmts.rollbackTo, "ROLLBACK TO SAVEPOINT op"},
+		{&w.stmts.appendLookup, appendLookupSQL},
+		{&w.stmts.insertMessage, insertMessageSQL},
+		{&w.stmts.bump, bumpSeqSQL},
+	}
+	for _, p := range prepare {
+		s, err := conn.PrepareContext(ctx, p.sql)
+		if err != nil {
+			w.closeStmts()
+			return nil, fmt.Errorf("couldn't prepare %q: %w", p.sql, err)
+		}
+		*p.stmt = s
+	}
+	go w.loop()
+	return w, nil
+}
+
+// do queues run and waits for its outcome. When ctx ends first, do returns
+// ctx.Err(), but a write the writer had already started may still commit:
+// callers that must know retry with an idempotency key (client_id).
+func (w *writer) do(ctx context.Context, run func(ctx context.Context, w *writer) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	op := &writeOp{ctx: ctx, run: run, done: make(chan error, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case w.ops <- op:
+		w.mu.RUnlock()
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	select {
+	case err := <-op.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// stop refuses new writes, lets the writer finish every queued one, and
+// waits for it to exit.
+func (w *writer) stop() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.ops)
+	}
+	w.mu.Unlock()
+	<-w.stopped
+	w.closeStmts()
+}
+
+func (w *writer) closeStmts() {
+	for _, s := range []*sql.Stmt{
+		w.stmts.begin, w.stmts.commit, w.stmts.rollback,
+		w.stmts.savepoint, w.stmts.release, w.stmts.rollbackTo,
+		w.stmts.appendLookup, w.stmts.insertMessage, w.stmts.bump,
+	} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// loop takes everything queued (up to maxBatch) and writes it in one
+// transaction, until ops is closed and drained.
+func (w *writer) loop() {
+	defer close(w.stopped)
+	batch := make([]*writeOp, 0, maxBatch)
+	for first := range w.ops {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case op, ok := <-w.ops:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, op)
+			default:
+				break fill
+			}
+		}
+		w.runBatch(batch)
+		clear(batch) // drop references to finished ops
+	}
+}
+
+// runBatch writes batch in one transaction and tells each caller its own
+// outcome. The statements run under a context of their own, not the callers':
+// a caller giving up must not interrupt a transaction others depend on.
+func (w *writer) runBatch(batch []*writeOp) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	fatal := w.exec(ctx, w.stmts.begin)
+	isolate := len(batch) > 1
+	for i, op := range batch {
+		if fatal != nil {
+			break
+		}
+		if err := op.ctx.Err(); err != nil {
+			errs[i] = err // the caller has gone: don't write what nobody will acknowledge
+			continue
+		}
+		if isolate {
+			if fatal = w.exec(ctx, w.stmts.savepoint); fatal != nil {
+				break
+			}
+		}
+		errs[i] = op.run(ctx, w)
+		switch {
+		case !isolate:
+			if errs[i] != nil {
+				fatal = errs[i] // nothing else in the transaction: roll it back
+			}
+		case errs[i] != nil:
+			fatal = w.exec(ctx, w.stmts.rollbackTo)
+			if fatal == nil {
+				fatal = w.exec(ctx, w.stmts.release)
+			}
+		default:
+			fatal = w.exec(ctx, w.stmts.release)
+		}
+	}
+	if fatal == nil {
+		fatal = w.exec(ctx, w.stmts.commit)
+	}
+	if fatal != nil {
+		// Whatever the failure (a full disk, an I/O error, a lost lock),
+		// nothing of this batch is kept, so nobody may be told otherwise.
+		_ = w.exec(ctx, w.stmts.rollback) // fails harmlessly when SQLite already rolled back
+		if !isolate && len(errs) == 1 && errs[0] != nil {
+			fatal = nil // the op's own error; it is reported as is
+		} else {
+			w.log.Error("couldn't write batch", "ops", len(batch), "err", fatal)
+		}
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("couldn't commit: %w", fatal)
+			}
+		}
+	}
+	for i, op := range batch {
+		op.done <- errs[i]
+	}
+}
+
+func (w *writer) exec(ctx context.Context, s *sql.Stmt) error {
+	_, err := s.ExecContext(ctx)
+	return err
+}
