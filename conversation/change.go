@@ -88,12 +88,16 @@ func (c *change) setState(state, reason string) error {
 	return nil
 }
 
-// stateUpdate is the current state as an update, with eta_seconds when the
-// conversation waits for a person and someone is on duty.
-func (c *change) stateUpdate() *Update {
-	u := &Update{Kind: KindState, State: c.conv.State, Reason: c.conv.Reason}
-	if c.conv.State == store.StateWaiting {
-		u.ETASeconds = etaSeconds(c.h.avail.Staffing(c.ctx, c.conv.Site))
+// stateUpdate is the current state as an update.
+func (c *change) stateUpdate() *Update { return c.h.StateUpdate(c.ctx, c.conv) }
+
+// StateUpdate is conversation c's state as an update, with eta_seconds when
+// it waits for a person and someone is on duty: what a subscriber that has
+// just joined is told besides the messages.
+func (h *Hub) StateUpdate(ctx context.Context, c store.Conversation) *Update {
+	u := &Update{ConversationID: c.ID, Kind: KindState, State: c.State, Reason: c.Reason}
+	if c.State == store.StateWaiting {
+		u.ETASeconds = etaSeconds(h.avail.Staffing(ctx, c.Site))
 	}
 	return u
 }

@@ -1,0 +1,396 @@
+package widget
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/store"
+)
+
+// storeTimeout bounds one request to the hub (a commit, a load).
+const storeTimeout = 10 * time.Second
+
+// conn is one visitor WebSocket. The HTTP handler's goroutine reads; one
+// writer goroutine, started after the hello, is the only one that writes
+// data frames, fed by the bounded send queue. Kept small: ten thousand of
+// them idle in a few dozen MiB.
+type conn struct {
+	h      *Handler
+	ws     *websocket.Conn
+	id     uint64
+	site   *siteEntry
+	ipe    *ipEntry
+	lim    *rate.Limiter // this connection's messages
+	typing *rate.Limiter // this connection's typing frames
+
+	send      chan *outFrame
+	done      chan struct{} // closed by close
+	closeOnce sync.Once
+	writer    sync.WaitGroup
+
+	convID      string
+	unsubscribe func()
+	// lastSeq is the highest message seq written to the client: set by the
+	// reader while it replays, then owned by the writer, which skips updates
+	// at or below it (a message both replayed and delivered live).
+	lastSeq int64
+}
+
+// outFrame is one queued frame: a hub update (shared by all subscribers,
+// read-only) or a frame for this connection only.
+type outFrame struct {
+	update *conversation.Update
+	frame  any
+}
+
+func deadline(d time.Duration) time.Time { return time.Now().Add(d) }
+
+func (c *conn) logger(level slog.Level, msg string, args ...any) {
+	c.h.log.Log(context.Background(), level, msg, append([]any{"conn", c.id, "site", c.site.Name, "conversation", c.convID}, args...)...)
+}
+
+// Deliver is the hub's fan-out into this connection: never blocking, false
+// when the queue is full (the hub then evicts us).
+func (c *conn) Deliver(u *conversation.Update) bool {
+	if u.Kind == conversation.KindTyping && u.From == store.FromVisitor {
+		return true // the visitor's own typing, from another tab: not shown
+	}
+	select {
+	case c.send <- &outFrame{update: u}:
+		return true
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Evict disconnects a client too slow to take its frames.
+func (c *conn) Evict() {
+	c.logger(slog.LevelInfo, "slow client disconnected: send queue full")
+	c.close()
+}
+
+// enqueue queues a frame for this connection only; a full queue means a
+// client that does not read, which is disconnected.
+func (c *conn) enqueue(v any) {
+	select {
+	case c.send <- &outFrame{frame: v}:
+	case <-c.done:
+	default:
+		c.Evict()
+	}
+}
+
+// close ends the connection once; the reader and writer notice and return.
+func (c *conn) close() {
+	c.closeOnce.Do(func() {
+		close(c.done)
+		c.ws.Close()
+	})
+}
+
+func (c *conn) extendRead() {
+	_ = c.ws.SetReadDeadline(deadline(c.h.limits.PongTimeout))
+}
+
+// run serves the connection until it ends.
+func (c *conn) run() {
+	defer c.finish()
+	c.ws.SetReadLimit(c.h.limits.MaxFrameBytes)
+	c.extendRead() // also the time allowed to say hello
+	c.ws.SetPongHandler(func(string) error { c.extendRead(); return nil })
+	if !c.handshake() {
+		return
+	}
+	c.writer.Add(1)
+	go c.writeLoop()
+	c.readLoop()
+}
+
+func (c *conn) finish() {
+	c.close()
+	c.writer.Wait()
+	if c.unsubscribe != nil {
+		c.unsubscribe()
+	}
+}
+
+// read returns the next frame, or a protocol error to answer, or the
+// connection's end.
+func (c *conn) read() (clientFrame, *protoError, error) {
+	mt, data, err := c.ws.ReadMessage()
+	if err != nil {
+		return clientFrame{}, nil, err
+	}
+	if mt != websocket.TextMessage {
+		return clientFrame{}, badRequest("", "frames must be JSON text"), nil
+	}
+	f, perr := decodeFrame(data, c.h.limits.MaxMessageBytes)
+	return f, perr, nil
+}
+
+func (c *conn) logEnd(err error) {
+	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+		c.logger(slog.LevelDebug, "visitor left")
+		return
+	}
+	select {
+	case <-c.done:
+		return // we closed it and said why
+	default:
+	}
+	if errors.Is(err, websocket.ErrReadLimit) {
+		c.logger(slog.LevelInfo, "visitor disconnected: frame over the limit", "limit", c.h.limits.MaxFrameBytes)
+		return
+	}
+	c.logger(slog.LevelDebug, "visitor connection ended", "err", err)
+}
+
+// writeNow writes from the reader while the writer is not running (during
+// the handshake), with the write deadline.
+func (c *conn) writeNow(v any) error {
+	_ = c.ws.SetWriteDeadline(deadline(c.h.limits.WriteTimeout))
+	return c.ws.WriteJSON(v)
+}
+
+// handshake reads frames until a valid hello and answers it with welcome,
+// the state when it is not bot, and the replay. Frames before it are
+// answered with bad_request; they do not extend the time allowed to say
+// hello. It reports whether the connection goes on.
+func (c *conn) handshake() bool {
+	for {
+		f, perr, err := c.read()
+		if err != nil {
+			c.logEnd(err)
+			return false
+		}
+		if perr == nil && f.Type != "hello" {
+			perr = badRequest("type", "the first frame must be hello, not %s", f.Type)
+		}
+		if perr != nil {
+			if c.writeNow(toErrorFrame(perr)) != nil {
+				return false
+			}
+			continue
+		}
+		if err := c.hello(f); err != nil {
+			c.logger(slog.LevelError, "hello failed", "err", err)
+			_ = c.writeNow(toErrorFrame(&protoError{Code: codeInternal, Message: "couldn't open the conversation; reconnect"}))
+			return false
+		}
+		c.extendRead()
+		return true
+	}
+}
+
+// hello resumes the token's conversation or starts one. A token that is
+// forged, of another site, expired or of a conversation that no longer
+// exists gets an error frame (bad_token / token_expired) and the visitor a
+// fresh conversation on the same connection: the welcome that follows has a
+// new conversation_id and token.
+func (c *conn) hello(f clientFrame) error {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	hub := c.h.hub
+	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: f.Attributes}
+	var conv store.Conversation
+	var after int64
+	if f.Token != "" {
+		id, err := c.h.tokens.verify(c.site.Name, f.Token, time.Now())
+		var perr *protoError
+		switch {
+		case errors.Is(err, errTokenExpired):
+			perr = &protoError{Code: codeTokenExpired, Field: "token", Message: "the resume token has expired; a new conversation starts"}
+		case err != nil:
+			perr = &protoError{Code: codeBadToken, Field: "token", Message: "the resume token is not valid; a new conversation starts"}
+		default:
+			conv, err = hub.Resume(ctx, id, visit)
+			if errors.Is(err, conversation.ErrNotFound) {
+				perr = &protoError{Code: codeBadToken, Field: "token", Message: "the conversation no longer exists; a new one starts"}
+			} else if err != nil {
+				return err
+			} else if f.LastSeq != nil {
+				after = *f.LastSeq
+			}
+		}
+		if perr != nil {
+			c.logger(slog.LevelInfo, "resume refused", "code", perr.Code)
+			if err := c.writeNow(toErrorFrame(perr)); err != nil {
+				return err
+			}
+		}
+	}
+	if conv.ID == "" {
+		var err error
+		if conv, err = hub.Start(ctx, visit); err != nil {
+			return err
+		}
+	}
+	c.convID = conv.ID
+	c.unsubscribe = hub.Subscribe(conv.ID, c)
+	// Read state and log after subscribing: whatever is committed from now
+	// on is also queued, and the writer skips what the replay covered.
+	conv, err := hub.Conversation(ctx, conv.ID)
+	if err != nil {
+		return err
+	}
+	after = min(after, conv.LastSeq)
+	msgs, err := hub.Messages(ctx, conv.ID, after)
+	if err != nil {
+		return err
+	}
+	token := c.h.tokens.issue(c.site.Name, conv.ID, time.Now())
+	if err := c.writeNow(welcomeFrame{Type: "welcome", ConversationID: conv.ID, Token: token, State: conv.State}); err != nil {
+		return err
+	}
+	if conv.State != store.StateBot {
+		if err := c.writeNow(updateFrame(hub.StateUpdate(ctx, conv))); err != nil {
+			return err
+		}
+	}
+	c.lastSeq = after
+	for i := range msgs {
+		if err := c.writeNow(toMessageFrame(&msgs[i])); err != nil {
+			return err
+		}
+		c.lastSeq = msgs[i].Seq
+	}
+	c.logger(slog.LevelDebug, "visitor joined", "replayed", len(msgs))
+	return nil
+}
+
+// writeLoop is the only writer after the handshake: queued frames, and a
+// ping every PingInterval whose pong extends the read deadline.
+func (c *conn) writeLoop() {
+	defer c.writer.Done()
+	ping := time.NewTicker(c.h.limits.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case o := <-c.send:
+			if err := c.write(o); err != nil {
+				c.logger(slog.LevelDebug, "write failed", "err", err)
+				c.close()
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, deadline(c.h.limits.WriteTimeout)); err != nil {
+				c.close()
+				return
+			}
+		case <-c.done:
+			return
+		}
+	}
+}
+
+func (c *conn) write(o *outFrame) error {
+	v := o.frame
+	if u := o.update; u != nil {
+		if u.Kind == conversation.KindMessage {
+			if u.Message.Seq <= c.lastSeq {
+				return nil // already replayed
+			}
+			c.lastSeq = u.Message.Seq
+		}
+		v = updateFrame(u)
+		if v == nil {
+			return nil
+		}
+	}
+	_ = c.ws.SetWriteDeadline(deadline(c.h.limits.WriteTimeout))
+	return c.ws.WriteJSON(v)
+}
+
+// readLoop handles frames after the hello until the connection ends. A bad
+// frame gets an error frame and the connection goes on.
+func (c *conn) readLoop() {
+	for {
+		f, perr, err := c.read()
+		if err != nil {
+			c.logEnd(err)
+			return
+		}
+		c.extendRead()
+		if perr == nil {
+			perr = c.handle(f)
+		}
+		if perr != nil {
+			c.enqueue(toErrorFrame(perr))
+		}
+	}
+}
+
+// allow takes one token from this connection's and this IP's message
+// limits; a refusal costs the IP nothing.
+func (c *conn) allow() bool {
+	return c.lim.Allow() && c.ipe.lim.Allow()
+}
+
+func rateLimited(clientID string) *protoError {
+	return &protoError{Code: codeRateLimited, ClientID: clientID,
+		Message: "too many messages; wait a moment and send it again"}
+}
+
+// handle carries out one valid frame.
+func (c *conn) handle(f clientFrame) *protoError {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	hub := c.h.hub
+	switch f.Type {
+	case "hello":
+		return badRequest("type", "hello was already received")
+	case "typing":
+		if !c.typing.Allow() {
+			return rateLimited("")
+		}
+		hub.Typing(ctx, c.convID, store.FromVisitor, *f.On)
+		return nil
+	}
+	clientID := f.ClientID
+	if f.Type != "message" {
+		clientID = ""
+	}
+	if !c.allow() {
+		return rateLimited(clientID)
+	}
+	var err error
+	switch f.Type {
+	case "message":
+		var m store.Message
+		var dup bool
+		m, dup, err = hub.PostVisitorMessage(ctx, c.convID, f.ClientID, *f.Text)
+		if err == nil && dup {
+			c.enqueue(toMessageFrame(&m)) // the retry's ack; the others had it
+		}
+	case "feedback":
+		err = hub.Feedback(ctx, c.convID, *f.Seq, *f.Helpful)
+		if errors.Is(err, conversation.ErrNotBotMessage) {
+			return badRequest("seq", "seq %d is not a bot message of this conversation", *f.Seq)
+		}
+	case "human":
+		err = hub.AskForHuman(ctx, c.convID)
+	case "contact":
+		err = hub.SetContact(ctx, c.convID, *f.Email)
+		if errors.Is(err, conversation.ErrInvalidEmail) {
+			return badRequest("email", "not a valid e-mail address")
+		}
+	}
+	if err != nil {
+		if errors.Is(err, conversation.ErrEmptyText) {
+			return withClient(badRequest("text", "text is empty"), clientID)
+		}
+		c.logger(slog.LevelError, "couldn't handle frame", "type", f.Type, "err", err)
+		return &protoError{Code: codeInternal, ClientID: clientID,
+			Message: "couldn't do that just now; send it again (nothing was lost)"}
+	}
+	return nil
+}

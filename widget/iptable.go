@@ -1,0 +1,89 @@
+package widget
+
+import (
+	"net/netip"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// ipTable counts connections per client IP and for the whole server, and
+// holds each IP's message rate limiter, shared by that IP's connections.
+type ipTable struct {
+	maxPerIP, maxTotal int
+	rate               rate.Limit
+	burst              int
+
+	mu        sync.Mutex
+	total     int
+	entries   map[netip.Addr]*ipEntry
+	sweepSize int // sweep idle entries when the map grows past this
+}
+
+type ipEntry struct {
+	conns int
+	lim   *rate.Limiter // safe for concurrent use on its own
+}
+
+func newIPTable(l Limits) *ipTable {
+	return &ipTable{
+		maxPerIP: l.MaxConnectionsPerIP, maxTotal: l.MaxConnections,
+		rate: rate.Limit(l.IPMessagesPerSecond), burst: l.IPMessageBurst,
+		entries: make(map[netip.Addr]*ipEntry), sweepSize: 1024,
+	}
+}
+
+// acquire counts one more connection from ip, or refuses with the error
+// code of the limit it would cross.
+func (t *ipTable) acquire(ip netip.Addr) (*ipEntry, string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.total >= t.maxTotal {
+		return nil, codeServerBusy
+	}
+	e := t.entries[ip]
+	if e == nil {
+		if len(t.entries) >= t.sweepSize {
+			t.sweep()
+		}
+		e = &ipEntry{lim: rate.NewLimiter(t.rate, t.burst)}
+		t.entries[ip] = e
+	}
+	if e.conns >= t.maxPerIP {
+		return nil, codeTooManyConnections
+	}
+	e.conns++
+	t.total++
+	return e, ""
+}
+
+// release undoes acquire. An IP without connections keeps its limiter until
+// it has refilled, so that reconnecting does not reset the rate limit.
+func (t *ipTable) release(ip netip.Addr, e *ipEntry) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e.conns--
+	t.total--
+	if e.conns == 0 && e.lim.TokensAt(time.Now()) >= float64(t.burst) {
+		delete(t.entries, ip)
+	}
+}
+
+// sweep drops idle, refilled entries; called with mu held.
+func (t *ipTable) sweep() {
+	now := time.Now()
+	for ip, e := range t.entries {
+		if e.conns == 0 && e.lim.TokensAt(now) >= float64(t.burst) {
+			delete(t.entries, ip)
+		}
+	}
+	t.sweepSize = max(1024, 2*len(t.entries))
+}
+
+// connections reports the open connections, for tests and metrics.
+func (t *ipTable) connections() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.total
+}

@@ -1,0 +1,72 @@
+package widget
+
+import (
+	"net/http"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+)
+
+// Bounds on typing frames, which are relayed and never stored: enough for
+// a widget that says on/off every few seconds, too little to flood agents.
+const (
+	typingPerSecond = 2
+	typingBurst     = 6
+)
+
+// serveVisitor is GET /ws/visitor?site=SITE. Every refusal happens before
+// the upgrade, as an HTTP status with a JSON body; after it, the connection
+// speaks the visitor protocol until either side ends it.
+func (h *Handler) serveVisitor(w http.ResponseWriter, r *http.Request) {
+	s := h.site(r)
+	if s == nil {
+		writeError(w, http.StatusNotFound, codeUnknownSite, "no site "+siteName(r))
+		return
+	}
+	if !originAllowed(r, s) {
+		h.log.Info("visitor refused: origin not allowed", "site", s.Name, "origin", r.Header.Get("Origin"))
+		writeError(w, http.StatusForbidden, codeForbiddenOrigin, "origin not allowed for site "+s.Name)
+		return
+	}
+	h.mu.Lock()
+	closed := h.closed
+	h.mu.Unlock()
+	if closed {
+		writeError(w, http.StatusServiceUnavailable, codeShuttingDown, "server shutting down")
+		return
+	}
+	ip := clientIP(r, h.trusted)
+	ipe, code := h.ips.acquire(ip)
+	switch code {
+	case codeServerBusy:
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, code, "the server has no room for more connections")
+		return
+	case codeTooManyConnections:
+		writeError(w, http.StatusTooManyRequests, code, "too many connections from this address")
+		return
+	}
+	defer h.ips.release(ip, ipe)
+
+	ws, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		h.log.Debug("websocket upgrade failed", "err", err)
+		return // the upgrader has answered
+	}
+	c := &conn{
+		h: h, ws: ws, id: h.nextID.Add(1), site: s, ipe: ipe,
+		lim:    rate.NewLimiter(rate.Limit(h.limits.MessagesPerSecond), h.limits.MessageBurst),
+		typing: rate.NewLimiter(typingPerSecond, typingBurst),
+		send:   make(chan *outFrame, h.limits.SendQueue),
+		done:   make(chan struct{}),
+	}
+	if !h.register(c) {
+		_ = ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseServiceRestart, "server shutting down"),
+			deadline(h.limits.WriteTimeout))
+		ws.Close()
+		return
+	}
+	defer h.unregister(c)
+	c.run()
+}
