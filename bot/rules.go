@@ -1,0 +1,407 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Reason codes of escalations. The rule names that RulesConfig.Disabled
+// accepts are the same strings, plus "sensitive:"+topic for each topic.
+const (
+	ReasonAskedForHuman    = "asked_for_human"
+	ReasonCard             = "personal_data:card"
+	ReasonPersonnummer     = "personal_data:personnummer"
+	ReasonIBAN             = "personal_data:iban"
+	ReasonRepeat           = "frustration:repeat"
+	ReasonFrustrationWords = "frustration:words"
+	ReasonShouting         = "frustration:shouting"
+	ReasonSelfHarm         = familySensitive + ":" + TopicSelfHarm
+	ReasonNegativeFeedback = "negative_feedback" // set by NegativeFeedback, not a rule
+	ReasonLowConfidence    = "low_confidence"    // set by the decision after retrieval, not a rule
+)
+
+// Families of reason codes: Disabled may name a whole family.
+const (
+	familySensitive    = "sensitive"
+	familyPersonalData = "personal_data"
+	familyFrustration  = "frustration"
+)
+
+// Frustration thresholds.
+const (
+	repeatLookback    = 3   // compare with this many of the visitor's latest messages
+	repeatMinTokens   = 3   // "ok", "yes", "no thanks" are not a repeated question
+	repeatJaccard     = 0.8 // share of words two messages have in common
+	shoutingMinLetter = 12  // "HELLO" and "GDPR DPA" are not shouting
+	shoutingUpper     = 0.7 // share of upper-case letters that reads as shouting
+)
+
+// RulesConfig configures the escalation rules that run before retrieval.
+type RulesConfig struct {
+	// Sensitive replaces the default topics when it is not empty.
+	Sensitive []Topic `toml:"sensitive" json:"sensitive,omitempty"`
+	// Disabled names rules to switch off: a reason code such as
+	// "frustration:shouting" or "sensitive:complaint", or a whole family
+	// ("frustration", "personal_data", "sensitive").
+	Disabled []string `toml:"disabled" json:"disabled,omitempty"`
+}
+
+// DefaultRulesConfig is what a deployment gets without configuration: every
+// rule on, with the default sensitive topics.
+func DefaultRulesConfig() RulesConfig {
+	return RulesConfig{Sensitive: DefaultTopics()}
+}
+
+// Rules decides, before any retrieval, whether a visitor's message must go to
+// a person. It is safe for concurrent use: it holds only compiled patterns.
+type Rules struct {
+	rules []rule
+	teams map[string]string // reason → team, from the topics
+}
+
+// rule is one named check; detail says what matched without quoting
+// personal data, for the person who picks up the conversation.
+type rule struct {
+	name  string
+	check func(t Turn, folded string) (detail string, ok bool)
+}
+
+// pattern is a compiled pattern with the source it came from, for errors.
+type pattern struct {
+	src string
+	re  *regexp.Regexp
+}
+
+// NewRules compiles the rules of cfg. It returns every problem at once: a
+// topic without a name or patterns, a duplicate topic, a pattern that does
+// not compile, a disabled rule that does not exist.
+func NewRules(cfg RulesConfig) (*Rules, error) {
+	topics := cfg.Sensitive
+	if len(topics) == 0 {
+		topics = DefaultTopics()
+	}
+	var errs []error
+	r := &Rules{teams: map[string]string{}}
+
+	type compiledTopic struct {
+		name     string
+		patterns []pattern
+	}
+	var compiled []compiledTopic
+	seen := map[string]bool{}
+	for i, tp := range topics {
+		name := strings.TrimSpace(tp.Name)
+		switch {
+		case name == "":
+			errs = append(errs, fmt.Errorf("sensitive topic %d has no name", i+1))
+			continue
+		case !validTopicName(name):
+			errs = append(errs, fmt.Errorf("sensitive topic %q: name must be lower-case letters, digits and _", name))
+			continue
+		case seen[name]:
+			errs = append(errs, fmt.Errorf("sensitive topic %q is defined twice", name))
+			continue
+		case len(tp.Patterns) == 0:
+			errs = append(errs, fmt.Errorf("sensitive topic %q has no patterns", name))
+			continue
+		}
+		seen[name] = true
+		ps, err := compilePatterns(tp.Patterns)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("sensitive topic %q: %w", name, err))
+			continue
+		}
+		compiled = append(compiled, compiledTopic{name: name, patterns: ps})
+		r.teams[familySensitive+":"+name] = tp.Team
+	}
+	human, err := compilePatterns(humanRequestPatterns)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("built-in human request patterns: %w", err))
+	}
+	frustration, err := compilePatterns(frustrationPatterns)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("built-in frustration patterns: %w", err))
+	}
+
+	// Self-harm goes first whatever the order in the configuration: its
+	// reply is the one that must not be replaced by another.
+	var all []rule
+	for _, ct := range compiled {
+		if ct.name == TopicSelfHarm {
+			all = append(all, rule{familySensitive + ":" + ct.name, matchAny(ct.patterns)})
+		}
+	}
+	all = append(all,
+		rule{ReasonIBAN, checkData(hasIBAN, "an IBAN with a valid checksum")},
+		rule{ReasonCard, checkData(hasCardNumber, "a card number that passes Luhn")},
+		rule{ReasonPersonnummer, checkData(hasPersonnummer, "a personnummer with a valid check digit")},
+	)
+	for _, ct := range compiled {
+		if ct.name != TopicSelfHarm {
+			all = append(all, rule{familySensitive + ":" + ct.name, matchAny(ct.patterns)})
+		}
+	}
+	all = append(all,
+		rule{ReasonAskedForHuman, matchRequest(human)},
+		rule{ReasonFrustrationWords, matchAny(frustration)},
+		rule{ReasonRepeat, checkRepeat},
+		rule{ReasonShouting, checkShouting},
+	)
+
+	disabled := map[string]bool{}
+	for _, d := range cfg.Disabled {
+		d = strings.TrimSpace(d)
+		if !knownRule(all, d) {
+			errs = append(errs, fmt.Errorf("unknown rule %q in disabled (known: %s)", d, strings.Join(ruleNames(all), ", ")))
+			continue
+		}
+		disabled[d] = true
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("couldn't build escalation rules: %w", errors.Join(errs...))
+	}
+	for _, ru := range all {
+		family, _, _ := strings.Cut(ru.name, ":")
+		if !disabled[ru.name] && !disabled[family] {
+			r.rules = append(r.rules, ru)
+		}
+	}
+	return r, nil
+}
+
+// Check runs every enabled rule on the visitor's message, the most serious
+// first (self-harm, personal data, sensitive topics, a request for a person,
+// frustration). When one fires it returns an Escalate decision with the
+// reason code, the rule with what it matched (`asked_for_human: "talk to a
+// human"`; never the personal data itself), and a reply in the visitor's
+// language.
+func (r *Rules) Check(t Turn) (Decision, bool) {
+	folded := foldText(t.Text)
+	for _, ru := range r.rules {
+		detail, ok := ru.check(t, folded)
+		if !ok {
+			continue
+		}
+		lang := t.Lang()
+		return Decision{
+			Action: Escalate,
+			Reason: ru.name,
+			Rule:   ru.name + ": " + detail,
+			Reply:  EscalationReply(lang, ru.name),
+			Lang:   lang,
+		}, true
+	}
+	return Decision{}, false
+}
+
+// Team is the team configured for a reason's topic ("sensitive:billing" →
+// "billing-team"), or "" for the default queue.
+func (r *Rules) Team(reason string) string {
+	return r.teams[reason]
+}
+
+// Names lists the enabled rules in the order Check runs them.
+func (r *Rules) Names() []string {
+	return ruleNames(r.rules)
+}
+
+// NegativeFeedback is the decision after a thumbs-down on a bot answer: the
+// visitor has said the answer did not help, so a person takes over.
+func NegativeFeedback(lang string) Decision {
+	l := localeLang(lang)
+	if l == "" {
+		l = LangEnglish
+	}
+	return Decision{
+		Action: Escalate,
+		Reason: ReasonNegativeFeedback,
+		Rule:   ReasonNegativeFeedback + ": thumbs-down on an answer",
+		Reply:  EscalationReply(l, ReasonNegativeFeedback),
+		Lang:   l,
+	}
+}
+
+func compilePatterns(srcs []string) ([]pattern, error) {
+	var errs []error
+	ps := make([]pattern, 0, len(srcs))
+	for _, src := range srcs {
+		if strings.TrimSpace(src) == "" {
+			errs = append(errs, errors.New("empty pattern"))
+			continue
+		}
+		re, err := regexp.Compile("(?i)" + foldPattern(src))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("couldn't compile pattern %q: %w", src, err))
+			continue
+		}
+		ps = append(ps, pattern{src: src, re: re})
+	}
+	return ps, errors.Join(errs...)
+}
+
+func validTopicName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func knownRule(all []rule, name string) bool {
+	for _, ru := range all {
+		family, _, _ := strings.Cut(ru.name, ":")
+		if ru.name == name || family == name {
+			return true
+		}
+	}
+	return false
+}
+
+func ruleNames(rs []rule) []string {
+	names := make([]string, 0, len(rs))
+	for _, ru := range rs {
+		names = append(names, ru.name)
+	}
+	return names
+}
+
+func matchAny(ps []pattern) func(Turn, string) (string, bool) {
+	return func(_ Turn, folded string) (string, bool) {
+		for _, p := range ps {
+			if loc := p.re.FindStringIndex(folded); loc != nil {
+				return matched(folded, loc), true
+			}
+		}
+		return "", false
+	}
+}
+
+func checkData(has func(string) bool, what string) func(Turn, string) (string, bool) {
+	return func(t Turn, _ string) (string, bool) {
+		if has(t.Text) {
+			return "the message contains " + what, true
+		}
+		return "", false
+	}
+}
+
+// matchRequest matches the asked-for-a-person patterns, skipping matches
+// about a third party or a product thing.
+func matchRequest(ps []pattern) func(Turn, string) (string, bool) {
+	return func(_ Turn, folded string) (string, bool) {
+		for _, p := range ps {
+			for _, loc := range p.re.FindAllStringIndex(folded, -1) {
+				if aboutSomeoneElse(folded[:loc[0]]) || productThingAfter(folded[loc[1]:]) {
+					continue
+				}
+				return matched(folded, loc), true
+			}
+		}
+		return "", false
+	}
+}
+
+// matched quotes what a pattern matched, which tells the person who picks up
+// more than the pattern's source would.
+func matched(folded string, loc []int) string {
+	return strconv.Quote(strings.TrimSpace(folded[loc[0]:loc[1]]))
+}
+
+// aboutSomeoneElse looks at the clause before a match: a third party with no
+// first person after it ("can my customers talk to ...") means the visitor
+// asks about others.
+func aboutSomeoneElse(before string) bool {
+	if i := strings.LastIndexAny(before, ".!?;,:"); i >= 0 {
+		before = before[i+1:]
+	}
+	third := false
+	for _, w := range words(before) {
+		switch {
+		case thirdPartyWords[w]:
+			third = true
+		case firstPersonWords[w]:
+			third = false
+		}
+	}
+	return third
+}
+
+func productThingAfter(after string) bool {
+	ws := words(after)
+	return len(ws) > 0 && productWords[ws[0]]
+}
+
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+}
+
+// checkRepeat fires when the visitor sends (almost) the same question as one
+// of their latest messages: the answer they got did not help.
+func checkRepeat(t Turn, folded string) (string, bool) {
+	cur := tokenSet(folded)
+	if len(cur) < repeatMinTokens || isSmallTalk(t.Text) {
+		return "", false
+	}
+	for back := 1; back <= repeatLookback && back <= len(t.History); back++ {
+		prev := tokenSet(foldText(t.History[len(t.History)-back]))
+		if len(prev) < repeatMinTokens {
+			continue
+		}
+		if j := jaccard(cur, prev); j >= repeatJaccard {
+			return fmt.Sprintf("%.2f word overlap with the message %d back", j, back), true
+		}
+	}
+	return "", false
+}
+
+func tokenSet(folded string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range words(folded) {
+		set[strings.Trim(w, "'")] = true
+	}
+	delete(set, "")
+	return set
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	inter := 0
+	for w := range a {
+		if b[w] {
+			inter++
+		}
+	}
+	union := len(a) + len(b) - inter
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}
+
+// checkShouting fires on a message mostly in capitals, long enough not to be
+// an acronym, or with a run of exclamation marks.
+func checkShouting(t Turn, _ string) (string, bool) {
+	if strings.Contains(t.Text, "!!!") || strings.Contains(t.Text, "!!1") || strings.Contains(t.Text, "?!?!") || strings.Contains(t.Text, "!?!?") {
+		return "a run of exclamation marks", true
+	}
+	upper, cased := 0, 0
+	for _, r := range t.Text {
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+			cased++
+		case unicode.IsLower(r):
+			cased++
+		}
+	}
+	if cased >= shoutingMinLetter && float64(upper) >= shoutingUpper*float64(cased) {
+		return fmt.Sprintf("%d of %d letters in capitals", upper, cased), true
+	}
+	return "", false
+}
