@@ -22,8 +22,9 @@ func writeConfig(t *testing.T, doc string) string {
 	return path
 }
 
-// problems returns the lines of err with the temporary directory removed,
-// so that they read "andon.toml:3: ...", and checks that err is Errors.
+// problems returns the lines of err with the directory of path removed, so
+// that they read "andon.toml:3: ...", and checks that err is Errors. An
+// empty path removes nothing.
 func problems(t *testing.T, path string, err error) []string {
 	t.Helper()
 	if err == nil {
@@ -36,10 +37,12 @@ func problems(t *testing.T, path string, err error) []string {
 	if got, want := len(strings.Split(err.Error(), "\n")), len(errs); got != want {
 		t.Errorf("Error() has %d lines for %d problems", got, want)
 	}
-	dir := filepath.Dir(path) + string(filepath.Separator)
 	lines := make([]string, len(errs))
 	for i, e := range errs {
-		lines[i] = strings.ReplaceAll(e.Error(), dir, "")
+		lines[i] = e.Error()
+		if path != "" {
+			lines[i] = strings.ReplaceAll(lines[i], filepath.Dir(path)+string(filepath.Separator), "")
+		}
 	}
 	return lines
 }
