@@ -37,6 +37,7 @@ func (t *csvTable) col(name string) int {
 // check.
 func readCSV(name, text string, errs *Errors) (*csvTable, bool) {
 	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = sniffDelimiter(text)
 	r.FieldsPerRecord = -1
 	t := &csvTable{}
 	for {
@@ -216,4 +217,28 @@ func csvExamples(name string, t *csvTable, errs *Errors) ([]Example, bool) {
 		out = append(out, e)
 	}
 	return out, ok
+}
+
+// sniffDelimiter picks the separator of the header line: a comma unless the
+// line has more semicolons or tabs, because spreadsheet programs in Swedish
+// (and most European) locales save "CSV" with semicolons.
+func sniffDelimiter(text string) rune {
+	header, _, _ := strings.Cut(strings.TrimLeft(text, "\n"), "\n")
+	best, count := ',', 0
+	for _, d := range []rune{',', ';', '\t'} {
+		n := 0
+		quoted := false
+		for _, r := range header {
+			switch {
+			case r == '"':
+				quoted = !quoted
+			case r == d && !quoted:
+				n++
+			}
+		}
+		if n > count {
+			best, count = d, n
+		}
+	}
+	return best
 }

@@ -140,3 +140,17 @@ func TestSweFAQ(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoadCLINC150 measures importing 15,100 labelled rows (150
+// articles), the size of a large real FAQ's example questions.
+func BenchmarkLoadCLINC150(b *testing.B) {
+	p := filepath.Join(datasets, "clinc150/train.csv")
+	if _, err := os.Stat(p); err != nil {
+		b.Skipf("data set %s not available: %v", p, err)
+	}
+	for b.Loop() {
+		if _, err := Load(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

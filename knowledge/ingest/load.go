@@ -9,6 +9,8 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -167,7 +169,14 @@ func defaultID(rel string) string {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
 	var out []string
 	for _, p := range parts {
-		if s := slugify(p); s != "" {
+		s := slugify(p)
+		if s == "" && p != "" {
+			// A name in a script slugify drops ("Часто задаваемые"):
+			// still a stable, distinct id.
+			sum := sha256.Sum256([]byte(p))
+			s = "x-" + hex.EncodeToString(sum[:4])
+		}
+		if s != "" {
 			out = append(out, s)
 		}
 	}

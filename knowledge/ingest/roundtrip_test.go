@@ -173,3 +173,41 @@ func TestMarkdownTitleSkipsCodeFences(t *testing.T) {
 		t.Errorf("got %#v", got[0])
 	}
 }
+
+func TestCSVWithSemicolons(t *testing.T) {
+	t.Parallel()
+	// As a Swedish spreadsheet program saves it: semicolons, BOM, CRLF.
+	content := "\xef\xbb\xbfquestion;answer;tags\r\nVad kostar det?;\"Inget; det är öppen källkod.\";pris|licens\r\n"
+	got, err := Load(writeFile(t, t.TempDir(), "faq.csv", content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := withHash(knowledge.Article{
+		ID: questionID("Vad kostar det?"), Title: "Vad kostar det?", Body: "Inget; det är öppen källkod.",
+		Tags: []string{"pris", "licens"}, Questions: []string{"Vad kostar det?"},
+	})
+	sameArticles(t, got, want)
+}
+
+func TestDefaultID(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Reset Password.md":          "reset-password",
+		"sv/Återställ lösenord.md":   "sv/aterstall-losenord",
+		"a/b/c.markdown":             "a/b/c",
+		"FAQ (2024)/Q&A #1.md":       "faq-2024/q-a-1",
+		"Часто задаваемые/Вопрос.md": "",
+	} {
+		got := defaultID(in)
+		if want == "" {
+			// Scripts slugify drops still give a stable, distinct id.
+			if !strings.HasPrefix(got, "x-") || got != defaultID(in) || got == defaultID("Другой/Вопрос.md") {
+				t.Errorf("defaultID(%q) = %q", in, got)
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("defaultID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
