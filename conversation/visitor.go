@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andon-chat/andon/bot"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -161,7 +162,7 @@ func (h *Hub) Feedback(ctx context.Context, id string, seq int64, helpful bool) 
 		if helpful || c.conv.State != store.StateBot {
 			return nil
 		}
-		d := negativeFeedback(langOf(c.conv.Locale))
+		d := bot.NegativeFeedback(langOf(c.conv.Locale))
 		reason := d.Reason
 		if reason == "" {
 			reason = ReasonNegativeFeedback
@@ -190,7 +191,7 @@ func (h *Hub) SetContact(ctx context.Context, id, email string) error {
 		}
 		_, _, err := c.appendMessage(store.Message{
 			From: store.FromSystem,
-			Text: say(langOf(c.conv.Locale), keyContactSaved, addr),
+			Text: contactSavedText(c.conv.Locale, addr),
 		})
 		return err
 	})
