@@ -162,8 +162,13 @@ func TestMissingPath(t *testing.T) {
 	if _, err := Load(); err == nil {
 		t.Error("Load() with no paths: want an error")
 	}
-	if _, err := Load(t.TempDir()); err == nil || !strings.Contains(err.Error(), "folder has no Markdown (.md) files") {
-		t.Errorf("empty folder: err = %v", err)
+	empty := t.TempDir()
+	writeFile(t, empty, "faq.csv", "question,answer\nq,a\n") // folders are read for Markdown only
+	_, err = Load(missing, empty)
+	want := []string{"nope.csv: couldn't read: stat " + missing + ": no such file or directory",
+		filepath.Base(empty) + ": folder has no Markdown (.md) files"}
+	if p := problems(t, err); !reflect.DeepEqual(p, want) {
+		t.Errorf("problems %q, want %q", p, want)
 	}
 }
 

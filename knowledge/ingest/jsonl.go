@@ -10,7 +10,10 @@ import (
 
 // jsonArticle is the JSON shape of an article: the encoding of
 // knowledge.Article, so that what andon exports it imports again. Unknown
-// fields are errors.
+// fields are errors. The Swedish FAQ set's validation_kb.jsonl
+// ({"id","title","body","url","lang","tags"}) is already in this shape; its
+// validation_answers.jsonl ({"id","text","group",...}) is not, and is
+// refused with an error per unknown field.
 type jsonArticle struct {
 	ID        string   `json:"id"`
 	Title     string   `json:"title"`

@@ -120,6 +120,7 @@ func finishAll(all []located, errs *Errors) ([]knowledge.Article, error) {
 func loadDir(fsys fs.FS, root string, name func(rel string) string, errs *Errors) []located {
 	var all []located
 	found := false
+	before := len(errs.List) + errs.Omitted
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			errs.add(&Error{File: name(p), Msg: "couldn't read", Err: err})
@@ -147,7 +148,7 @@ func loadDir(fsys fs.FS, root string, name func(rel string) string, errs *Errors
 	if err != nil {
 		errs.add(&Error{File: name(root), Msg: "couldn't read folder", Err: err})
 	}
-	if !found && len(errs.List) == 0 {
+	if !found && len(errs.List)+errs.Omitted == before {
 		errs.addf(name(root), 0, "", "folder has no Markdown (.md) files")
 	}
 	return all
