@@ -296,7 +296,8 @@ func matchRequest(ps []pattern) func(Turn, string) (string, bool) {
 	return func(_ Turn, folded string) (string, bool) {
 		for _, p := range ps {
 			for _, loc := range p.re.FindAllStringIndex(folded, -1) {
-				if aboutSomeoneElse(folded[:loc[0]]) || productThingAfter(folded[loc[1]:]) {
+				before := folded[:loc[0]]
+				if aboutSomeoneElse(before) || askingWhoIsThere(before) || productThingAfter(folded[loc[1]:]) {
 					continue
 				}
 				return matched(folded, loc), true
@@ -329,6 +330,25 @@ func aboutSomeoneElse(before string) bool {
 		}
 	}
 	return third
+}
+
+// askingWhoIsThere spots "am I speaking with a real person?" and "are you
+// a bot or a real person?": questions about the bot, which the knowledge
+// base can answer, not requests.
+func askingWhoIsThere(before string) bool {
+	ws := words(before)
+	for len(ws) > 0 && (ws[len(ws)-1] == "a" || ws[len(ws)-1] == "an" || ws[len(ws)-1] == "the") {
+		ws = ws[:len(ws)-1]
+	}
+	if len(ws) < 2 {
+		return false
+	}
+	switch ws[len(ws)-2] + " " + ws[len(ws)-1] {
+	case "am i", "are we", "is this", "is it", "are you", "was i", "was it",
+		"bot or", "ai or", "robot or", "machine or", "chatbot or":
+		return true
+	}
+	return false
 }
 
 func productThingAfter(after string) bool {
