@@ -359,6 +359,8 @@
     list = el('ol', 'msgs');
     list.setAttribute('aria-label', T.conv);
     list.tabIndex = 0;
+    list.addEventListener('scroll', function () { stick = nearBottom(); });
+    if (w.ResizeObserver) new ResizeObserver(function () { scrollDown(false); }).observe(list);
 
     typingEl = el('div', 'typing');
     typingEl.hidden = true;
@@ -536,11 +538,15 @@
     statusEl.hidden = !k;
     statusEl.textContent = k ? T[k] : '';
   }
+  // stick is whether the list follows new messages: true while the visitor
+  // is at the bottom, false once they scroll up to read. It also keeps the
+  // bottom in view when the status line or a notice takes room.
+  var stick = true;
   function nearBottom() {
-    return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 60;
   }
   function scrollDown(force) {
-    if (force || nearBottom()) list.scrollTop = list.scrollHeight;
+    if (force || stick) { list.scrollTop = list.scrollHeight; stick = true; }
   }
 
   // ---------------------------------------------------------------- messages
@@ -662,7 +668,6 @@
       drop('c' + m.client_id);
     }
     if (seq > S.last) S.last = seq;
-    var near = nearBottom();
     place(renderMsg(m), keyOf(m));
     if (m.from !== 'visitor') {
       if (typingFrom === m.from) showTyping(false);
@@ -670,7 +675,7 @@
       if (fresh_ && live_) announce(fmt(T.said, { name: who(m) || T.agent, text: m.text.slice(0, 300) }));
     }
     if (isOpen && d.visibilityState !== 'hidden') S.seen = S.last;
-    scrollDown(near || m.from === 'visitor');
+    scrollDown(m.from === 'visitor');
     save();
     setLauncher();
   }
@@ -686,11 +691,10 @@
       showTyping(false);
     }
     m.text += f.text;
-    var near = nearBottom();
     var li = list.querySelector('[data-key="s' + seq + '"]');
     if (li) fill(li.querySelector('.b'), m.text);
     else place(renderMsg(m), 's' + seq);
-    scrollDown(near);
+    scrollDown(false);
   }
 
   // ---------------------------------------------------------------- sending
@@ -956,11 +960,15 @@
   function onError(f, sock) {
     var code = String(f.code || '');
     if (/token/.test(code)) {
-      // The resume token was refused: start over, but keep unsent messages.
-      S.token = '';
-      S.last = 0;
-      S.cid = '';
-      save();
+      // The resume token was refused and the server starts a new
+      // conversation on this connection; keep only the unsent messages.
+      var keep = S.out;
+      S = fresh();
+      S.out = keep;
+      wr(KEY, JSON.stringify(S));
+      renderAll();
+      renderState();
+      setLauncher();
       setTimeout(function () { if (ws === sock && !wsOK) sock.close(); }, 1500);
       return;
     }
