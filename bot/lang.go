@@ -145,7 +145,7 @@ var enWords = setOf(
 	"thanks", "thank", "hello", "hi", "hey", "bye", "goodbye", "yes", "there", "want",
 	"need", "help", "account", "password", "reset", "change", "login", "sign", "email",
 	"pay", "payment", "invoice", "if", "but", "just", "any", "some", "all", "here",
-	"they", "them", "their", "talk", "speak", "someone", "person", "human", "agent",
+	"they", "them", "their", "talk", "speak", "someone", "human",
 	"refund", "delete", "card", "money", "again", "still", "already", "doesn't",
 	"don't", "isn't", "can't", "won't", "didn't", "thx", "cheers", "okay", "great",
 	"awesome", "cool", "nice", "understand", "working", "useless", "why", "much",

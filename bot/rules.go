@@ -33,7 +33,7 @@ const (
 
 // Frustration thresholds.
 const (
-	repeatLookback    = 3   // compare with this many of the visitor's latest messages
+	repeatLookback    = 3   // compare with this many of the visitor's latest questions
 	repeatMinTokens   = 3   // "ok", "yes", "no thanks" are not a repeated question
 	repeatJaccard     = 0.8 // share of words two messages have in common
 	shoutingMinLetter = 12  // "HELLO" and "GDPR DPA" are not shouting
@@ -297,7 +297,7 @@ func matchRequest(ps []pattern) func(Turn, string) (string, bool) {
 		for _, p := range ps {
 			for _, loc := range p.re.FindAllStringIndex(folded, -1) {
 				before := folded[:loc[0]]
-				if aboutSomeoneElse(before) || askingWhoIsThere(before) || productThingAfter(folded[loc[1]:]) {
+				if aboutSomeoneElse(before) || askingWhoIsThere(before) || nounUse(before, folded[loc[0]:loc[1]]) || productThingAfter(folded[loc[1]:]) {
 					continue
 				}
 				return matched(folded, loc), true
@@ -337,7 +337,7 @@ func aboutSomeoneElse(before string) bool {
 // base can answer, not requests.
 func askingWhoIsThere(before string) bool {
 	ws := words(before)
-	for len(ws) > 0 && (ws[len(ws)-1] == "a" || ws[len(ws)-1] == "an" || ws[len(ws)-1] == "the") {
+	for len(ws) > 0 && leadWords[ws[len(ws)-1]] {
 		ws = ws[:len(ws)-1]
 	}
 	if len(ws) < 2 {
@@ -351,6 +351,22 @@ func askingWhoIsThere(before string) bool {
 	return false
 }
 
+// nounUse spots "transfer a chat to another agent": after a determiner,
+// "chat" and "talk" are things, not the visitor asking to talk.
+func nounUse(before, match string) bool {
+	verb, _, _ := strings.Cut(match, " ")
+	if verb != "chat" && verb != "talk" && verb != "prat" {
+		return false
+	}
+	ws := words(before)
+	return len(ws) > 0 && determiners[ws[len(ws)-1]]
+}
+
+var determiners = setOf("a", "an", "the", "this", "that", "each", "every", "any", "one", "en", "ett", "varje")
+
+// leadWords may stand between "am I talking to" and the person.
+var leadWords = setOf("a", "an", "the", "real", "live", "actual", "en", "ett", "riktig", "levande")
+
 func productThingAfter(after string) bool {
 	ws := words(after)
 	return len(ws) > 0 && productWords[ws[0]]
@@ -363,17 +379,21 @@ func words(s string) []string {
 }
 
 // checkRepeat fires when the visitor sends (almost) the same question as one
-// of their latest messages: the answer they got did not help.
+// of their latest questions: the answer they got did not help. Short
+// messages in between ("ok", "what?") neither count as questions nor push
+// the earlier one out of reach.
 func checkRepeat(t Turn, folded string) (string, bool) {
 	cur := tokenSet(folded)
 	if len(cur) < repeatMinTokens || isSmallTalk(t.Text) {
 		return "", false
 	}
-	for back := 1; back <= repeatLookback && back <= len(t.History); back++ {
+	compared := 0
+	for back := 1; back <= len(t.History) && compared < repeatLookback; back++ {
 		prev := tokenSet(foldText(t.History[len(t.History)-back]))
 		if len(prev) < repeatMinTokens {
 			continue
 		}
+		compared++
 		if j := jaccard(cur, prev); j >= repeatJaccard {
 			return fmt.Sprintf("%.2f word overlap with the message %d back", j, back), true
 		}
