@@ -243,9 +243,9 @@ func TestPersonalData(t *testing.T) {
 		{"amex 3782 822463 10005 please", card},
 		{"card 4111 1111 1111 1111 12/26 cvc 123", card},
 		{"my order number is 4111111111111112", ""}, // fails Luhn
-		{"ordernummer 1234 5678 9012 3456", ""},      // fails Luhn, not a card prefix
-		{"order 1234567812345670", ""},               // passes Luhn but no card starts with 1
-		{"reference ORD4111111111111111", ""},        // glued to letters: a code
+		{"ordernummer 1234 5678 9012 3456", ""},     // fails Luhn, not a card prefix
+		{"order 1234567812345670", ""},              // passes Luhn but no card starts with 1
+		{"reference ORD4111111111111111", ""},       // glued to letters: a code
 		{"ring mig på 070-123 45 67", ""},
 		{"call +46 70 123 45 67", ""},
 		{"the meeting is on 2024-01-15", ""},
