@@ -52,7 +52,9 @@ type Store struct {
 	now     func() time.Time
 	writeDB *sql.DB
 	readDB  *sql.DB
+	ckptDB  *sql.DB
 	w       *writer
+	ckpt    *checkpointer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -93,6 +95,9 @@ func (s *Store) open(ctx context.Context, path, sync string) error {
 		"_journal_mode": {"WAL"},
 		"_synchronous":  {sync},
 		"_foreign_keys": {"1"},
+		// The checkpointer does it, off the commit path; see checkpoint.go.
+		// Once a checkpoint has caught up, a WAL grown by a burst is cut back.
+		"_pragma": {"wal_autocheckpoint(0)", "journal_size_limit(67108864)"},
 	}
 	var err error
 	if s.writeDB, err = sql.Open("sqlite", path+"?"+write.Encode()); err != nil {
@@ -137,10 +142,21 @@ func (s *Store) open(ctx context.Context, path, sync string) error {
 		return fmt.Errorf("couldn't open %s for reading: %w", path, err)
 	}
 
+	ckpt := url.Values{
+		"_busy_timeout": {ms},
+		"_synchronous":  {sync},
+	}
+	if s.ckptDB, err = sql.Open("sqlite", path+"?"+ckpt.Encode()); err != nil {
+		conn.Close()
+		return fmt.Errorf("couldn't open %s for checkpoints: %w", path, err)
+	}
+	s.ckptDB.SetMaxOpenConns(1)
+
 	if s.w, err = newWriter(ctx, conn, s.log); err != nil {
 		conn.Close()
 		return err
 	}
+	s.ckpt = newCheckpointer(s.ckptDB, s.log)
 	return nil
 }
 
@@ -174,6 +190,7 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.w.stop()
+		s.ckpt.close()
 		s.w.conn.Close()
 		s.closeErr = s.closeDBs()
 	})
@@ -184,7 +201,7 @@ func (s *Store) closeDBs() error {
 	var errs []error
 	// Readers first: the last connection to close checkpoints the WAL into
 	// the database file and removes it, and that should be the writer's.
-	for _, db := range []*sql.DB{s.readDB, s.writeDB} {
+	for _, db := range []*sql.DB{s.readDB, s.ckptDB, s.writeDB} {
 		if db != nil {
 			if err := db.Close(); err != nil {
 				errs = append(errs, err)

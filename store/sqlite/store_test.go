@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -108,7 +110,7 @@ func TestOpenSettings(t *testing.T) {
 			var (
 				mode        string
 				sync, fkeys int
-				busy        int
+				busy, ckpt  int
 			)
 			err := s.w.do(t.Context(), func(ctx context.Context, w *writer) error {
 				for _, q := range []struct {
@@ -117,6 +119,7 @@ func TestOpenSettings(t *testing.T) {
 				}{
 					{"PRAGMA journal_mode", &mode}, {"PRAGMA synchronous", &sync},
 					{"PRAGMA foreign_keys", &fkeys}, {"PRAGMA busy_timeout", &busy},
+					{"PRAGMA wal_autocheckpoint", &ckpt},
 				} {
 					if err := w.conn.QueryRowContext(ctx, q.sql).Scan(q.dest); err != nil {
 						return err
@@ -127,9 +130,9 @@ func TestOpenSettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if mode != "wal" || sync != tc.want || fkeys != 1 || busy != int(busyTimeout.Milliseconds()) {
-				t.Fatalf("journal_mode %q, synchronous %d, foreign_keys %d, busy_timeout %d; want wal, %d, 1, %d",
-					mode, sync, fkeys, busy, tc.want, busyTimeout.Milliseconds())
+			if mode != "wal" || sync != tc.want || fkeys != 1 || busy != int(busyTimeout.Milliseconds()) || ckpt != 0 {
+				t.Fatalf("journal_mode %q, synchronous %d, foreign_keys %d, busy_timeout %d, wal_autocheckpoint %d; want wal, %d, 1, %d, 0",
+					mode, sync, fkeys, busy, ckpt, tc.want, busyTimeout.Milliseconds())
 			}
 			// The read pool must never write: that is the writer's job.
 			if _, err := s.readDB.ExecContext(t.Context(), `DELETE FROM articles`); err == nil {
@@ -344,4 +347,36 @@ func TestCloseDrains(t *testing.T) {
 		}
 	}
 	t.Logf("%d acknowledged before Close, %d stored", len(acked), len(stored))
+}
+
+// TestCheckpointerCopiesWAL: with automatic checkpoints off on the write
+// connection, the database file grows only if the checkpointer works.
+func TestCheckpointerCopiesWAL(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "andon.db")
+	s := openPath(t, path, Options{})
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	id := store.NewID()
+	if err := s.CreateConversation(t.Context(), store.Conversation{ID: id}); err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		if _, _, err := s.AppendMessage(t.Context(), store.Message{ConversationID: id, From: store.FromVisitor, Text: strings.Repeat("x", 1000)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for size() < before+200*1000 {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file still %d bytes (was %d): the WAL was not checkpointed", size(), before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -16,8 +16,9 @@ CREATE TABLE conversations (
     updated_at BIGINT NOT NULL
 );
 
--- The agents' queue lists conversations by state, most recently active first.
-CREATE INDEX conversations_state_updated ON conversations (state, updated_at);
+-- No secondary index on conversations yet: each one costs a page write on
+-- every message (updated_at moves with each), so they come with the query
+-- that needs them.
 
 CREATE TABLE messages (
     conversation_id TEXT   NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
