@@ -35,19 +35,17 @@ func DetectLang(text, locale string) string {
 }
 
 // Lang is the language to reply to this turn in. A message too short to tell
-// ("ok", "agent") takes the language of the visitor's recent messages before
-// the locale: someone with a Swedish browser who writes English gets English.
+// ("ok", "agent") takes the language of the visitor's latest message that
+// tells, before the locale: someone with a Swedish browser who writes English
+// gets English.
 func (t Turn) Lang() string {
 	if l, ok := decisive(langEvidence(t.Text)); ok {
 		return l
 	}
-	var sv, en float64
-	for i := len(t.History) - 1; i >= 0 && i >= len(t.History)-5; i-- {
-		s, e := langEvidence(t.History[i])
-		sv, en = sv+s, en+e
-	}
-	if l, ok := decisive(sv, en); ok {
-		return l
+	for i := len(t.History) - 1; i >= 0; i-- {
+		if l, ok := decisive(langEvidence(t.History[i])); ok {
+			return l
+		}
 	}
 	return DetectLang("", t.Locale)
 }
@@ -133,6 +131,7 @@ var svWords = setOf(
 	"hallo", "tackar", "varsagod", "prata", "manniska", "handlaggare", "kundtjanst",
 	"radera", "skicka", "betalning", "kort", "kortet", "ingenting", "annars", "bara",
 	"alla", "allt", "andra", "hos", "mellan", "dom", "de", "dem", "hon", "han",
+	"ha", "tillbaka", "pengar", "pengarna", "varje", "hitta", "hittar", "gick", "ingen",
 )
 
 // enWords are frequent English words that are not also Swedish words.

@@ -22,6 +22,7 @@ const (
 	KeyAnswerLead               = "answer.lead"                // before an extractive quote
 	KeySources                  = "sources"                    // label above the source links
 	KeyNobodyOnDuty             = "nobody_on_duty"             // no agent online: ask for an e-mail
+	KeyContactSaved             = "contact_saved"              // the e-mail for an offline reply, %s
 	KeyHello                    = "smalltalk.hello"
 	KeyThanks                   = "smalltalk.thanks"
 	KeyBye                      = "smalltalk.bye"
@@ -47,6 +48,7 @@ var phrases = map[string]map[string]string{
 		KeyAnswerLead:               "Here's what I found:",
 		KeySources:                  "Sources",
 		KeyNobodyOnDuty:             "Nobody is available right now. Leave your e-mail and we'll reply there.",
+		KeyContactSaved:             "Thanks! We'll reply to %s.",
 		KeyHello:                    "Hi! What can I help you with?",
 		KeyThanks:                   "You're welcome! Is there anything else I can help with?",
 		KeyBye:                      "Thanks for stopping by. Have a nice day!",
@@ -67,6 +69,7 @@ var phrases = map[string]map[string]string{
 		KeyAnswerLead:               "Det här hittade jag:",
 		KeySources:                  "Källor",
 		KeyNobodyOnDuty:             "Ingen är tillgänglig just nu. Lämna din e-postadress så svarar vi där.",
+		KeyContactSaved:             "Tack! Vi svarar till %s.",
 		KeyHello:                    "Hej! Vad kan jag hjälpa dig med?",
 		KeyThanks:                   "Varsågod! Är det något mer jag kan hjälpa till med?",
 		KeyBye:                      "Tack för att du hörde av dig. Ha en fin dag!",

@@ -177,8 +177,8 @@ var talkPhrases = buildTalkPhrases(map[string][]string{
 	talkHello + ":en": {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "greetings",
 		"good morning", "good afternoon", "good evening", "good day", "morning", "hi there",
 		"hello there", "hey there", "how are you", "how are you doing", "how's it going",
-		"hows it going", "what's up", "whats up", "sup", "is anyone there", "anyone there",
-		"is anybody there", "anybody there", "hallo", "helo", "hellow"},
+		"what's up", "sup", "is anyone there", "anyone there",
+		"is anybody there", "anybody there", "hallo", "hellow"},
 	talkHello + ":sv": {"hej", "hejsan", "hallå", "hallå där", "tjena", "tjenare", "tjenixen",
 		"tja", "tjabba", "god morgon", "god kväll", "god middag", "goddag", "morrn", "mors",
 		"hej hej", "hur mår du", "hur är läget", "läget", "allt bra", "är det någon där",
@@ -192,8 +192,7 @@ var talkPhrases = buildTalkPhrases(map[string][]string{
 		"tackar så mycket"},
 	talkBye + ":en": {"bye", "goodbye", "good bye", "bye bye", "see you", "see ya", "cya",
 		"have a nice day", "have a good day", "have a great day", "take care", "later",
-		"no thanks", "no thank you", "nothing else", "that's all", "thats all", "that's it",
-		"thats it", "good night", "gn"},
+		"no thanks", "no thank you", "nothing else", "that's all", "that's it", "good night", "gn"},
 	talkBye + ":sv": {"hej då", "hejdå", "ha det bra", "ha det", "vi ses", "adjö", "ha en bra dag",
 		"ha en trevlig dag", "ha en fin dag", "nej tack", "inget mer", "det var allt",
 		"det var bara det", "god natt", "hej hej då"},
@@ -204,7 +203,7 @@ var talkPhrases = buildTalkPhrases(map[string][]string{
 	talkAck + ":sv": {"okej", "bra", "toppen", "perfekt", "fint", "kanon", "najs", "jaha",
 		"okidoki", "ok då", "jag förstår", "förstått", "uppfattat", "bra då", "vad bra",
 		"precis", "utmärkt", "härligt", "schysst", "jättebra", "låter bra", "då vet jag"},
-	talkAck + ":": {"ok", "k", "kk", "oki", "okey", "aha", "ah", "super", "fantastic", "fantastiskt"},
+	talkAck + ":": {"ok", "k", "oki", "okey", "aha", "ah", "super", "fantastic", "fantastiskt"},
 })
 
 func buildTalkPhrases(m map[string][]string) []talkPhrase {

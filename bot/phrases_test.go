@@ -1,0 +1,79 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSay(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		lang, key, want string
+	}{
+		{"en", KeyClarify, "Do you mean one of these?"},
+		{"sv", KeyClarify, "Menar du något av de här?"},
+		{"sv-SE", KeyClarify, "Menar du något av de här?"},
+		{"de", KeyClarify, "Do you mean one of these?"}, // unknown language: English
+		{"", KeySources, "Sources"},
+		{"sv", KeySources, "Källor"},
+		{"sv", "no.such.key", "no.such.key"},
+		{"en", KeyNobodyOnDuty, "Nobody is available right now. Leave your e-mail and we'll reply there."},
+		{"sv", KeyContactSaved, "Tack! Vi svarar till anna@example.se."},
+	}
+	for _, tc := range cases {
+		args := []any{}
+		if tc.key == KeyContactSaved {
+			args = append(args, "anna@example.se")
+		}
+		if got := Say(tc.lang, tc.key, args...); got != tc.want {
+			t.Errorf("Say(%q, %q) = %q; want %q", tc.lang, tc.key, got, tc.want)
+		}
+	}
+}
+
+func TestPhrasesComplete(t *testing.T) {
+	t.Parallel()
+	en, sv := phrases[LangEnglish], phrases[LangSwedish]
+	if len(en) != len(sv) {
+		t.Errorf("en has %d phrases, sv %d", len(en), len(sv))
+	}
+	for key, p := range en {
+		s, ok := sv[key]
+		if !ok {
+			t.Errorf("key %q has no Swedish phrase", key)
+			continue
+		}
+		if strings.Count(p, "%") != strings.Count(s, "%") {
+			t.Errorf("key %q: en and sv take different arguments: %q / %q", key, p, s)
+		}
+		if s == p {
+			t.Errorf("key %q: the Swedish phrase is the English one", key)
+		}
+	}
+}
+
+func TestEscalationReply(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		reason, key string
+	}{
+		{ReasonAskedForHuman, KeyEscalateHuman},
+		{"sensitive:billing", KeyEscalateSensitive},
+		{"sensitive:shipping", KeyEscalateSensitive},
+		{ReasonSelfHarm, KeyEscalateSelfHarm},
+		{ReasonCard, KeyEscalatePersonalData},
+		{ReasonIBAN, KeyEscalatePersonalData},
+		{ReasonRepeat, KeyEscalateFrustration},
+		{ReasonShouting, KeyEscalateFrustration},
+		{ReasonNegativeFeedback, KeyEscalateNegativeFeedback},
+		{ReasonLowConfidence, KeyEscalateLowConfidence},
+		{"something_new", KeyEscalate},
+	}
+	for _, tc := range cases {
+		for _, lang := range []string{LangEnglish, LangSwedish} {
+			if got, want := EscalationReply(lang, tc.reason), Say(lang, tc.key); got != want {
+				t.Errorf("EscalationReply(%s, %s) = %q; want %q", lang, tc.reason, got, want)
+			}
+		}
+	}
+}
