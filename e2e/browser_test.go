@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,8 +83,12 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 	return tctx
 }
 
+// artifactDirs remembers each test's artifact directory, so that all its
+// screenshots land in one place.
+var artifactDirs sync.Map // *testing.T -> string
+
 // artifactDir is where screenshots go: ANDON_ARTIFACTS when set (CI keeps
-// it), else the test's temporary directory.
+// it), else one temporary directory per test.
 func artifactDir(t *testing.T) string {
 	t.Helper()
 	if d := os.Getenv("ANDON_ARTIFACTS"); d != "" {
@@ -92,7 +97,13 @@ func artifactDir(t *testing.T) string {
 		}
 		return d
 	}
-	return t.TempDir()
+	if d, ok := artifactDirs.Load(t); ok {
+		return d.(string)
+	}
+	d := t.TempDir()
+	artifactDirs.Store(t, d)
+	t.Cleanup(func() { artifactDirs.Delete(t) })
+	return d
 }
 
 // screenshot saves a PNG of the viewport as NAME.png in the artifact

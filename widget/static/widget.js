@@ -902,6 +902,15 @@
       schedule();
     };
   }
+  // flushOut resends the outbox after a (re)connect with the same
+  // client_ids, paced below the server's message rate so that a long
+  // offline queue is not refused.
+  function flushOut(sock) {
+    S.out.slice().forEach(function (o, i) {
+      var later = i < 4 ? 0 : (i - 3) * 600;
+      setTimeout(function () { if (ws === sock && wsOK && S.out.indexOf(o) >= 0) sendMsg(o); }, later);
+    });
+  }
   function mergeOut(a, b) {
     var seen = {}, r = [];
     a.concat(b).forEach(function (o) { if (!seen[o.client_id]) { seen[o.client_id] = 1; r.push(o); } });
@@ -943,7 +952,7 @@
         setStatus('');
         renderState();
         refreshPending();
-        S.out.forEach(sendMsg);
+        flushOut(sock);
         flushFeedback();
         if (asking && S.state === 'bot') frame({ type: 'human' });
         if (S.email && S.emailSent === false) { frame({ type: 'contact', email: S.email }); S.emailSent = true; save(); }
@@ -972,21 +981,27 @@
       setTimeout(function () { if (ws === sock && !wsOK) sock.close(); }, 1500);
       return;
     }
+    var o = null, now = Date.now();
+    S.out.forEach(function (x) {
+      // The bundled server names the message; other servers may not, and
+      // too_large can only be about the message just sent.
+      if (f.client_id ? x.client_id === f.client_id
+        : code === 'too_large' && x.sent && now - x.sent < 10000 && (!o || x.sent >= o.sent)) o = x;
+    });
+    if (o && !/^(rate_limited|too_large|bad_request)$/.test(code)) {
+      // The server could not store it just now: send it again shortly.
+      setTimeout(function () { if (wsOK && S.out.indexOf(o) >= 0) sendMsg(o); }, 2000 + Math.random() * 2000);
+      return;
+    }
     notice(code === 'rate_limited' ? T.rate : code === 'too_large' ? T.tooLarge : T.error);
-    if (code === 'rate_limited' || code === 'too_large') {
-      // Take the message back into the composer so nothing typed is lost.
-      var o = null, now = Date.now();
-      S.out.forEach(function (x) {
-        if (f.client_id ? x.client_id === f.client_id : (x.sent && now - x.sent < 10000 && (!o || x.sent >= o.sent))) o = x;
-      });
-      if (o) {
-        S.out = S.out.filter(function (x) { return x !== o; });
-        dropped[o.client_id] = 1;
-        drop('c' + o.client_id);
-        ta.value = o.text + (ta.value ? '\n' + ta.value : '');
-        grow();
-        save();
-      }
+    if (o) {
+      // Refused for good: take it back into the composer, nothing is lost.
+      S.out = S.out.filter(function (x) { return x !== o; });
+      dropped[o.client_id] = 1;
+      drop('c' + o.client_id);
+      ta.value = o.text + (ta.value ? '\n' + ta.value : '');
+      grow();
+      save();
     }
   }
 
