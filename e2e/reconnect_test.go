@@ -17,13 +17,13 @@ import (
 // message, the widget resends it after reconnecting, and the server's
 // idempotent retry and replay leave it in the conversation exactly once.
 func TestWidgetResendsAfterReconnect(t *testing.T) {
+	ctx := newBrowser(t, 1280, 900)
 	srv := startServer(t)
 	u, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	px := newProxy(t, u.Host)
-	ctx := newBrowser(t, 1280, 900)
 	do(ctx, t, chromedp.Navigate(px.URL()+"/"))
 	openWidget(ctx, t)
 	ask(ctx, t, question)

@@ -57,8 +57,8 @@ func sameHistory(t *testing.T, got, want []message) {
 // and finds the conversation again, first from localStorage and then, with
 // localStorage emptied but the token kept, from the server's replay.
 func TestDemoPageAnswersAndKeepsHistory(t *testing.T) {
-	srv := startServer(t)
 	ctx := newBrowser(t, 1280, 900)
+	srv := startServer(t)
 	do(ctx, t, chromedp.Navigate(srv.URL+"/"))
 
 	waitFor(ctx, t, "the launcher", root+`.querySelector('.launcher')`)
@@ -127,8 +127,8 @@ func TestDemoPageAnswersAndKeepsHistory(t *testing.T) {
 // and so on must still get a launcher and a panel of the widget's own size
 // that work; and the widget adds no style to the page.
 func TestWidgetSurvivesHostileCSS(t *testing.T) {
-	srv := startServer(t)
 	ctx := newBrowser(t, 1280, 900)
+	srv := startServer(t)
 	do(ctx, t, chromedp.Navigate(srv.URL+"/hostile.html"))
 	waitFor(ctx, t, "the launcher", root+`.querySelector('.launcher')`)
 
@@ -166,8 +166,8 @@ func TestWidgetSurvivesHostileCSS(t *testing.T) {
 // focus in the composer, Shift+Enter makes a new line, Enter sends, Escape
 // closes and gives the focus back to the launcher with a visible outline.
 func TestWidgetKeyboard(t *testing.T) {
-	srv := startServer(t)
 	ctx := newBrowser(t, 1280, 900)
+	srv := startServer(t)
 	do(ctx, t, chromedp.Navigate(srv.URL+"/"))
 	waitFor(ctx, t, "the launcher", root+`.querySelector('.launcher')`)
 
@@ -213,8 +213,8 @@ func TestWidgetKeyboard(t *testing.T) {
 // On a 360 px wide phone the panel fills the screen and nothing scrolls
 // sideways.
 func TestWidgetOnPhone(t *testing.T) {
-	srv := startServer(t)
 	ctx := newBrowser(t, 360, 740)
+	srv := startServer(t)
 	do(ctx, t, chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 		chromedp.Navigate(srv.URL+"/"))
 	waitFor(ctx, t, "the launcher", root+`.querySelector('.launcher')`)
@@ -240,8 +240,8 @@ func TestWidgetOnPhone(t *testing.T) {
 // Text is text: markup typed by a visitor shows as characters and creates
 // no element; a URL becomes a link that opens in a new tab without referrer.
 func TestMessagesAreTextNotHTML(t *testing.T) {
-	srv := startServer(t)
 	ctx := newBrowser(t, 1280, 900)
+	srv := startServer(t)
 	do(ctx, t, chromedp.Navigate(srv.URL+"/"))
 	openWidget(ctx, t)
 	const evil = `<img src=x onerror="window.__pwned=1"><b>bold</b> see https://example.com/a?b=1.`
@@ -265,8 +265,8 @@ func TestMessagesAreTextNotHTML(t *testing.T) {
 // The widget speaks Swedish on a Swedish page, and installs from a script
 // element added by another script.
 func TestWidgetSpeaksSwedish(t *testing.T) {
-	srv := startServer(t)
 	ctx := newBrowser(t, 1280, 900)
+	srv := startServer(t)
 	do(ctx, t, chromedp.Navigate(srv.URL+"/healthz"))
 	js[bool](ctx, t, `(() => { document.documentElement.lang = 'sv'; const s = document.createElement('script');
 		s.src = '/widget.js'; s.async = true; s.dataset.site = 'default'; document.body.appendChild(s); return true; })()`)
