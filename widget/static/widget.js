@@ -1030,8 +1030,17 @@
     function fin(c) { if (done) return; done = true; clearTimeout(t); start(c); }
     try {
       fetch(ORIGIN + '/widget/config.json?site=' + encodeURIComponent(SITE), { credentials: 'omit' })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(fin, function () { fin(null); });
+        .then(function (r) {
+          if (r.status === 404) {
+            // A misconfigured tag: better no widget than one that never connects.
+            done = true;
+            clearTimeout(t);
+            if (w.console) console.warn('andon: the server knows no site "' + SITE + '"; check data-site');
+            return;
+          }
+          return r.ok ? r.json() : null;
+        })
+        .then(function (c) { if (!done) fin(c); }, function () { fin(null); });
     } catch (e) { fin(null); }
   }
   if (d.body) go();
