@@ -24,9 +24,11 @@ type ruleCase struct {
 func runRuleCases(t *testing.T, cases []ruleCase) {
 	t.Helper()
 	r := defaultRules(t)
+	builtin := builtinPatterns(t)
 	for _, tc := range cases {
 		t.Run(tc.text, func(t *testing.T) {
 			t.Parallel()
+			assertPrefilterSound(t, builtin, tc.text)
 			d, ok := r.Check(Turn{Text: tc.text})
 			if tc.reason == "" {
 				if ok {
@@ -44,6 +46,54 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 				t.Fatalf("Check(%q) = %+v; want an Escalate decision with rule, reply and lang", tc.text, d)
 			}
 		})
+	}
+}
+
+func builtinPatterns(t *testing.T) []pattern {
+	t.Helper()
+	srcs := append(append([]string{}, humanRequestPatterns...), frustrationPatterns...)
+	for _, tp := range DefaultTopics() {
+		srcs = append(srcs, tp.Patterns...)
+	}
+	ps, err := compilePatterns(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// assertPrefilterSound checks that the literal prefilter never hides a match
+// the regular expression alone would find.
+func assertPrefilterSound(t *testing.T, ps []pattern, text string) {
+	t.Helper()
+	folded := foldText(text)
+	for _, p := range ps {
+		if p.re.MatchString(folded) && !p.mayMatch(folded) {
+			t.Errorf("prefilter %q hides a match of %s in %q", p.need, p.src, folded)
+		}
+	}
+}
+
+func TestNeededLiterals(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		expr string
+		want string // the literals joined with |, "" for none
+	}{
+		{`(?i)\brefund\w*`, "refund"},
+		{`(?i)\bre-?fund\w*`, "fund"},
+		{`(?i)\b(?:lawyer|attorney)s?\b`, "lawyer|attorney"},
+		{`(?i)(?:x)?y`, "y"},
+		{`(?i)a*`, ""},
+		{`(?i)\d{5}`, ""},
+		{`(?i)(?:foo|\d)`, ""}, // one branch needs no literal: nothing is required
+		{`(?i)Kundtjänst`, "kundtjänst"},
+		{`(?i)(?:ab){2,}`, "ab"},
+	}
+	for _, tc := range cases {
+		if got := strings.Join(neededLiterals(tc.expr), "|"); got != tc.want {
+			t.Errorf("neededLiterals(%s) = %q; want %q", tc.expr, got, tc.want)
+		}
 	}
 }
 
