@@ -117,7 +117,11 @@ func TestValidate(t *testing.T) {
 		{"locale", func(c *Config) { c.Sites[0].Locale = "Swedish" },
 			[]string{`site[0].locale: must be empty (follow the browser) or a language code such as "en" or "sv" (got "Swedish")`}},
 		{"locale with region", func(c *Config) { c.Sites[0].Locale = "sv-SE" }, nil},
-		{"thresholds out of range", func(c *Config) { c.Bot.AnswerThreshold = 1.5; c.Bot.ClarifyThreshold = -0.1; c.Bot.ClarifyMargin = math.NaN() },
+		{"thresholds out of range", func(c *Config) {
+			c.Bot.AnswerThreshold = 1.5
+			c.Bot.ClarifyThreshold = -0.1
+			c.Bot.ClarifyMargin = math.NaN()
+		},
 			[]string{`bot.answer_threshold: must be between 0 and 1 (got 1.5)`, `bot.clarify_threshold: must be between 0 and 1 (got -0.1)`, `bot.clarify_margin: must be between 0 and 1 (got NaN)`}},
 		{"clarify above answer", func(c *Config) { c.Bot.ClarifyThreshold = 0.6 },
 			[]string{`bot.clarify_threshold: must not be above bot.answer_threshold (0.5) (got 0.6)`}},
@@ -149,7 +153,11 @@ func TestValidate(t *testing.T) {
 		{"unused ollama is not checked", func(c *Config) { c.Ollama.URL = "nonsense"; c.Ollama.Timeout = 0 }, nil},
 		{"ollama embedder without model", func(c *Config) { c.Knowledge.Embedder = EmbedderOllama },
 			[]string{`ollama.embed_model: required when knowledge.embedder = "ollama", for example "nomic-embed-text"`}},
-		{"ollama chat model with a bad url", func(c *Config) { c.Ollama.ChatModel = "llama3.2"; c.Ollama.URL = "127.0.0.1:11434"; c.Ollama.Timeout = 0 },
+		{"ollama chat model with a bad url", func(c *Config) {
+			c.Ollama.ChatModel = "llama3.2"
+			c.Ollama.URL = "127.0.0.1:11434"
+			c.Ollama.Timeout = 0
+		},
 			[]string{`ollama.url: must be an absolute http or https URL, such as "http://127.0.0.1:11434" (got "127.0.0.1:11434")`, `ollama.timeout: must be longer than 0 (got 0s)`}},
 		{"ollama embedder", func(c *Config) { c.Knowledge.Embedder = EmbedderOllama; c.Ollama.EmbedModel = "nomic-embed-text" }, nil},
 	}
