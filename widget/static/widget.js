@@ -656,8 +656,20 @@
       sources: Array.isArray(f.sources) ? f.sources : null, at: f.at || '', client_id: f.client_id || ''
     };
     var old = findMsg(seq), fresh_ = !old || old.streaming;
+    if (old && !old.streaming && old.text === m.text && old.from === m.from) {
+      // A replay or a retry's ack of what is on screen: leave the DOM (and
+      // any focus in it) alone.
+      if (m.client_id) {
+        S.out = S.out.filter(function (o) { return o.client_id !== m.client_id; });
+        drop('c' + m.client_id);
+      }
+      if (seq > S.last) S.last = seq;
+      save();
+      return;
+    }
     if (old) {
       m.fb = old.fb;
+      m.fbSent = old.fbSent;
       S.msgs[S.msgs.indexOf(old)] = m;
     } else {
       S.msgs.push(m);
