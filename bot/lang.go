@@ -13,8 +13,9 @@ const (
 )
 
 // localePrior is the weight a visitor's locale adds to its language: enough to
-// break a tie ("ok", "agent"), never enough to outvote one real word.
-const localePrior = 0.5
+// break a tie ("ok", "agent"), never enough to outvote any evidence in the
+// text.
+const localePrior = 0.25
 
 // DetectLang returns the language to answer text in: "sv" or "en". Visitors
 // write short, informal messages, often without diacritics, so it counts
@@ -87,18 +88,46 @@ func langEvidence(text string) (sv, en float64) {
 			continue
 		}
 		lw := strings.ToLower(w)
-		if strings.ContainsAny(lw, "åäö") {
+		switch {
+		case strings.ContainsAny(lw, "åäö"):
 			sv += 2
-		} else if svWords[lw] {
+		case svWords[lw]:
 			sv++
+		case swedishShape(lw):
+			sv += 0.5
 		}
-		if enWords[lw] {
+		switch {
+		case enWords[lw]:
 			en++
-		} else if strings.Contains(lw, "'") && enContraction(lw) {
+		case strings.Contains(lw, "'") && enContraction(lw):
 			en++
+		case englishShape(lw):
+			en += 0.5
 		}
 	}
 	return sv, en
+}
+
+// swedishShape is half the evidence of a known word: a verb in -era
+// ("importera", "installera"), a definite plural ("kunderna"), a sj-, tj- or
+// kv- start ("tjänst" without its ä, "kvitto").
+func swedishShape(w string) bool {
+	switch {
+	case len(w) >= 6 && strings.HasSuffix(w, "era") && !enEraWords[w]:
+		return true
+	case len(w) >= 6 && (strings.HasSuffix(w, "erna") || strings.HasSuffix(w, "arna") || strings.HasSuffix(w, "orna")):
+		return true
+	case len(w) >= 4 && (strings.HasPrefix(w, "sj") || strings.HasPrefix(w, "tj") || strings.HasPrefix(w, "kv")):
+		return true
+	}
+	return false
+}
+
+var enEraWords = setOf("camera", "cameras", "cholera", "etcetera", "chimera", "riviera", "pereira", "ephemera")
+
+// englishShape: an -ly adverb or a "th", which Swedish words hardly have.
+func englishShape(w string) bool {
+	return len(w) >= 5 && strings.HasSuffix(w, "ly") || strings.Contains(w, "th")
 }
 
 func notWordRune(r rune) bool {

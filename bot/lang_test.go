@@ -29,6 +29,13 @@ func TestDetectLang(t *testing.T) {
 		{"4111 1111 1111 1111", "sv", LangSwedish},
 		{"I want a refund, jag vill ha pengarna tillbaka", "", LangSwedish}, // more Swedish words
 		{"is it ok to use andon in a bank?", "sv", LangEnglish},
+		{"importera markdownfiler", "", LangSwedish},
+		{"installera chatt i wordpress", "en", LangSwedish},
+		{"kvitto", "", LangSwedish},
+		{"camera", "", LangEnglish},
+		{"monthly", "sv", LangEnglish},
+		{"Systemkrav", "sv", LangSwedish}, // no evidence: the locale
+		{"Systemkrav", "", LangEnglish},
 	}
 	for _, tc := range cases {
 		t.Run(tc.text+"/"+tc.locale, func(t *testing.T) {

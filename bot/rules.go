@@ -159,7 +159,11 @@ func NewRules(cfg RulesConfig) (*Rules, error) {
 		rule{ReasonPersonnummer, checkData(hasPersonnummer, "a personnummer with a valid check digit")},
 	)
 	for _, ct := range compiled {
-		if ct.name != TopicSelfHarm {
+		switch ct.name {
+		case TopicSelfHarm:
+		case TopicAccountDeletion:
+			all = append(all, rule{familySensitive + ":" + ct.name, matchDeletion(ct.patterns)})
+		default:
 			all = append(all, rule{familySensitive + ":" + ct.name, matchAny(ct.patterns)})
 		}
 	}
@@ -354,6 +358,46 @@ func matchAny(ps []pattern) func(Turn, string) (string, bool) {
 		return "", false
 	}
 }
+
+// matchDeletion is matchAny for account deletion, skipping a deletion asked
+// about as the effect of something else: "will updating delete my data?" is
+// a product question, "can you delete my data?" a request.
+func matchDeletion(ps []pattern) func(Turn, string) (string, bool) {
+	return func(_ Turn, folded string) (string, bool) {
+		for _, p := range ps {
+			if !p.mayMatch(folded) {
+				continue
+			}
+			for _, loc := range p.re.FindAllStringIndex(folded, -1) {
+				if !effectQuestion(folded[:loc[0]]) {
+					return matched(folded, loc), true
+				}
+			}
+		}
+		return "", false
+	}
+}
+
+// effectQuestion looks at the clause before a match for its last auxiliary
+// verb: when the subject after it is not a person ("will updating ...",
+// "does the update ..."), the visitor asks what something does.
+func effectQuestion(before string) bool {
+	if i := strings.LastIndexAny(before, ".!?;,:"); i >= 0 {
+		before = before[i+1:]
+	}
+	ws := words(before)
+	for i := len(ws) - 2; i >= 0; i-- {
+		if auxiliaries[ws[i]] {
+			return !personSubjects[ws[i+1]]
+		}
+	}
+	return false
+}
+
+var (
+	auxiliaries    = setOf("will", "would", "does", "do", "did", "can", "could", "might", "may", "should", "won't", "doesn't")
+	personSubjects = setOf("i", "you", "u", "we", "someone", "somebody", "anyone", "anybody", "ya", "y'all", "one", "please", "pls")
+)
 
 func checkData(has func(string) bool, what string) func(Turn, string) (string, bool) {
 	return func(t Turn, _ string) (string, bool) {
