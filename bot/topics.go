@@ -62,7 +62,7 @@ func DefaultTopics() []Topic {
 			`\bunauthori[sz]ed\s+(?:charge|payment|transaction|debit)`,
 			`\b(?:my|the)\s+money\s+back\b`,
 			`återbetal\w*`,
-			`\bpengar(?:na)?\s+tillbaka\b`,
+			`\bpengar(?:na)?\s+tillbaka\b`, `\btillbaka\s+(?:mina\s+)?pengar(?:na)?\b`,
 			`\bdubbel\s?-?(?:dragning|dragen|dragit|debiter|fakturer|betal)\w*`,
 			`\b(?:dragit|dragits|dragen|dragna|debiterad|debiterat|debiterats|fakturerad|fakturerat|betalat|betalt)\s+(?:pengar\s+)?(?:dubbelt|två\s+gånger|2\s+gånger)\b`,
 			`\bfelaktig\w*\s+(?:faktura|fakturan|fakturor|debitering|debiteringen|dragning|belopp|debiterad|fakturerad|dragen)`,
@@ -146,7 +146,9 @@ func DefaultTopics() []Topic {
 			`\bvill\s+klaga\b`, `\bklaga(?:r|de|t)?\s+(?:på|över)\b`, `\bdet\s+här\s+är\s+ett\s+klagomål\b`,
 			`\b(?:otrevlig|oförskämd|nonchalant|arrogant|respektlös|oprofessionell|dryg|elak)\w*\s+(?:\w+\s+)?(?:personal|handläggare|agent|support|medarbetare|kundtjänst|kundservice|bemötande|person|kille|tjej|anställd|säljare)\w*`,
 			`\b(?:personalen|handläggaren|agenten|supporten|medarbetaren|kundtjänsten|han|hon|de|dom)\s+(?:var|är|har\s+varit)\s+(?:(?:så|väldigt|extremt|otroligt|riktigt|helt)\s+)?(?:jätte)?(?:otrevlig|oförskämd|nonchalant|arrogant|respektlös|oprofessionell|dryg|elak)\w*`,
-			`\b(?:dålig|dåligt|usel|uselt|urusel|uruselt|sämsta|katastrofal|katastrofalt|bedrövlig|bedrövligt|skandalös|skandalöst|oacceptabel|oacceptabelt|värdelös|värdelöst)\s+(?:kund)?(?:service|tjänst|bemötande|support|kundtjänst)\w*`,
+			`\b(?:support|supporten|service|servicen|kundtjänst\w*|kundservice\w*|bemötande\w*|personal\w*)\s+(?:är|var)\s+(?:ju\s+)?(?:så\s+|helt\s+|riktigt\s+)?(?:jätte)?(?:usel|uselt|urusel|uruselt|värdelös|värdelöst|dålig|dåligt|katastrofal|katastrofalt|bedrövlig|bedrövligt|skandalös|skandalöst|oacceptabel|oacceptabelt|under\s+all\s+kritik)\b`,
+	`\b(?:support|service|staff|agents?|team)\s+(?:is|was|are|were|has\s+been|have\s+been)\s+(?:so\s+|really\s+|absolutely\s+|just\s+)?(?:terrible|awful|horrible|appalling|disgraceful|atrocious|pathetic|lousy|abysmal|shocking|unacceptable|disgusting|a\s+joke)\b`,
+	`\b(?:dålig|dåligt|usel|uselt|urusel|uruselt|sämsta|katastrofal|katastrofalt|bedrövlig|bedrövligt|skandalös|skandalöst|oacceptabel|oacceptabelt|värdelös|värdelöst)\s+(?:kund)?(?:service|tjänst|bemötande|support|kundtjänst)\w*`,
 		}},
 	}
 }
@@ -178,7 +180,8 @@ var humanRequestPatterns = []string{
 	`\bplease\s+(?:a\s+)?(?:human|real\s+person|live\s+agent|person|agent|operator)\s*[.!]*$`,
 	`^(?:(?:i\s+)?(?:want|need)\s+)?(?:an?\s+)?(?:(?:real|live|actual)\s+)?(?:human(?:\s+being)?|person|agent|operator|representative|rep|customer\s+service|live\s+chat)(?:\s+(?:please|pls|plz|now|asap))*\s*[.!?]*$`,
 	`\b(?:human|person|some\s?one|somebody|anyone|anybody|agent|people|one)\s+(?:i|we)\s+(?:can|could|may)\s+(?:talk|speak|chat)\b`,
-	`\bis\s+(?:there|this)\s+(?:a|an|any)\s+(?:real\s+|live\s+|actual\s+)?(?:human|person|people|agent|one)\s+(?:here|there|available|around|online)\b`,
+	`\b(?:is|are)\s+there\s+(?:a|an|any|some)\s+(?:real\s+|live\s+|actual\s+)?(?:humans?|persons?|people|agents?|one)\s+(?:here|there|available|around|online)\b`,
+	`\bhelp\s+from\s+(?:a|an|some|one\s+of\s+your)\s+(?:real\s+|live\s+|actual\s+)?(?:humans?|persons?|people|agents?|representatives?)\b`,
 	`\b(?:contact|reach|e-?mail)\s+(?:(?:a|an|the|your)\s+)?(?:(?:real|live|actual)\s+)?(?:customer\s+)?(?:support|service|care|human|person|agent|representative|staff|some\s?one|somebody|operator)\b`,
 	`\b(?:call|phone|ring)\s+(?:(?:the|your)\s+)?(?:customer\s+)?(?:support|service|care)\b`,
 	`\b(?:call|phone|ring)\s+me\s+back\b`,
@@ -198,6 +201,7 @@ var humanRequestPatterns = []string{
 	`\b(?:komma\s+i\s+kontakt\s+med|få\s+tag\s+på|få\s+tag\s+i|nå)\s+(?:en\s+)?(?:kundtjänst\w*|kundservice\w*|support\w*|handläggare|man+[ie]?s+k\w*|person|någon|nån)\b`,
 	`\b(?:kan|skulle|vill|snälla)\s+(?:ni|du|någon|nån)\s+ringa\s+(?:upp\s+)?mig\b`,
 	`\bring(?:a)?\s+upp\s+mig\b`,
+	`\bhjälp\s+(?:av|från)\s+` + svDet + `(?:man+[ie]?s+k\w*|person(?:en)?|handl[aä]g+are\w*|kundtjänst\w*|kundservice\w*|personal(?:en)?)\b`,
 }
 
 // thirdPartyWords, standing before a request in the same clause with no "I"
@@ -245,6 +249,7 @@ var frustrationPatterns = []string{
 	`\byou'?re\s+not\s+(?:listening|understanding|helping|getting\s+it)\b`,
 	`\b(?:stupid|dumb|useless|idiot|idiotic|terrible|awful|crappy|shitty|pathetic)\s+(?:bot|robot|machine|chatbot|ai|thing)\b`,
 	`\bwtf\b`,
+	`\b(?:that|this|your|the)\s+(?:answer\s+|reply\s+|response\s+)?makes\s+no\s+sense\b`,
 	`\bfor\s+the\s+(?:third|fourth|fifth|\d+(?:rd|th))\s+time\b`,
 	`(?:^|[.!?,;]\s*)for\s+the\s+(?:last|second)\s+time\b`, `\bfor\s+the\s+(?:last|second)\s+time\s*[.!?]*$`,
 	`\bthis\s+is\s+ridiculous\b`,
@@ -263,6 +268,6 @@ var frustrationPatterns = []string{
 	`\bsvara\s+på\s+(?:min|fråga|frågan)\b`,
 	`\b(?:dum|dumma|korkad|korkade|usel|idiotisk)\s+(?:bot|robot|chattbot|chatbot|maskin|ai)\b`,
 	`\b(?:detta|det\s+här|den\s+här)\s+(?:fungerar|funkar)\s+(?:ju\s+)?inte\b`,
-	`\bfel\s+svar\b`,
+	`\bfel\s+svar\b`, `\bsvaret\s+(?:är|var)\s+(?:ju\s+)?(?:helt\s+)?(?:fel|obegripligt)\b`,
 	`\bför\s+(?:tredje|andra|sista|fjärde)\s+gången\b`,
 }
