@@ -147,8 +147,8 @@ func DefaultTopics() []Topic {
 			`\b(?:otrevlig|oförskämd|nonchalant|arrogant|respektlös|oprofessionell|dryg|elak)\w*\s+(?:\w+\s+)?(?:personal|handläggare|agent|support|medarbetare|kundtjänst|kundservice|bemötande|person|kille|tjej|anställd|säljare)\w*`,
 			`\b(?:personalen|handläggaren|agenten|supporten|medarbetaren|kundtjänsten|han|hon|de|dom)\s+(?:var|är|har\s+varit)\s+(?:(?:så|väldigt|extremt|otroligt|riktigt|helt)\s+)?(?:jätte)?(?:otrevlig|oförskämd|nonchalant|arrogant|respektlös|oprofessionell|dryg|elak)\w*`,
 			`\b(?:support|supporten|service|servicen|kundtjänst\w*|kundservice\w*|bemötande\w*|personal\w*)\s+(?:är|var)\s+(?:ju\s+)?(?:så\s+|helt\s+|riktigt\s+)?(?:jätte)?(?:usel|uselt|urusel|uruselt|värdelös|värdelöst|dålig|dåligt|katastrofal|katastrofalt|bedrövlig|bedrövligt|skandalös|skandalöst|oacceptabel|oacceptabelt|under\s+all\s+kritik)\b`,
-	`\b(?:support|service|staff|agents?|team)\s+(?:is|was|are|were|has\s+been|have\s+been)\s+(?:so\s+|really\s+|absolutely\s+|just\s+)?(?:terrible|awful|horrible|appalling|disgraceful|atrocious|pathetic|lousy|abysmal|shocking|unacceptable|disgusting|a\s+joke)\b`,
-	`\b(?:dålig|dåligt|usel|uselt|urusel|uruselt|sämsta|katastrofal|katastrofalt|bedrövlig|bedrövligt|skandalös|skandalöst|oacceptabel|oacceptabelt|värdelös|värdelöst)\s+(?:kund)?(?:service|tjänst|bemötande|support|kundtjänst)\w*`,
+			`\b(?:support|service|staff|agents?|team)\s+(?:is|was|are|were|has\s+been|have\s+been)\s+(?:so\s+|really\s+|absolutely\s+|just\s+)?(?:terrible|awful|horrible|appalling|disgraceful|atrocious|pathetic|lousy|abysmal|shocking|unacceptable|disgusting|a\s+joke)\b`,
+			`\b(?:dålig|dåligt|usel|uselt|urusel|uruselt|sämsta|katastrofal|katastrofalt|bedrövlig|bedrövligt|skandalös|skandalöst|oacceptabel|oacceptabelt|värdelös|värdelöst)\s+(?:kund)?(?:service|tjänst|bemötande|support|kundtjänst)\w*`,
 		}},
 	}
 }
