@@ -244,4 +244,5 @@ var diacritics = map[rune]string{
 	'ü': "u", 'ú': "u", 'ù': "u", 'û': "u",
 	'í': "i", 'ì': "i", 'î': "i", 'ï': "i",
 	'ç': "c", 'ñ': "n", 'ß': "ss", 'ý': "y", 'ÿ': "y",
+	'ſ': "s", // folds to s in patterns too; the literal prefilter relies on it
 }

@@ -177,7 +177,7 @@ func NewRules(cfg RulesConfig) (*Rules, error) {
 	disabled := map[string]bool{}
 	for _, d := range cfg.Disabled {
 		d = strings.TrimSpace(d)
-		if !knownRule(all, d) {
+		if !knownRule(all, d) && !seen[strings.TrimPrefix(d, familySensitive+":")] {
 			errs = append(errs, fmt.Errorf("unknown rule %q in disabled (known: %s)", d, strings.Join(ruleNames(all), ", ")))
 			continue
 		}

@@ -527,6 +527,7 @@ func TestNewRulesErrors(t *testing.T) {
 		name string
 		cfg  RulesConfig
 		want []string // every one must be in the error
+		dont []string // none of these may be
 	}{
 		{"bad regex", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{`lost (parcel`}}}}, []string{`"shipping"`, "lost (parcel"}},
 		{"unknown disabled", RulesConfig{Disabled: []string{"frustration:yelling"}}, []string{`unknown rule "frustration:yelling"`, "frustration:shouting"}},
@@ -536,6 +537,7 @@ func TestNewRulesErrors(t *testing.T) {
 		{"no patterns", RulesConfig{Sensitive: []Topic{{Name: "shipping"}}}, []string{"no patterns"}},
 		{"empty pattern", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{" "}}}}, []string{"empty pattern"}},
 		{"duplicate", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"x"}}, {Name: "a", Patterns: []string{"y"}}}}, []string{"defined twice"}},
+		{"bad topic disabled", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"("}}}, Disabled: []string{"sensitive:a"}}, []string{`"a"`}, []string{"unknown rule"}},
 		{"all errors at once", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"("}}}, Disabled: []string{"nope"}}, []string{`"a"`, `"nope"`}},
 	}
 	for _, tc := range cases {
@@ -548,6 +550,11 @@ func TestNewRulesErrors(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			for _, d := range tc.dont {
+				if strings.Contains(err.Error(), d) {
+					t.Errorf("error %q mentions %q", err, d)
 				}
 			}
 		})
