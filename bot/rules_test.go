@@ -529,16 +529,16 @@ func TestNewRulesErrors(t *testing.T) {
 		want []string // every one must be in the error
 		dont []string // none of these may be
 	}{
-		{"bad regex", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{`lost (parcel`}}}}, []string{`"shipping"`, "lost (parcel"}},
-		{"unknown disabled", RulesConfig{Disabled: []string{"frustration:yelling"}}, []string{`unknown rule "frustration:yelling"`, "frustration:shouting"}},
-		{"disabled default topic missing from custom list", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{`lost parcel`}}}, Disabled: []string{"sensitive:billing"}}, []string{`unknown rule "sensitive:billing"`}},
-		{"no name", RulesConfig{Sensitive: []Topic{{Patterns: []string{"x"}}}}, []string{"has no name"}},
-		{"bad name", RulesConfig{Sensitive: []Topic{{Name: "Lost Parcels", Patterns: []string{"x"}}}}, []string{`"Lost Parcels"`}},
-		{"no patterns", RulesConfig{Sensitive: []Topic{{Name: "shipping"}}}, []string{"no patterns"}},
-		{"empty pattern", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{" "}}}}, []string{"empty pattern"}},
-		{"duplicate", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"x"}}, {Name: "a", Patterns: []string{"y"}}}}, []string{"defined twice"}},
+		{"bad regex", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{`lost (parcel`}}}}, []string{`"shipping"`, "lost (parcel"}, nil},
+		{"unknown disabled", RulesConfig{Disabled: []string{"frustration:yelling"}}, []string{`unknown rule "frustration:yelling"`, "frustration:shouting"}, nil},
+		{"disabled default topic missing from custom list", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{`lost parcel`}}}, Disabled: []string{"sensitive:billing"}}, []string{`unknown rule "sensitive:billing"`}, nil},
+		{"no name", RulesConfig{Sensitive: []Topic{{Patterns: []string{"x"}}}}, []string{"has no name"}, nil},
+		{"bad name", RulesConfig{Sensitive: []Topic{{Name: "Lost Parcels", Patterns: []string{"x"}}}}, []string{`"Lost Parcels"`}, nil},
+		{"no patterns", RulesConfig{Sensitive: []Topic{{Name: "shipping"}}}, []string{"no patterns"}, nil},
+		{"empty pattern", RulesConfig{Sensitive: []Topic{{Name: "shipping", Patterns: []string{" "}}}}, []string{"empty pattern"}, nil},
+		{"duplicate", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"x"}}, {Name: "a", Patterns: []string{"y"}}}}, []string{"defined twice"}, nil},
 		{"bad topic disabled", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"("}}}, Disabled: []string{"sensitive:a"}}, []string{`"a"`}, []string{"unknown rule"}},
-		{"all errors at once", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"("}}}, Disabled: []string{"nope"}}, []string{`"a"`, `"nope"`}},
+		{"all errors at once", RulesConfig{Sensitive: []Topic{{Name: "a", Patterns: []string{"("}}}, Disabled: []string{"nope"}}, []string{`"a"`, `"nope"`}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
