@@ -57,7 +57,7 @@ func BenchmarkAppendMessage(b *testing.B) {
 			procs := runtime.GOMAXPROCS(0)
 			b.SetParallelism((benchVisitors + procs - 1) / procs)
 			b.ResetTimer()
-			start := time.Now()
+			start, cpu := time.Now(), processCPU()
 			b.RunParallel(func(pb *testing.PB) {
 				rng := rand.New(rand.NewPCG(uint64(next.Add(1)), 1))
 				var local []time.Duration
@@ -79,9 +79,9 @@ func BenchmarkAppendMessage(b *testing.B) {
 				lats = append(lats, local...)
 				mu.Unlock()
 			})
-			elapsed := time.Since(start)
+			elapsed, cpu := time.Since(start), processCPU()-cpu
 			b.StopTimer()
-			reportLatency(b, len(lats), elapsed, lats)
+			reportLatency(b, len(lats), elapsed, cpu, lats)
 		})
 	}
 }
@@ -118,7 +118,7 @@ func BenchmarkAppendMessageAt2000PerSecond(b *testing.B) {
 				})
 			}
 			b.ResetTimer()
-			start := time.Now()
+			start, cpu := time.Now(), processCPU()
 			interval := time.Second / rate
 			for i := range b.N {
 				due[i] = start.Add(time.Duration(i) * interval)
@@ -129,15 +129,16 @@ func BenchmarkAppendMessageAt2000PerSecond(b *testing.B) {
 			}
 			close(jobs)
 			wg.Wait()
-			elapsed := time.Since(start)
+			elapsed, cpu := time.Since(start), processCPU()-cpu
 			b.StopTimer()
-			reportLatency(b, b.N, elapsed, lats)
+			reportLatency(b, b.N, elapsed, cpu, lats)
 		})
 	}
 }
 
-// reportLatency reports throughput and the p50/p99 of lats in ms.
-func reportLatency(b *testing.B, n int, elapsed time.Duration, lats []time.Duration) {
+// reportLatency reports throughput, CPU time per message (whole process,
+// benchmark driver included) and the p50/p99 of lats in ms.
+func reportLatency(b *testing.B, n int, elapsed, cpu time.Duration, lats []time.Duration) {
 	b.Helper()
 	if len(lats) == 0 {
 		return
@@ -148,6 +149,7 @@ func reportLatency(b *testing.B, n int, elapsed time.Duration, lats []time.Durat
 		return float64(lats[max(0, min(i, len(lats)-1))]) / float64(time.Millisecond)
 	}
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "msgs/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/msg")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }

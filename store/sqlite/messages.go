@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/andon-chat/andon/store"
 )
@@ -27,15 +28,18 @@ const bumpSeqSQL = `UPDATE conversations SET last_seq = ?, updated_at = ? WHERE 
 const messageColumns = `conversation_id, seq, client_id, sender, author, text, sources, meta, at`
 
 // AppendMessage stores m as the conversation's next message and returns it
-// with its Seq (and At, now when zero). It returns when the transaction
+// with its Seq (and At: when zero, the time it was written, which never runs
+// backwards within a conversation). It returns when the transaction
 // holding it has committed. A ClientID already stored in the conversation
 // returns that message with duplicate = true and writes nothing.
 func (s *Store) AppendMessage(ctx context.Context, m store.Message) (store.Message, bool, error) {
 	if m.From == "" {
 		return store.Message{}, false, errors.New("couldn't append message: empty from")
 	}
-	m.At = storedTime(m.At, s.now)
 	m.Seq = 0
+	if !m.At.IsZero() {
+		m.At = storedTime(m.At, s.now)
+	}
 	sources, err := jsonColumn(m.Sources, len(m.Sources) == 0)
 	if err != nil {
 		return store.Message{}, false, fmt.Errorf("couldn't encode sources: %w", err)
@@ -49,8 +53,14 @@ func (s *Store) AppendMessage(ctx context.Context, m store.Message) (store.Messa
 		duplicate bool
 	)
 	err = s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		msg := m
+		if msg.At.IsZero() {
+			// Taken here, in seq order, so that the times of a
+			// conversation's messages never run backwards.
+			msg.At = storedTime(time.Time{}, s.now)
+		}
 		var err error
-		stored, duplicate, err = w.appendMessage(ctx, m, sources, meta)
+		stored, duplicate, err = w.appendMessage(ctx, msg, sources, meta)
 		return err
 	})
 	if err != nil {

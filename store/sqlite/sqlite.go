@@ -171,16 +171,15 @@ func synchronousMode(v string) (string, error) {
 	return "", fmt.Errorf(`couldn't open store: synchronous is %q, want "full" or "normal"`, v)
 }
 
-// Ping reports whether the database answers and writes are still accepted.
+// Ping reports whether the database can be read and written: it runs an
+// empty transaction through the writer, so a writer that is stuck (a lock
+// held by another process, a broken connection) makes the server unready.
 func (s *Store) Ping(ctx context.Context) error {
-	s.w.mu.RLock()
-	closed := s.w.closed
-	s.w.mu.RUnlock()
-	if closed {
-		return ErrClosed
+	if err := s.w.do(ctx, func(context.Context, *writer) error { return nil }); err != nil {
+		return fmt.Errorf("couldn't write to the database: %w", err)
 	}
 	if err := s.readDB.PingContext(ctx); err != nil {
-		return fmt.Errorf("couldn't reach the database: %w", err)
+		return fmt.Errorf("couldn't read the database: %w", err)
 	}
 	return nil
 }

@@ -276,9 +276,13 @@ func testConcurrentAppendsOneConversation(t *testing.T, s store.Store) {
 		t.Fatalf("stored %d messages, want %d", len(ms), appenders*each)
 	}
 	assertGapFree(t, s, id, ms)
-	for _, m := range ms {
+	for i, m := range ms {
 		if texts[m.Seq] != m.Text {
 			t.Fatalf("seq %d holds %q, but AppendMessage returned that seq for %q", m.Seq, m.Text, texts[m.Seq])
+		}
+		// At was left zero: the store's clock, taken in seq order.
+		if i > 0 && m.At.Before(ms[i-1].At) {
+			t.Fatalf("seq %d has At %v, before seq %d's %v: times must not run backwards", m.Seq, m.At, ms[i-1].Seq, ms[i-1].At)
 		}
 	}
 }
