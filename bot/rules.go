@@ -255,27 +255,41 @@ func compilePatterns(srcs []string) ([]pattern, error) {
 			errs = append(errs, errors.New("empty pattern"))
 			continue
 		}
-		expr := "(?i)" + foldPattern(src)
-		re, err := regexp.Compile(expr)
+		parsed, err := syntax.Parse(foldPattern(src), syntax.Perl|syntax.FoldCase)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("couldn't compile pattern %q: %w", src, err))
 			continue
 		}
-		ps = append(ps, pattern{src: src, re: re, need: neededLiterals(expr)})
+		lowerLiterals(parsed)
+		parsed = parsed.Simplify()
+		re, err := regexp.Compile(parsed.String())
+		if err != nil {
+			errs = append(errs, fmt.Errorf("couldn't compile pattern %q: %w", src, err))
+			continue
+		}
+		ps = append(ps, pattern{src: src, re: re, need: literalsOf(parsed)})
 	}
 	return ps, errors.Join(errs...)
 }
 
-// neededLiterals returns strings one of which every match of expr contains,
-// lower-cased as the folded text is, or nil when it finds none.
-func neededLiterals(expr string) []string {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil
+// lowerLiterals turns case-insensitive literals into lower-case ones. The
+// text is lower-cased before matching, so the case folding that (?i) does for
+// every rune of every literal is wasted work; character classes keep both
+// cases, which is harmless.
+func lowerLiterals(re *syntax.Regexp) {
+	if re.Op == syntax.OpLiteral && re.Flags&syntax.FoldCase != 0 {
+		for i, r := range re.Rune {
+			re.Rune[i] = unicode.ToLower(r)
+		}
+		re.Flags &^= syntax.FoldCase
 	}
-	return literalsOf(re.Simplify())
+	for _, sub := range re.Sub {
+		lowerLiterals(sub)
+	}
 }
 
+// literalsOf returns strings one of which every match of re contains, or
+// nil when it finds none.
 func literalsOf(re *syntax.Regexp) []string {
 	switch re.Op {
 	case syntax.OpLiteral:

@@ -74,25 +74,29 @@ func assertPrefilterSound(t *testing.T, ps []pattern, text string) {
 	}
 }
 
-func TestNeededLiterals(t *testing.T) {
+func TestPatternLiterals(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		expr string
 		want string // the literals joined with |, "" for none
 	}{
-		{`(?i)\brefund\w*`, "refund"},
-		{`(?i)\bre-?fund\w*`, "fund"},
-		{`(?i)\b(?:lawyer|attorney)s?\b`, "lawyer|attorney"},
-		{`(?i)(?:x)?y`, "y"},
-		{`(?i)a*`, ""},
-		{`(?i)\d{5}`, ""},
-		{`(?i)(?:foo|\d)`, ""}, // one branch needs no literal: nothing is required
-		{`(?i)Kundtjänst`, "kundtjänst"},
-		{`(?i)(?:ab){2,}`, "ab"},
+		{`\brefund\w*`, "refund"},
+		{`\bre-?fund\w*`, "fund"},
+		{`\b(?:lawyer|attorney)s?\b`, "lawyer|attorney"},
+		{`(?:x)?y`, "y"},
+		{`a*`, ""},
+		{`\d{5}`, ""},
+		{`(?:foo|\d)`, ""}, // one branch needs no literal: nothing is required
+		{`KundTjänst`, "kundtjanst"},
+		{`(?:AB){2,}`, "ab"},
 	}
 	for _, tc := range cases {
-		if got := strings.Join(neededLiterals(tc.expr), "|"); got != tc.want {
-			t.Errorf("neededLiterals(%s) = %q; want %q", tc.expr, got, tc.want)
+		ps, err := compilePatterns([]string{tc.expr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(ps[0].need, "|"); got != tc.want {
+			t.Errorf("literals of %s = %q; want %q", tc.expr, got, tc.want)
 		}
 	}
 }
@@ -564,7 +568,8 @@ func TestNewRulesErrors(t *testing.T) {
 func TestCustomTopics(t *testing.T) {
 	t.Parallel()
 	r, err := NewRules(RulesConfig{Sensitive: []Topic{
-		{Name: "shipping", Patterns: []string{`\blost\s+(?:my\s+|the\s+)?(?:parcel|package)`, `\bpaketet\s+har\s+försvunnit`}, Team: "logistics"},
+		{Name: "shipping", Patterns: []string{`\blost\s+(?:my\s+|the\s+)?(?:parcel|package)`, `\bPAKETET\s+har\s+försvunnit`}, Team: "logistics"},
+		{Name: "orders", Patterns: []string{`\bORDER\W+\d{6}\b`}},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -574,7 +579,9 @@ func TestCustomTopics(t *testing.T) {
 		want string
 	}{
 		{"I think you LOST my package", "sensitive:shipping"},
-		{"paketet har forsvunnit", "sensitive:shipping"}, // diacritics folded on both sides
+		{"paketet har forsvunnit", "sensitive:shipping"}, // diacritics folded on both sides, case ignored
+		{"my Order #123456 is late", "sensitive:orders"}, // \W and \d keep their meaning
+		{"my order 12345678 is late", ""},
 		{"I want a refund", ""},                          // custom topics replace the defaults
 		{"can I talk to a human", ReasonAskedForHuman},   // other rules stay
 	}
@@ -628,5 +635,28 @@ func BenchmarkCheck(b *testing.B) {
 		if _, ok := r.Check(turn); ok {
 			b.Fatal("fired")
 		}
+	}
+}
+
+// BenchmarkCheckLong is a message at the size limit a widget is likely to
+// allow, full of the words the prefilter looks for, so that most patterns
+// run their regular expressions.
+func BenchmarkCheckLong(b *testing.B) {
+	r, err := NewRules(DefaultRulesConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat("how do agents chat with a person in the console, and can my customers talk to support about charges? ", 40)
+	turn := Turn{Text: text, History: []string{text[:200], "ok"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Check(turn)
+	}
+}
+
+func BenchmarkSmallTalkReply(b *testing.B) {
+	turn := Turn{Text: "Hi, how do I change the colour of the widget?", Locale: "en"}
+	for b.Loop() {
+		SmallTalkReply(turn)
 	}
 }
