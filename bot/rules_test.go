@@ -582,8 +582,8 @@ func TestCustomTopics(t *testing.T) {
 		{"paketet har forsvunnit", "sensitive:shipping"}, // diacritics folded on both sides, case ignored
 		{"my Order #123456 is late", "sensitive:orders"}, // \W and \d keep their meaning
 		{"my order 12345678 is late", ""},
-		{"I want a refund", ""},                          // custom topics replace the defaults
-		{"can I talk to a human", ReasonAskedForHuman},   // other rules stay
+		{"I want a refund", ""},                        // custom topics replace the defaults
+		{"can I talk to a human", ReasonAskedForHuman}, // other rules stay
 	}
 	for _, tc := range cases {
 		d, ok := r.Check(Turn{Text: tc.text})
