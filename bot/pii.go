@@ -17,6 +17,9 @@ import (
 // passing the Luhn check. Digits glued to letters ("ORD4111...", the digits of
 // an IBAN) are codes, not cards.
 func hasCardNumber(text string) bool {
+	if countDigits(text) < 13 {
+		return false
+	}
 	for i := 0; i < len(text); {
 		if !isDigit(text[i]) {
 			i++
@@ -106,6 +109,9 @@ var phoneWords = setOf("tel", "tfn", "telefon", "telefonnummer", "phone", "mobil
 // number (samordningsnummer: day + 60) with a real date and a valid check
 // digit.
 func hasPersonnummer(text string) bool {
+	if countDigits(text) < 10 {
+		return false
+	}
 	for _, m := range personnummerRe.FindAllStringSubmatchIndex(text, -1) {
 		date, sep, tail := text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]]
 		century := ""
@@ -249,6 +255,16 @@ var ibanLength = map[string]int{
 	"PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31,
 	"SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
 	"TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
