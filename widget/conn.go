@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -17,15 +18,16 @@ import (
 // storeTimeout bounds one request to the hub (a commit, a load).
 const storeTimeout = 10 * time.Second
 
-// conn is one visitor WebSocket. The HTTP handler's goroutine reads; one
-// writer goroutine, started after the hello, is the only one that writes
-// data frames, fed by the bounded send queue. Kept small: ten thousand of
-// them idle in a few dozen MiB.
+// conn is one visitor WebSocket: one goroutine reads; data frames are
+// written by one writer at a time, fed by the bounded send queue (see
+// writer.go). Kept small: an idle visitor is one goroutine blocked in a
+// read, a 1 KiB read buffer and a timer for the pings.
 type conn struct {
 	h      *Handler
 	ws     *websocket.Conn
 	id     uint64
 	site   *siteEntry
+	ip     netip.Addr
 	ipe    *ipEntry
 	lim    *rate.Limiter // this connection's messages
 	typing *rate.Limiter // this connection's typing frames
@@ -33,13 +35,19 @@ type conn struct {
 	send      chan *outFrame
 	done      chan struct{} // closed by close
 	closeOnce sync.Once
-	writer    sync.WaitGroup
+	pinger    *time.Timer
+
+	wmu     sync.Mutex
+	writing bool           // the handshake or a drain goroutine owns the write side
+	ended   bool           // no drain may start any more
+	writers sync.WaitGroup // drain goroutines
 
 	convID      string
 	unsubscribe func()
 	// lastSeq is the highest message seq written to the client: set by the
-	// reader while it replays, then owned by the writer, which skips updates
-	// at or below it (a message both replayed and delivered live).
+	// handshake while it replays, then by whichever drain owns the write
+	// side, which skips updates at or below it (a message both replayed and
+	// delivered live).
 	lastSeq int64
 }
 
@@ -64,6 +72,7 @@ func (c *conn) Deliver(u *conversation.Update) bool {
 	}
 	select {
 	case c.send <- &outFrame{update: u}:
+		c.kick()
 		return true
 	case <-c.done:
 		return true
@@ -83,6 +92,7 @@ func (c *conn) Evict() {
 func (c *conn) enqueue(v any) {
 	select {
 	case c.send <- &outFrame{frame: v}:
+		c.kick()
 	case <-c.done:
 	default:
 		c.Evict()
@@ -101,23 +111,39 @@ func (c *conn) extendRead() {
 	_ = c.ws.SetReadDeadline(deadline(c.h.limits.PongTimeout))
 }
 
-// run serves the connection until it ends.
-func (c *conn) run() {
-	defer c.finish()
+// serve runs the connection: the handshake on this goroutine, then the
+// reading on a fresh one, and this one ends. The hello (JSON decoding, the
+// store) grows a goroutine's stack to tens of KiB, and the runtime shrinks
+// an idle goroutine's stack only slowly, over several garbage collections;
+// a new goroutine blocked in a read needs a few KiB, which is most of what
+// an idle visitor costs.
+func (c *conn) serve() {
 	c.ws.SetReadLimit(c.h.limits.MaxFrameBytes)
 	c.extendRead() // also the time allowed to say hello
 	c.ws.SetPongHandler(func(string) error { c.extendRead(); return nil })
 	if !c.handshake() {
+		c.end()
 		return
 	}
-	c.writer.Add(1)
-	go c.writeLoop()
-	c.readLoop()
+	c.startPings()
+	c.releaseWriter()
+	go func() {
+		c.readLoop()
+		c.end()
+	}()
+}
+
+// end closes the connection, waits for the writers, leaves the conversation
+// and gives back the connection's place.
+func (c *conn) end() {
+	c.finish()
+	c.h.ips.release(c.ip, c.ipe)
+	c.h.unregister(c)
 }
 
 func (c *conn) finish() {
 	c.close()
-	c.writer.Wait()
+	c.stopWriters()
 	if c.unsubscribe != nil {
 		c.unsubscribe()
 	}
@@ -154,8 +180,8 @@ func (c *conn) logEnd(err error) {
 	c.logger(slog.LevelDebug, "visitor connection ended", "err", err)
 }
 
-// writeNow writes from the reader while the writer is not running (during
-// the handshake), with the write deadline.
+// writeNow writes during the handshake, which owns the write side until
+// releaseWriter, with the write deadline.
 func (c *conn) writeNow(v any) error {
 	_ = c.ws.SetWriteDeadline(deadline(c.h.limits.WriteTimeout))
 	return c.ws.WriteJSON(v)
@@ -265,49 +291,6 @@ func (c *conn) hello(f clientFrame) error {
 	}
 	c.logger(slog.LevelDebug, "visitor joined", "replayed", len(msgs))
 	return nil
-}
-
-// writeLoop is the only writer after the handshake: queued frames, and a
-// ping every PingInterval whose pong extends the read deadline.
-func (c *conn) writeLoop() {
-	defer c.writer.Done()
-	ping := time.NewTicker(c.h.limits.PingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case o := <-c.send:
-			if err := c.write(o); err != nil {
-				c.logger(slog.LevelDebug, "write failed", "err", err)
-				c.close()
-				return
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, deadline(c.h.limits.WriteTimeout)); err != nil {
-				c.close()
-				return
-			}
-		case <-c.done:
-			return
-		}
-	}
-}
-
-func (c *conn) write(o *outFrame) error {
-	v := o.frame
-	if u := o.update; u != nil {
-		if u.Kind == conversation.KindMessage {
-			if u.Message.Seq <= c.lastSeq {
-				return nil // already replayed
-			}
-			c.lastSeq = u.Message.Seq
-		}
-		v = updateFrame(u)
-		if v == nil {
-			return nil
-		}
-	}
-	_ = c.ws.SetWriteDeadline(deadline(c.h.limits.WriteTimeout))
-	return c.ws.WriteJSON(v)
 }
 
 // readLoop handles frames after the hello until the connection ends. A bad
