@@ -45,9 +45,22 @@ type env struct {
 // is filled in. Cleanup closes everything in order.
 func newEnv(t *testing.T, opts Options, responder conversation.Responder) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "andon.db"), sqlite.Options{Synchronous: "normal"})
+	return openEnv(t, t, opts, responder, "normal")
+}
+
+// newBenchEnv is newEnv for benchmarks: limits lifted, commits fsynced as
+// in production.
+func newBenchEnv(b *testing.B) *env {
+	lifted := Limits{MessagesPerSecond: 1e9, MessageBurst: 1e9, IPMessagesPerSecond: 1e9, IPMessageBurst: 1e9,
+		MaxConnectionsPerIP: 1 << 20, MaxConnections: 1 << 20}
+	return openEnv(b, nil, Options{Limits: lifted}, nil, "full")
+}
+
+func openEnv(tb testing.TB, t *testing.T, opts Options, responder conversation.Responder, sync string) *env {
+	tb.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "andon.db"), sqlite.Options{Synchronous: sync})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	hub := conversation.NewHub(conversation.Options{Store: st, Responder: responder})
 	opts.Hub = hub
@@ -56,7 +69,7 @@ func newEnv(t *testing.T, opts Options, responder conversation.Responder) *env {
 	}
 	h := NewHandler(opts)
 	srv := httptest.NewServer(h)
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		h.Close()
 		srv.Close()
 		hub.Close()
