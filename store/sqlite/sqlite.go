@@ -156,7 +156,7 @@ func (s *Store) open(ctx context.Context, path, sync string) error {
 		conn.Close()
 		return err
 	}
-	s.ckpt = newCheckpointer(s.ckptDB, s.log)
+	s.ckpt = newCheckpointer(s.ckptDB, s.log, func() { s.w.catchUp.Store(true) })
 	return nil
 }
 

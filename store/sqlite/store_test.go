@@ -380,3 +380,47 @@ func TestCheckpointerCopiesWAL(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestWALStartsOverUnderSteadyWrites: a checkpoint running beside a busy
+// writer never catches up on its own, so without the writer's help the WAL
+// would only grow. Its length, seen at each checkpoint, must fall again and
+// again while the writes go on.
+func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, Options{Synchronous: "normal"})
+	s.ckpt.restart.Store(64)
+	id := store.NewID()
+	if err := s.CreateConversation(t.Context(), store.Conversation{ID: id}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				if _, _, err := s.AppendMessage(ctx, store.Message{ConversationID: id, From: store.FromVisitor, Text: "steady"}); err != nil && ctx.Err() == nil {
+					t.Errorf("AppendMessage: %v", err)
+					return
+				}
+			}
+		})
+	}
+	var (
+		fell, prev int64
+		end        = time.Now().Add(2500 * time.Millisecond)
+	)
+	for time.Now().Before(end) {
+		if f := s.ckpt.frames.Load(); f != prev {
+			if f < prev {
+				fell++
+			}
+			prev = f
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	if fell < 3 {
+		t.Fatalf("the WAL started over %d times in 2.5 s of steady writes, want at least 3", fell)
+	}
+}

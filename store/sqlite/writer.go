@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // maxBatch bounds how many queued writes share one transaction: enough to
@@ -43,6 +45,10 @@ type writer struct {
 	ops    chan *writeOp
 
 	stopped chan struct{}
+
+	// catchUp is set by the checkpointer when the WAL is long; see
+	// checkpointer.
+	catchUp atomic.Bool
 
 	stmts writeStmts
 }
@@ -162,7 +168,24 @@ func (w *writer) loop() {
 		}
 		w.runBatch(batch)
 		clear(batch) // drop references to finished ops
+		if w.catchUp.Swap(false) {
+			w.finishCheckpoint()
+		}
 	}
+}
+
+// finishCheckpoint copies what is left of the WAL into the database file
+// while no write is in progress, so that the next write starts the WAL over.
+func (w *writer) finishCheckpoint() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	frames, done, err := walCheckpoint(ctx, w.conn.QueryRowContext)
+	if err != nil {
+		w.log.Warn("couldn't finish a checkpoint", "err", err)
+		return
+	}
+	w.log.Debug("finished a checkpoint", "frames", frames, "checkpointed", done, "took", time.Since(start))
 }
 
 // runBatch writes batch in one transaction and tells each caller its own
