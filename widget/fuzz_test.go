@@ -8,6 +8,11 @@ import (
 
 // FuzzDecodeFrame: the decoder never panics, and whatever it accepts is a
 // known type with the fields that type needs, within the limits.
+//
+//	go test -run '^$' -fuzz FuzzDecodeFrame -fuzztime 60s -fuzzminimizetime 2s ./widget/
+//
+// (Without a short -fuzzminimizetime the progress line shows 0 execs/sec
+// for up to a minute each time an input is being minimised.)
 func FuzzDecodeFrame(f *testing.F) {
 	for _, s := range []string{
 		`{"type":"hello"}`,

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -362,4 +363,49 @@ func TestSilentClientIsDroppedAfterPongTimeout(t *testing.T) {
 	}()
 	waitFor(t, "the silent client to be dropped", func() bool { return e.h.Connections() == 1 })
 	<-done
+}
+
+// TestJoinWhileMessagesFlow: tabs that join while messages keep arriving see
+// every seq after their last_seq exactly once and in order: the replay and
+// the live fan-out meet without a gap or a duplicate, and the handshake's
+// writes never overlap the live ones.
+func TestJoinWhileMessagesFlow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{}, nil)
+	first := e.mustDial()
+	w := first.hello("", 0)
+	const total = 150
+	posted := make(chan error, 1)
+	go func() {
+		for i := range total {
+			if _, err := e.hub.PostAgentMessage(context.Background(), w.ConversationID, "Anna", fmt.Sprint("m", i)); err != nil {
+				posted <- err
+				return
+			}
+		}
+		posted <- nil
+	}()
+	for tab := range 6 {
+		c := e.mustDial()
+		last := int64(tab * 7)
+		c.hello(w.Token, last)
+		want := last + 1
+		for {
+			f := c.read()
+			if f.Type == "state" {
+				continue
+			}
+			if f.Type != "message" || f.Seq != want {
+				t.Fatalf("tab %d: got %s seq %d, want seq %d", tab, f.Type, f.Seq, want)
+			}
+			if want == total {
+				break
+			}
+			want++
+		}
+		c.ws.Close()
+	}
+	if err := <-posted; err != nil {
+		t.Fatal(err)
+	}
 }

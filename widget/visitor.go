@@ -58,6 +58,9 @@ func (h *Handler) serveVisitor(w http.ResponseWriter, r *http.Request) {
 		typing: rate.NewLimiter(typingPerSecond, typingBurst),
 		send:   make(chan *outFrame, h.limits.SendQueue),
 		done:   make(chan struct{}),
+		// The handshake owns the write side until it releases it: a frame
+		// queued meanwhile waits for the welcome and the replay.
+		writing: true,
 	}
 	if !h.register(c) {
 		_ = ws.WriteControl(websocket.CloseMessage,
