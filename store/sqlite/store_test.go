@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
 	"go.uber.org/goleak"
+	driver "modernc.org/sqlite"
 )
 
 func TestMain(m *testing.M) {
@@ -133,6 +135,9 @@ func TestOpenSettings(t *testing.T) {
 			if mode != "wal" || sync != tc.want || fkeys != 1 || busy != int(busyTimeout.Milliseconds()) || ckpt != 0 {
 				t.Fatalf("journal_mode %q, synchronous %d, foreign_keys %d, busy_timeout %d, wal_autocheckpoint %d; want wal, %d, 1, %d, 0",
 					mode, sync, fkeys, busy, ckpt, tc.want, busyTimeout.Milliseconds())
+			}
+			if runtime.GOOS == "linux" && !driver.FdatasyncEnabled() {
+				t.Fatal("commits use fsync(2), want fdatasync(2)")
 			}
 			// The read pool must never write: that is the writer's job.
 			if _, err := s.readDB.ExecContext(t.Context(), `DELETE FROM articles`); err == nil {
