@@ -64,7 +64,9 @@ func (h *Hub) SetState(ctx context.Context, id, state, reason string) error {
 
 // Delta relays a streamed piece of the message that will be committed as
 // seq (an LLM answer being written). Nothing is stored: the final message
-// frame replaces the pieces.
+// frame replaces the pieces. The hub does not reserve seqs yet: a streaming
+// bot must learn the seq its message will get from the hub (to come with
+// streaming answers), since a visitor message may be committed meanwhile.
 func (h *Hub) Delta(ctx context.Context, id string, seq int64, text string) {
 	u := &Update{ConversationID: id, Kind: KindDelta, Seq: seq, Text: text}
 	h.evict(h.publish(ctx, h.lookup(id), u))
