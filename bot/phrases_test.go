@@ -17,7 +17,7 @@ func TestSay(t *testing.T) {
 		{"", KeySources, "Sources"},
 		{"sv", KeySources, "Källor"},
 		{"sv", "no.such.key", "no.such.key"},
-		{"en", KeyNobodyOnDuty, "Nobody is available right now. Leave your e-mail and we'll reply there."},
+		{"en", KeyNobodyOnDuty, "Nobody from the team is online right now, so please leave your e-mail address and they'll reply there."},
 		{"sv", KeyContactSaved, "Tack! Vi svarar till anna@example.se."},
 	}
 	for _, tc := range cases {

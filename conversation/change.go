@@ -106,9 +106,7 @@ func (h *Hub) StateUpdate(ctx context.Context, c store.Conversation) *Update {
 // (what the bot or the hub says to the visitor), meta (the decision a person
 // will read), then state waiting with reason.
 func (c *change) escalate(reason, text string, meta json.RawMessage) error {
-	if text == "" {
-		text = c.h.escalationText(c.ctx, c.conv)
-	}
+	text = c.h.escalationText(c.ctx, c.conv, text)
 	if _, _, err := c.appendMessage(store.Message{From: store.FromSystem, Text: text, Meta: meta}); err != nil {
 		return err
 	}

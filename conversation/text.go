@@ -31,12 +31,14 @@ func contactSavedText(locale, email string) string {
 	return fmt.Sprintf(contactSaved[langOf(locale)], email)
 }
 
-// escalationText is what the visitor reads when they asked for a person:
-// the bot's words for it, plus, when nobody is on duty, the honest request
-// for an e-mail address.
-func (h *Hub) escalationText(ctx context.Context, c store.Conversation) string {
+// escalationText is what the visitor reads when the cord is pulled: the
+// given words (the bot's, or the hand-over phrase when there are none),
+// plus, when nobody is on duty, the honest request for an e-mail address.
+func (h *Hub) escalationText(ctx context.Context, c store.Conversation, text string) string {
 	lang := langOf(c.Locale)
-	text := bot.Say(lang, bot.KeyEscalateHuman)
+	if text == "" {
+		text = bot.Say(lang, bot.KeyEscalateHuman)
+	}
 	if h.avail.Staffing(ctx, c.Site).AgentsOnline == 0 {
 		text += " " + bot.Say(lang, bot.KeyNobodyOnDuty)
 	}
