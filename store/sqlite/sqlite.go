@@ -7,7 +7,8 @@
 // that owns the only write connection and commits whatever is queued in one
 // transaction (group commit), so a message is durable before AppendMessage
 // returns and throughput grows with the number of concurrent visitors
-// instead of being capped at one fsync per message.
+// instead of being capped at one fsync per message. A third connection copies
+// the WAL back into the database file (checkpoints) off the commit path.
 package sqlite
 
 import (
