@@ -1,0 +1,181 @@
+package knowledge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/philippgille/chromem-go"
+)
+
+// Files of the persisted index in Options.Dir. The manifest is written
+// last and names what the other files hold, so a crash mid-save leaves the
+// old manifest pointing at files it cannot verify and the index is rebuilt.
+const (
+	indexFile    = "index.gob"      // chromem-go export: one document per unit
+	stateFile    = "index.embedder" // the fitted embedder's state
+	manifestFile = "index.json"
+	manifestV    = 1
+	collection   = "units"
+)
+
+// manifest records what the persisted vectors were made from.
+type manifest struct {
+	Version    int               `json:"version"`
+	EmbedderID string            `json:"embedder_id"`
+	Dim        int               `json:"dim"`
+	ChunkMax   int               `json:"chunk_max_chars"`
+	Articles   map[string]string `json:"articles"` // ID -> content hash
+	Units      int               `json:"units"`
+	FitBase    int               `json:"fit_base,omitempty"`
+	Drift      int               `json:"drift,omitempty"`
+}
+
+// embedFunc gives chromem-go our embedder, so it never falls back to its
+// default (OpenAI) embedding function.
+func (b *Base) embedFunc() chromem.EmbeddingFunc {
+	return func(ctx context.Context, text string) ([]float32, error) {
+		vs, err := b.emb.Embed(ctx, []string{text})
+		if err != nil {
+			return nil, err
+		}
+		if len(vs) != 1 {
+			return nil, errors.New("embedder returned no vector")
+		}
+		return vs[0], nil
+	}
+}
+
+// load restores vectors from Dir when they were made by the same embedder
+// with the same settings; anything else is an error and the caller rebuilds.
+func (ix *indexer) load(ctx context.Context) error {
+	b := ix.b
+	raw, err := os.ReadFile(filepath.Join(b.dir, manifestFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // nothing saved yet
+	}
+	if err != nil {
+		return fmt.Errorf("couldn't read manifest: %w", err)
+	}
+	var m manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return fmt.Errorf("couldn't read manifest: %w", err)
+	}
+	if m.Version != manifestV || m.ChunkMax != b.chunkMax || m.Dim != b.emb.Dim() {
+		return fmt.Errorf("index was built with other settings (version %d, chunks %d, dim %d)", m.Version, m.ChunkMax, m.Dim)
+	}
+	if b.fitter != nil {
+		state, err := os.ReadFile(filepath.Join(b.dir, stateFile))
+		if err != nil {
+			return fmt.Errorf("couldn't read embedder state: %w", err)
+		}
+		if err := b.fitter.UnmarshalState(state); err != nil {
+			return err
+		}
+	}
+	if id := b.emb.ID(); id != m.EmbedderID {
+		return fmt.Errorf("embedder changed from %q to %q", m.EmbedderID, id)
+	}
+	db := chromem.NewDB()
+	if err := db.ImportFromFile(filepath.Join(b.dir, indexFile), ""); err != nil {
+		return fmt.Errorf("couldn't import vectors: %w", err)
+	}
+	col := db.GetCollection(collection, b.embedFunc())
+	if col == nil {
+		return errors.New("vector file has no collection")
+	}
+	if col.Count() != m.Units {
+		return fmt.Errorf("vector file has %d vectors, manifest says %d", col.Count(), m.Units)
+	}
+	// The store is the truth: build looks vectors up per unit of the
+	// articles the store holds now.
+	ix.loaded = col
+	ix.vecs = make(map[string][]float32)
+	ix.hashes = m.Articles
+	ix.embID = m.EmbedderID
+	ix.fitBase, ix.drift = m.FitBase, m.Drift
+	return nil
+}
+
+// save writes the chromem-go export, the embedder state and the manifest.
+func (ix *indexer) save() error {
+	b := ix.b
+	s := ix.last
+	if err := os.MkdirAll(b.dir, 0o700); err != nil {
+		return fmt.Errorf("couldn't create %s: %w", b.dir, err)
+	}
+	db := chromem.NewDB()
+	col, err := db.CreateCollection(collection, map[string]string{"embedder": b.emb.ID()}, b.embedFunc())
+	if err != nil {
+		return fmt.Errorf("couldn't create collection: %w", err)
+	}
+	units := 0
+	ctx := context.Background()
+	for u, un := range s.units {
+		v := s.mat[u*s.dim : (u+1)*s.dim : (u+1)*s.dim]
+		if isZero(v) {
+			continue
+		}
+		doc := chromem.Document{
+			ID:        s.unitIDs[u],
+			Metadata:  map[string]string{"article": s.arts[un.art].ID, "kind": string(un.kind.letter())},
+			Embedding: v,
+		}
+		if err := col.AddDocument(ctx, doc); err != nil {
+			return fmt.Errorf("couldn't add vector %q: %w", doc.ID, err)
+		}
+		units++
+	}
+	if err := writeAtomic(filepath.Join(b.dir, indexFile), func(path string) error {
+		return db.ExportToFile(path, false, "")
+	}); err != nil {
+		return err
+	}
+	if b.fitter != nil {
+		state, err := b.fitter.MarshalState()
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(filepath.Join(b.dir, stateFile), func(path string) error {
+			return os.WriteFile(path, state, 0o600)
+		}); err != nil {
+			return err
+		}
+	}
+	m := manifest{
+		Version: manifestV, EmbedderID: b.emb.ID(), Dim: s.dim, ChunkMax: b.chunkMax,
+		Articles: ix.hashes, Units: units, FitBase: ix.fitBase, Drift: ix.drift,
+	}
+	raw, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return fmt.Errorf("couldn't encode manifest: %w", err)
+	}
+	return writeAtomic(filepath.Join(b.dir, manifestFile), func(path string) error {
+		return os.WriteFile(path, raw, 0o600)
+	})
+}
+
+// writeAtomic writes through a temporary file and renames it into place.
+func writeAtomic(path string, write func(tmp string) error) error {
+	tmp := path + ".tmp"
+	if err := write(tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("couldn't write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("couldn't write %s: %w", path, err)
+	}
+	return nil
+}
+
+func isZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,173 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// Fusion weights of the three signals, measured on BANKING77, CLINC150 and
+// the Swedish FAQ (docs/quality.md). Without an intent model its weight is
+// shared out between the other two in proportion.
+var (
+	fuseVector = 0.40
+	fuseLex    = 0.30
+	fuseIntent = 0.30
+)
+
+// scratch is per-search working memory, pooled: a search over 100k units
+// would otherwise allocate about a megabyte.
+type scratch struct {
+	sims []float32
+	lex  []float32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// articleHit collects one article's signals during a search.
+type articleHit struct {
+	vec, other float32 // best cosine of any unit; of titles and chunks
+	q1, q2, q3 float32 // top question cosines
+	nq         int
+	lex        float32
+	intent     float32
+	bestChunk  int32 // unit index, -1 if none
+	chunkScore float32
+	bestQ      int32
+	qScore     float32
+}
+
+// Search returns up to k published articles for the query, best first,
+// each with its best matching chunk and example question.
+func (b *Base) Search(ctx context.Context, query string, k int) ([]Result, error) {
+	s := b.snap.Load()
+	if k <= 0 {
+		k = 5
+	}
+	if s == nil || len(s.units) == 0 {
+		return nil, nil
+	}
+	toks := b.an.analyze(query, "")
+	if len(toks) == 0 {
+		return nil, nil
+	}
+	vs, err := b.emb.Embed(ctx, []string{query})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't embed query: %w", err)
+	}
+	if len(vs) != 1 || len(vs[0]) != s.dim {
+		return nil, fmt.Errorf("couldn't embed query: got %d vectors", len(vs))
+	}
+	q := vs[0]
+	normalize(q)
+	return s.search(q, toks, b.fs, k), nil
+}
+
+func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int) []Result {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	n := len(s.units)
+	if cap(sc.sims) < n {
+		sc.sims = make([]float32, n)
+		sc.lex = make([]float32, n)
+	}
+	sims, lex := sc.sims[:n], sc.lex[:n]
+	clear(lex)
+	scan(s.mat, q, sims)
+	total := s.lex.score(lexTerms(toks), lex)
+	if total > 0 {
+		inv := 1 / total
+		for i := range lex {
+			lex[i] *= inv
+		}
+	}
+
+	hits := make([]articleHit, len(s.arts))
+	for i := range hits {
+		hits[i] = articleHit{vec: -1, other: -1, bestChunk: -1, bestQ: -1, chunkScore: -2, qScore: -2}
+	}
+	for u := range s.units {
+		un := &s.units[u]
+		h := &hits[un.art]
+		v, l := sims[u], min(lex[u], 1)
+		h.vec = max(h.vec, v)
+		h.lex = max(h.lex, l)
+		if un.kind != unitQuestion {
+			h.other = max(h.other, v)
+		}
+		switch un.kind {
+		case unitChunk:
+			if v+l > h.chunkScore {
+				h.chunkScore, h.bestChunk = v+l, int32(u)
+			}
+		case unitQuestion:
+			h.nq++
+			switch {
+			case v > h.q1:
+				h.q1, h.q2, h.q3 = v, h.q1, h.q2
+			case v > h.q2:
+				h.q2, h.q3 = v, h.q2
+			case v > h.q3:
+				h.q3 = v
+			}
+			if v+l > h.qScore {
+				h.qScore, h.bestQ = v+l, int32(u)
+			}
+		}
+	}
+	wv, wl, wi := fuseVector, fuseLex, fuseIntent
+	if s.intent != nil {
+		p := s.intent.predict(fs.extract(toks))
+		for c, a := range s.intentArt {
+			hits[a].intent = p[c]
+		}
+	} else {
+		wv, wl, wi = wv/(wv+wl), wl/(wv+wl), 0
+	}
+	scores := make([]float64, len(hits))
+	order := make([]int, len(hits))
+	for a := range hits {
+		h := &hits[a]
+		v := h.vec
+		if h.nq >= 2 {
+			// Several phrasings that agree count more than one lucky match:
+			// a nearest-neighbour vote weighted towards the best question.
+			agg := (3*h.q1 + h.q2) / 4
+			if h.nq >= 3 {
+				agg = (3*h.q1 + h.q2 + h.q3) / 5
+			}
+			v = max(agg, h.other)
+		}
+		scores[a] = wv*float64(v) + wl*float64(h.lex) + wi*float64(h.intent)
+		order[a] = a
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		switch {
+		case scores[x] > scores[y]:
+			return -1
+		case scores[x] < scores[y]:
+			return 1
+		}
+		return 0
+	})
+	k = min(k, len(order))
+	out := make([]Result, 0, k)
+	for _, a := range order[:k] {
+		h := &hits[a]
+		art := s.arts[a]
+		r := Result{
+			ArticleID: art.ID, Title: art.Title, URL: art.URL, Lang: art.Lang,
+			Score: scores[a], Lexical: float64(h.lex), Vector: float64(h.vec), Intent: float64(h.intent),
+		}
+		if h.bestChunk >= 0 {
+			r.Chunk = s.units[h.bestChunk].text
+			r.Heading = s.units[h.bestChunk].heading
+		}
+		if h.bestQ >= 0 {
+			r.MatchedQuestion = s.units[h.bestQ].text
+		}
+		out = append(out, r)
+	}
+	return out
+}
