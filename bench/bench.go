@@ -109,6 +109,10 @@ type MessagesOptions struct {
 	Conns    int           // concurrent visitors, each sending in a closed loop
 	Duration time.Duration // how long to send
 	Verify   bool          // SIGKILL the server afterwards and check every ack survived
+	// Rate, when above zero, paces the visitors to this many messages per
+	// second in total, and latency counts from when each message was due,
+	// so a server that falls behind shows it. Zero sends in a closed loop.
+	Rate float64
 }
 
 type ack struct {
@@ -161,9 +165,19 @@ func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
 				latencies = append(latencies, local...)
 				mu.Unlock()
 			}()
+			var interval time.Duration
+			if opts.Rate > 0 {
+				interval = time.Duration(float64(len(vs)) / opts.Rate * float64(time.Second))
+			}
+			due := time.Now().Add(time.Duration(i) * interval / time.Duration(len(vs)))
 			for n := 0; time.Now().Before(stop); n++ {
 				id := fmt.Sprintf("b%d-%d", i, n)
 				t0 := time.Now()
+				if interval > 0 {
+					time.Sleep(time.Until(due))
+					t0 = due
+					due = due.Add(interval)
+				}
 				seq, err := v.send(id, fmt.Sprintf("load test message %d: how do I reset my password?", n))
 				if err != nil {
 					if !killed.Load() {
@@ -267,25 +281,46 @@ func (v *visitor) send(clientID, text string) (int64, error) {
 }
 
 // checkResumed resumes a conversation from seq 0 after a restart and
-// returns the visitor's client_id → seq. It fails when the replayed log has
-// a gap or when the next message does not continue right after it.
+// returns the visitor's client_id → seq. The replay comes before anything
+// else on the connection, so it sends one new message right away and reads
+// until that message's acknowledgement: everything before it is the replay.
+// It fails when the replayed log has a gap or when the new message does not
+// continue right after it.
 func checkResumed(addr, token string) (map[string]int64, error) {
 	v, err := dialVisitor(addr, token, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer v.conn.Close()
+	const probe = "after-restart"
+	if err := v.conn.WriteJSON(map[string]any{"type": "message", "client_id": probe, "text": "still there?"}); err != nil {
+		return nil, fmt.Errorf("couldn't send: %w", err)
+	}
+	v.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	got := map[string]int64{}
 	seen := map[int64]bool{}
 	var last int64
 	for {
-		v.conn.SetReadDeadline(time.Now().Add(time.Second))
 		f, err := readFrame(v.conn)
 		if err != nil {
-			break // quiet for a second: the replay is complete
+			return got, err
+		}
+		if f.Type == "error" {
+			return got, fmt.Errorf("server error: %s: %s", f.Code, f.Message)
 		}
 		if f.Type != "message" {
 			continue
+		}
+		if f.ClientID == probe {
+			for seq := int64(1); seq <= last; seq++ {
+				if !seen[seq] {
+					return got, fmt.Errorf("replay after restart has a gap at seq %d (last %d)", seq, last)
+				}
+			}
+			if f.Seq != last+1 {
+				return got, fmt.Errorf("first message after restart got seq %d, want %d", f.Seq, last+1)
+			}
+			return got, nil
 		}
 		seen[f.Seq] = true
 		last = max(last, f.Seq)
@@ -293,18 +328,4 @@ func checkResumed(addr, token string) (map[string]int64, error) {
 			got[f.ClientID] = f.Seq
 		}
 	}
-	for seq := int64(1); seq <= last; seq++ {
-		if !seen[seq] {
-			return got, fmt.Errorf("replay after restart has a gap at seq %d (last %d)", seq, last)
-		}
-	}
-	v.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	seq, err := v.send("after-restart", "still there?")
-	if err != nil {
-		return got, err
-	}
-	if seq != last+1 {
-		return got, fmt.Errorf("first message after restart got seq %d, want %d", seq, last+1)
-	}
-	return got, nil
 }

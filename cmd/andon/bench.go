@@ -17,7 +17,7 @@ import (
 // loopback from this process.
 func runBench(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: andon bench idle [--conns 10000] | andon bench messages [--conns 64] [--duration 10s] [--verify]")
+		fmt.Fprintln(stderr, "usage: andon bench idle [--conns 10000] | andon bench messages [--conns 64] [--duration 10s] [--rate 2000] [--verify]")
 		return 2
 	}
 	self, err := os.Executable()
@@ -42,13 +42,14 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	case "messages":
 		conns := fs.Int("conns", 64, "concurrent visitors, each sending in a closed loop")
 		dur := fs.Duration("duration", 10*time.Second, "how long to send")
-		verify := fs.Bool("verify", false, "SIGKILL the server afterwards, restart it and check every acknowledged message")
+		verify := fs.Bool("verify", false, "SIGKILL the server mid-stream, restart it and check every acknowledged message")
+		rate := fs.Float64("rate", 0, "pace the visitors to this many messages/s in total (0: closed loop, as fast as acknowledged)")
 		if fs.Parse(args[1:]) != nil {
 			return 2
 		}
 		dir, cleanup := scratchDir(*data)
 		defer cleanup()
-		err = bench.Messages(ctx, bench.MessagesOptions{Binary: self, DataDir: dir, Conns: *conns, Duration: *dur, Verify: *verify}, stdout)
+		err = bench.Messages(ctx, bench.MessagesOptions{Binary: self, DataDir: dir, Conns: *conns, Duration: *dur, Verify: *verify, Rate: *rate}, stdout)
 	default:
 		fmt.Fprintf(stderr, "andon bench: unknown benchmark %q (want idle or messages)\n", args[0])
 		return 2

@@ -1,0 +1,252 @@
+// Package app is the composition root: it turns a config.Config into a
+// running andon (store, knowledge base, bot, conversation hub, HTTP
+// routes) and closes it again. cmd/andon and the end-to-end tests both
+// build the server through New, so they test the same wiring.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/andon-chat/andon/bot"
+	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/knowledge"
+	"github.com/andon-chat/andon/knowledge/demo"
+	"github.com/andon-chat/andon/store"
+	"github.com/andon-chat/andon/store/sqlite"
+	"github.com/andon-chat/andon/widget"
+)
+
+// Storage is what the relational store provides: conversations and articles.
+type Storage interface {
+	store.Store
+	knowledge.ArticleStore
+}
+
+// App is one running andon instance.
+type App struct {
+	cfg     config.Config
+	log     *slog.Logger
+	store   Storage
+	kb      *knowledge.Base
+	hub     *conversation.Hub
+	visitor *widget.Handler
+	handler http.Handler
+	ready   atomic.Bool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens the data directory and builds every part. On error everything
+// opened so far is closed again.
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (a *App, err error) {
+	a = &App{cfg: cfg, log: logger}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("couldn't create data directory: %w", err)
+	}
+	secret, err := loadSecret(cfg.Server.Secret, cfg.Server.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := OpenStore(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	a.store = st
+	a.kb, err = OpenKnowledge(ctx, cfg, st, logger)
+	if err != nil {
+		return nil, err
+	}
+	b, err := NewBot(cfg, a.kb, logger)
+	if err != nil {
+		return nil, err
+	}
+	a.hub = conversation.NewHub(conversation.Options{
+		Store:     st,
+		Responder: b,
+		Logger:    logger,
+	})
+	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, logger))
+	a.handler = withRequestID(logger, a.routes())
+	a.ready.Store(true)
+	return a, nil
+}
+
+// OpenStore opens the configured relational store.
+func OpenStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (Storage, error) {
+	switch cfg.Store.Driver {
+	case "", "sqlite":
+		path := filepath.Join(cfg.Server.DataDir, "andon.db")
+		st, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: cfg.Store.Synchronous, Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("couldn't open %s: %w", path, err)
+		}
+		return st, nil
+	default:
+		return nil, fmt.Errorf("store driver %q is not available in this build", cfg.Store.Driver)
+	}
+}
+
+// OpenKnowledge opens the knowledge base over the store's articles and loads
+// the bundled demo articles when it is empty and the config asks for them.
+func OpenKnowledge(ctx context.Context, cfg config.Config, articles knowledge.ArticleStore, logger *slog.Logger) (*knowledge.Base, error) {
+	kb, err := knowledge.Open(ctx, knowledge.Options{
+		Dir:           filepath.Join(cfg.Server.DataDir, "index"),
+		Store:         articles,
+		ChunkMaxChars: cfg.Knowledge.ChunkMaxChars,
+		Logger:        logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't open knowledge base: %w", err)
+	}
+	if kb.Len() == 0 && cfg.Knowledge.LoadDemo {
+		arts, err := demo.Articles()
+		if err != nil {
+			kb.Close()
+			return nil, fmt.Errorf("couldn't read demo articles: %w", err)
+		}
+		rep, err := kb.Import(ctx, arts)
+		if err != nil {
+			kb.Close()
+			return nil, fmt.Errorf("couldn't load demo articles: %w", err)
+		}
+		logger.Info("loaded demo knowledge base", "articles", len(rep.Added))
+	}
+	return kb, nil
+}
+
+// NewBot builds the decision from the config's rules and thresholds.
+func NewBot(cfg config.Config, kb bot.Retriever, logger *slog.Logger) (*bot.Bot, error) {
+	rc := bot.RulesConfig{Disabled: cfg.Bot.DisabledRules}
+	for _, t := range cfg.Bot.Sensitive {
+		rc.Sensitive = append(rc.Sensitive, bot.Topic{Name: t.Name, Patterns: t.Patterns, Team: t.Team})
+	}
+	rules, err := bot.NewRules(rc)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't build bot rules: %w", err)
+	}
+	return bot.New(bot.Options{
+		Retriever:        kb,
+		Rules:            rules,
+		AnswerThreshold:  cfg.Bot.AnswerThreshold,
+		ClarifyThreshold: cfg.Bot.ClarifyThreshold,
+		ClarifyMargin:    cfg.Bot.ClarifyMargin,
+		Languages:        cfg.Bot.Languages,
+		Logger:           logger,
+	})
+}
+
+func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, logger *slog.Logger) widget.Options {
+	l := cfg.Limits
+	o := widget.Options{
+		Hub:    hub,
+		Secret: secret,
+		Limits: widget.Limits{
+			MaxMessageBytes:     l.MaxMessageBytes,
+			MaxFrameBytes:       int64(l.MaxFrameBytes),
+			MessagesPerSecond:   l.MessagesPerSecond,
+			MessageBurst:        l.MessageBurst,
+			IPMessagesPerSecond: l.IPMessagesPerSecond,
+			IPMessageBurst:      l.IPMessageBurst,
+			MaxConnectionsPerIP: l.MaxConnectionsPerIP,
+			MaxConnections:      l.MaxConnections,
+			SendQueue:           l.SendQueue,
+			PingInterval:        l.PingInterval.Duration(),
+			PongTimeout:         l.PongTimeout.Duration(),
+			WriteTimeout:        l.WriteTimeout.Duration(),
+			TokenTTL:            l.TokenTTL.Duration(),
+		},
+		Logger: logger,
+	}
+	for _, s := range cfg.Sites {
+		o.Sites = append(o.Sites, widget.Site{
+			Name: s.Name, AllowedOrigins: s.AllowedOrigins, Title: s.Title, Color: s.Color,
+			Position: s.Position, Greeting: s.Greeting, Locale: s.Locale,
+		})
+	}
+	return o
+}
+
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.Handle("/", a.visitor)
+	return mux
+}
+
+// readyz answers 200 only when the store answers and the index is loaded,
+// so a load balancer sends no visitor to an instance that cannot serve them.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	checks := map[string]string{}
+	ok := a.ready.Load()
+	if err := a.store.Ping(r.Context()); err != nil {
+		checks["store"] = err.Error()
+		ok = false
+	} else {
+		checks["store"] = "ok"
+	}
+	checks["knowledge"] = fmt.Sprintf("ok, %d articles", a.kb.Len())
+	status := http.StatusOK
+	if !ok {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, map[string]any{"ready": ok, "checks": checks})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Handler is the HTTP handler with every route.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// CloseConnections ends every live WebSocket with a close frame, so clients
+// reconnect elsewhere; http.Server.Shutdown does not touch hijacked ones.
+func (a *App) CloseConnections() {
+	a.ready.Store(false)
+	if a.visitor != nil {
+		a.visitor.Close()
+	}
+}
+
+// Close releases everything New opened, in reverse order. It may be called
+// more than once.
+func (a *App) Close() error {
+	a.closeOnce.Do(func() { a.closeErr = a.close() })
+	return a.closeErr
+}
+
+func (a *App) close() error {
+	a.CloseConnections()
+	var errs []error
+	if a.hub != nil {
+		a.hub.Close()
+	}
+	if a.kb != nil {
+		errs = append(errs, a.kb.Close())
+	}
+	if a.store != nil {
+		errs = append(errs, a.store.Close())
+	}
+	return errors.Join(errs...)
+}
