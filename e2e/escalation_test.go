@@ -84,6 +84,9 @@ func TestLimitsKeepTheText(t *testing.T) {
 			t.Errorf("%q is %d times in the acknowledged messages and the composer, want once", text, seen[text])
 		}
 	}
+	if t.Failed() {
+		t.Logf("composer %q; messages %+v", composer, messages(ctx, t))
+	}
 	if back == 0 {
 		t.Error("no message came back into the composer; the test sent too slowly to check anything")
 	}

@@ -1,21 +1,79 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"os"
+	"sync"
 	"testing"
+
+	"github.com/andon-chat/andon/app"
+	"github.com/andon-chat/andon/config"
 )
 
 // server is the andon under test, reached over HTTP.
 type server struct{ URL string }
 
-// startServer returns the server the browser talks to. ANDON_E2E_URL points
-// the tests at an andon that is already running (for example
-// `go run ./cmd/andon serve`).
+// shared is the one in-process andon the browser tests share: building the
+// knowledge base takes longer than a test, and every test opens its own
+// browser profile, so conversations never mix. TestMain closes it.
+var shared struct {
+	once  sync.Once
+	srv   server
+	err   error
+	close func()
+}
+
+// startServer returns the server the browser talks to: the full
+// application, built by app.New from the default configuration with its data
+// in a temporary directory, behind httptest. ANDON_E2E_URL points the tests
+// at an andon that is already running instead (for example `go run
+// ./cmd/andon serve`). ANDON_E2E_LOG=1 shows the server's log.
 func startServer(t *testing.T) server {
 	t.Helper()
 	if u := os.Getenv("ANDON_E2E_URL"); u != "" {
 		return server{URL: u}
 	}
-	t.Skip("skipping browser test: set ANDON_E2E_URL to a running andon (in-process server pending package app)")
-	return server{}
+	shared.once.Do(func() { shared.srv, shared.close, shared.err = newAppServer() })
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.srv
+}
+
+func newAppServer() (server, func(), error) {
+	dir, err := os.MkdirTemp("", "andon-e2e-")
+	if err != nil {
+		return server{}, nil, fmt.Errorf("couldn't create data directory: %w", err)
+	}
+	var out io.Writer = io.Discard
+	if os.Getenv("ANDON_E2E_LOG") != "" {
+		out = os.Stderr
+	}
+	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := config.Defaults()
+	cfg.Server.DataDir = dir
+	a, err := app.New(context.Background(), cfg, logger)
+	if err != nil {
+		os.RemoveAll(dir)
+		return server{}, nil, fmt.Errorf("couldn't build andon: %w", err)
+	}
+	hs := httptest.NewServer(a.Handler())
+	return server{URL: hs.URL}, func() {
+		a.CloseConnections()
+		hs.Close()
+		a.Close()
+		os.RemoveAll(dir)
+	}, nil
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.close != nil {
+		shared.close()
+	}
+	os.Exit(code)
 }

@@ -717,6 +717,7 @@
     var o = { client_id: uuid(), text: text, at: new Date().toISOString() };
     S.out.push(o);
     save();
+    back = [];
     ta.value = '';
     grow();
     stopTyping();
@@ -1011,10 +1012,23 @@
       S.out = S.out.filter(function (x) { return x !== o; });
       dropped[o.client_id] = 1;
       drop('c' + o.client_id);
-      ta.value = o.text + (ta.value ? '\n' + ta.value : '');
-      grow();
+      giveBack(o);
       save();
     }
+  }
+  // giveBack puts refused messages back into the composer in the order
+  // they were written, each on its own line, above what is being typed,
+  // with the cursor on a fresh line after them.
+  var back = [];
+  function giveBack(o) {
+    var cur = ta.value, block = back.map(function (x) { return x.text; }).join('\n') + '\n';
+    var typed = cur;
+    if (back.length && cur.indexOf(block) === 0) typed = cur.slice(block.length);
+    else back = [];
+    back.push(o);
+    back.sort(function (a, b) { return a.at < b.at ? -1 : a.at > b.at ? 1 : 0; });
+    ta.value = back.map(function (x) { return x.text; }).join('\n') + '\n' + typed;
+    grow();
   }
 
   // ---------------------------------------------------------------- start
