@@ -49,8 +49,8 @@ type App struct {
 
 // New opens the data directory and builds every part. On error everything
 // opened so far is closed again.
-func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (a *App, err error) {
-	a = &App{cfg: cfg, log: logger}
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, err error) {
+	a := &App{cfg: cfg, log: logger}
 	defer func() {
 		if err != nil {
 			a.Close()
