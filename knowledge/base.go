@@ -36,11 +36,12 @@ type Result struct {
 	Chunk           string // Markdown of the best matching section ("" when the article has no body)
 	Heading         string // that section's heading
 	MatchedQuestion string // the example question that matched best, if the article has any
-	// Score fuses the signals below into one number in [0, 1]: what the
+	// Score fuses the signals below into one number, about 0..1: what the
 	// results are ordered by and what the bot's confidence starts from.
 	Score float64
 	// Lexical is the best unit's BM25 score divided by the query's total
-	// IDF: the share of the question's informative words that matched.
+	// IDF: about the share of the question's informative words that
+	// matched (above 1 when they repeat in the unit).
 	Lexical float64
 	// Vector is the best unit's cosine similarity to the query.
 	Vector float64

@@ -11,8 +11,8 @@ import (
 // the Swedish FAQ (docs/quality.md). Without an intent model its weight is
 // shared out between the other two in proportion.
 var (
-	fuseVector = 0.40
-	fuseLex    = 0.30
+	fuseVector = 0.30
+	fuseLex    = 0.40
 	fuseIntent = 0.30
 )
 
@@ -90,7 +90,7 @@ func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int) []Res
 	for u := range s.units {
 		un := &s.units[u]
 		h := &hits[un.art]
-		v, l := sims[u], min(lex[u], 1)
+		v, l := sims[u], lex[u]
 		h.vec = max(h.vec, v)
 		h.lex = max(h.lex, l)
 		if un.kind != unitQuestion {
