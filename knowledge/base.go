@@ -68,7 +68,7 @@ type Base struct {
 	chunkMax int
 	log      *slog.Logger
 	an       *analyzer
-	fs       featureSet
+	fs       featureSet // the intent model's features
 
 	mu     sync.Mutex // serialises Import and re-indexing
 	idx    *indexer   // guarded by mu
@@ -91,7 +91,7 @@ func Open(ctx context.Context, opts Options) (*Base, error) {
 		chunkMax: opts.ChunkMaxChars,
 		log:      opts.Logger,
 		an:       newAnalyzer(),
-		fs:       featureSet{minN: 3, maxN: 5},
+		fs:       featureSet{minN: 4, maxN: 4},
 	}
 	if b.emb == nil {
 		b.emb = NewHashEmbedder(HashOptions{})

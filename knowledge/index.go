@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"github.com/philippgille/chromem-go"
+	"slices"
 )
 
 // snapshot is an immutable view of the knowledge base that searches read
@@ -18,11 +19,28 @@ type snapshot struct {
 	units     []unit
 	unitIDs   []string
 	dim       int
-	mat       []float32 // len(units)*dim, row i is unit i's unit-length vector
+	mat       []float32 // dim columns of len(units): mat[j*len(units)+u] is dimension j of unit u's unit-length vector
 	lex       *bm25Index
 	intent    *intentModel
 	intentArt []int32 // intent class -> index into arts
 	questions []int   // per article: number of question units
+}
+
+// row returns unit u's vector, in dst when it has room.
+func (s *snapshot) row(u int, dst []float32) []float32 {
+	dst = slices.Grow(dst[:0], s.dim)[:s.dim]
+	n := len(s.units)
+	for j := range dst {
+		dst[j] = s.mat[j*n+u]
+	}
+	return dst
+}
+
+func (s *snapshot) setRow(u int, v []float32) {
+	n := len(s.units)
+	for j, x := range v {
+		s.mat[j*n+u] = x
+	}
 }
 
 // refitShare is how much of the corpus may be new since the embedder was
@@ -38,11 +56,11 @@ const embedBatch = 256
 type indexer struct {
 	b *Base
 
-	embID   string               // embedder ID the vectors were made with
-	hashes  map[string]string    // article ID -> content hash its vectors were made from
-	vecs    map[string][]float32 // unit ID -> vector
-	fitBase int                  // units when the embedder was last fitted
-	drift   int                  // units embedded since
+	embID   string            // embedder ID the vectors were made with
+	hashes  map[string]string // article ID -> content hash its vectors were made from
+	rows    map[string]int32  // unit ID -> row in last, for reuse
+	fitBase int               // units when the embedder was last fitted
+	drift   int               // units embedded since
 
 	lexVocab map[string]uint32
 	lexDocs  map[string]bm25Doc // hash+unit ID -> document
@@ -58,8 +76,8 @@ type indexer struct {
 
 // vector returns a unit's vector from the previous build or the loaded file.
 func (ix *indexer) vector(id string) ([]float32, bool) {
-	if v, ok := ix.vecs[id]; ok {
-		return v, true
+	if r, ok := ix.rows[id]; ok && ix.last != nil {
+		return ix.last.row(int(r), nil), true
 	}
 	if ix.loaded == nil {
 		return nil, false
@@ -75,7 +93,7 @@ func newIndexer(b *Base) *indexer {
 	return &indexer{
 		b:        b,
 		hashes:   make(map[string]string),
-		vecs:     make(map[string][]float32),
+		rows:     make(map[string]int32),
 		lexVocab: make(map[string]uint32),
 		lexDocs:  make(map[string]bm25Doc),
 	}
@@ -160,7 +178,7 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 	s.mat = make([]float32, len(s.units)*s.dim)
 	for u := range s.units {
 		if reuse[s.units[u].art] {
-			copy(s.mat[u*s.dim:(u+1)*s.dim], prev[u])
+			s.setRow(u, prev[u])
 		}
 	}
 	for lo := 0; lo < len(todo); lo += embedBatch {
@@ -180,22 +198,22 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 			if len(vs[i]) != s.dim {
 				return nil, st, fmt.Errorf("couldn't embed: vector of length %d, embedder says %d", len(vs[i]), s.dim)
 			}
-			row := s.mat[u*s.dim : (u+1)*s.dim]
-			copy(row, vs[i])
+			row := slices.Clone(vs[i])
 			normalize(row)
+			s.setRow(u, row)
 		}
 	}
 	st.embedded = len(todo)
 	kept := len(s.units) - len(todo)
-	had := len(ix.vecs)
+	had := len(ix.rows)
 	if ix.loaded != nil {
 		had = ix.loaded.Count()
 	}
 	st.dirty = st.embedded > 0 || had != kept || st.refit || ix.embID != embID
 	ix.loaded = nil
-	ix.vecs = make(map[string][]float32, len(s.units))
+	ix.rows = make(map[string]int32, len(s.units))
 	for u := range s.units {
-		ix.vecs[s.unitIDs[u]] = s.mat[u*s.dim : (u+1)*s.dim : (u+1)*s.dim]
+		ix.rows[s.unitIDs[u]] = int32(u)
 	}
 	ix.hashes = make(map[string]string, len(s.arts))
 	for _, a := range s.arts {

@@ -93,7 +93,7 @@ func (ix *indexer) load(ctx context.Context) error {
 	// The store is the truth: build looks vectors up per unit of the
 	// articles the store holds now.
 	ix.loaded = col
-	ix.vecs = make(map[string][]float32)
+	ix.rows = make(map[string]int32)
 	ix.hashes = m.Articles
 	ix.embID = m.EmbedderID
 	ix.fitBase, ix.drift = m.FitBase, m.Drift
@@ -115,7 +115,7 @@ func (ix *indexer) save() error {
 	units := 0
 	ctx := context.Background()
 	for u, un := range s.units {
-		v := s.mat[u*s.dim : (u+1)*s.dim : (u+1)*s.dim]
+		v := s.row(u, nil)
 		if isZero(v) {
 			continue
 		}
