@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/swedish"
@@ -174,7 +175,7 @@ func (a *analyzer) stem(w, lang string) string {
 		return s
 	}
 	if lang == "sv" {
-		s = swedish.Stem(w, true)
+		s = swedishStem(w)
 	} else {
 		s = english.Stem(w, true)
 	}
@@ -183,6 +184,33 @@ func (a *analyzer) stem(w, lang string) string {
 		a.stems[key] = s
 	}
 	a.mu.Unlock()
+	return s
+}
+
+// swedishStem is Snowball's Swedish stemmer with two gaps filled. Snowball
+// leaves the definite singular of neuter and -a nouns alone ("lösenordet",
+// "kortet", "fakturan"), which visitors write all the time: when it finds
+// no suffix, those endings are tried. And it strips a final s only once,
+// so "leverans" becomes "leveran" but "leveransen" "leverans": after
+// another suffix, such an s goes too.
+func swedishStem(w string) string {
+	s := swedish.Stem(w, true)
+	if s == w {
+		n := utf8.RuneCountInString(w)
+		switch {
+		case n >= 6 && strings.HasSuffix(w, "et") && !strings.HasSuffix(w, "het"):
+			return swedish.Stem(w[:len(w)-2], true)
+		case n >= 6 && strings.HasSuffix(w, "an"):
+			return swedish.Stem(w[:len(w)-1], true)
+		}
+		return s
+	}
+	if n := len(s); n >= 4 && s[n-1] == 's' && strings.IndexByte("bcdfghjklmnoprtvy", s[n-2]) >= 0 {
+		return s[:n-1]
+	}
+	if utf8.RuneCountInString(s) >= 6 && strings.HasSuffix(s, "et") && !strings.HasSuffix(s, "het") {
+		return swedish.Stem(s[:len(s)-2], true) // genitive "lösenordets"
+	}
 	return s
 }
 
