@@ -31,7 +31,7 @@ func newCounting(opts HashOptions) *countingEmbedder {
 func fixture() []Article {
 	return []Article{
 		{ID: "reset-password", Title: "Reset your password", Lang: "en", URL: "https://example.com/reset",
-			Body: "# Reset your password\n\nOpen **Settings**, choose *Security* and click [Reset password](https://example.com/reset). We e-mail you a link that works for one hour.\n\n## If the e-mail does not arrive\n\nCheck your spam folder, then ask us to resend it.",
+			Body:      "# Reset your password\n\nOpen **Settings**, choose *Security* and click [Reset password](https://example.com/reset). We e-mail you a link that works for one hour.\n\n## If the e-mail does not arrive\n\nCheck your spam folder, then ask us to resend it.",
 			Questions: []string{"I forgot my password", "how do I change my password", "can't log in, password not working"}},
 		{ID: "aterstall-losenord", Title: "Återställ ditt lösenord", Lang: "sv",
 			Body:      "Öppna **Inställningar**, välj *Säkerhet* och klicka på Återställ lösenord. Vi skickar en länk som gäller i en timme.",
@@ -75,9 +75,9 @@ func TestSearchFindsTheRightArticle(t *testing.T) {
 	b := openFixture(t, Options{})
 	cases := []struct{ query, want string }{
 		{"I forgot my password", "reset-password"},
-		{"forgot passwrod", "reset-password"},               // misspelling
-		{"password reset how", "reset-password"},            // word order
-		{"jag har glömt lösenordet", "aterstall-losenord"},  // inflection
+		{"forgot passwrod", "reset-password"},              // misspelling
+		{"password reset how", "reset-password"},           // word order
+		{"jag har glömt lösenordet", "aterstall-losenord"}, // inflection
 		{"hur återställer jag mitt lösenord", "aterstall-losenord"},
 		{"are you open on saturday", "opening-hours"},
 		{"öppettider på helgen", "oppettider"},

@@ -29,7 +29,7 @@ func TestWords(t *testing.T) {
 func TestDetectLang(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"how do I reset my password":       "en",
+		"how do I reset my password":        "en",
 		"hur återställer jag mitt lösenord": "sv",
 		"kan jag byta lösenord":             "sv",
 		"när har ni öppet":                  "sv",
