@@ -229,7 +229,7 @@ func (b *Base) Articles() []Article {
 func (b *Base) Len() int { return len(b.snap.Load().all) }
 
 // EmbedderID names the embedder the index was built with.
-func (b *Base) EmbedderID() string { return b.emb.ID() }
+func (b *Base) EmbedderID() string { return b.snap.Load().emb.ID() }
 
 // Close stops further imports. The index was saved by each change already.
 func (b *Base) Close() error {
@@ -260,6 +260,6 @@ func (b *Base) reindexLocked(ctx context.Context, all []Article) error {
 	}
 	b.log.Info("knowledge index ready", "articles", len(all), "units", len(s.units),
 		"embedded", stats.embedded, "refit", stats.refit, "intent_model", s.intent != nil,
-		"embedder", b.emb.ID(), "took", time.Since(start).Round(time.Millisecond))
+		"embedder", s.emb.ID(), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -13,9 +13,10 @@ import (
 
 // countingEmbedder is the built-in embedder that counts the texts it
 // embeds, to see what an import or a restart re-embeds.
+// Its fitted copies count into the same counter.
 type countingEmbedder struct {
 	*HashEmbedder
-	texts atomic.Int64
+	texts *atomic.Int64
 }
 
 func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
@@ -23,8 +24,20 @@ func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float
 	return c.HashEmbedder.Embed(ctx, texts)
 }
 
+func (c *countingEmbedder) Fit(texts []string) Fitter {
+	return &countingEmbedder{HashEmbedder: c.HashEmbedder.Fit(texts).(*HashEmbedder), texts: c.texts}
+}
+
+func (c *countingEmbedder) WithState(data []byte) (Fitter, error) {
+	f, err := c.HashEmbedder.WithState(data)
+	if err != nil {
+		return nil, err
+	}
+	return &countingEmbedder{HashEmbedder: f.(*HashEmbedder), texts: c.texts}, nil
+}
+
 func newCounting(opts HashOptions) *countingEmbedder {
-	return &countingEmbedder{HashEmbedder: NewHashEmbedder(opts)}
+	return &countingEmbedder{HashEmbedder: NewHashEmbedder(opts), texts: new(atomic.Int64)}
 }
 
 // fixture is a small bilingual knowledge base.

@@ -17,14 +17,17 @@ type Embedder interface {
 }
 
 // Fitter is an Embedder that learns from the knowledge base itself (such as
-// the built-in embedder's IDF weights). The index calls Fit with every text
-// it will hold before embedding them, and stores the fitted state so that
-// a restart embeds queries exactly as the stored vectors were embedded.
+// the built-in embedder's IDF weights). The index fits it on every text it
+// will hold and stores the fitted state, so a restart embeds queries
+// exactly as the stored vectors were embedded. Fitting returns a copy:
+// searches keep using the old one until the index built with the new one
+// is ready.
 type Fitter interface {
 	Embedder
-	// Fit learns from the corpus; afterwards ID reflects the fitted state.
-	Fit(texts []string)
-	// MarshalState and UnmarshalState persist what Fit learned.
+	// Fit returns a copy fitted to the corpus; its ID reflects the fit.
+	Fit(texts []string) Fitter
+	// MarshalState returns what Fit learned.
 	MarshalState() ([]byte, error)
-	UnmarshalState(data []byte) error
+	// WithState returns a copy with a state from MarshalState.
+	WithState(data []byte) (Fitter, error)
 }

@@ -12,7 +12,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sync"
 )
 
 // HashOptions are the settings of the built-in embedder. The zero value
@@ -55,14 +54,16 @@ func (o HashOptions) withDefaults() HashOptions {
 type HashEmbedder struct {
 	opts HashOptions
 	fs   featureSet
-	an   *analyzer
+	an   *analyzer // shared by copies: it only caches stems
+	st   *hashState
+}
 
-	mu      sync.RWMutex
+// hashState is what Fit learns; it never changes once made.
+type hashState struct {
 	idf     map[uint64]float32 // features seen at least twice
 	rareIDF float32            // features seen once or never
-	n       int                // texts fitted
-	state   []byte             // marshalled idf state, for ID and persistence
-	stateID string
+	raw     []byte             // marshalled, for ID and persistence
+	id      string
 }
 
 // NewHashEmbedder returns an unfitted built-in embedder; until Fit every
@@ -70,21 +71,18 @@ type HashEmbedder struct {
 func NewHashEmbedder(opts HashOptions) *HashEmbedder {
 	opts = opts.withDefaults()
 	return &HashEmbedder{
-		opts:    opts,
-		fs:      featureSet{minN: opts.MinN, maxN: opts.MaxN},
-		an:      newAnalyzer(),
-		rareIDF: 1,
-		stateID: "unfitted",
+		opts: opts,
+		fs:   featureSet{minN: opts.MinN, maxN: opts.MaxN},
+		an:   newAnalyzer(),
+		st:   &hashState{rareIDF: 1, id: "unfitted"},
 	}
 }
 
 // ID names the algorithm version, the settings and the fitted IDF state.
 func (e *HashEmbedder) ID() string {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
 	o := e.opts
 	return fmt.Sprintf("andon-hash-v1/d%d/n%d-%d/w%g,%g,%g/idf-%s",
-		o.Dim, o.MinN, o.MaxN, o.WordWeight, o.BigramWeight, o.CharWeight, e.stateID)
+		o.Dim, o.MinN, o.MaxN, o.WordWeight, o.BigramWeight, o.CharWeight, e.st.id)
 }
 
 // Dim is the vector length.
@@ -124,13 +122,11 @@ func (e *HashEmbedder) embed(text string) []float32 {
 // frequency times IDF, each group normalised to unit length and scaled by
 // its group weight.
 func (e *HashEmbedder) weighted(fs []feature) []feature {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
 	var norms [numGroups]float64
 	for i := range fs {
-		idf, ok := e.idf[fs[i].hash]
+		idf, ok := e.st.idf[fs[i].hash]
 		if !ok {
-			idf = e.rareIDF
+			idf = e.st.rareIDF
 		}
 		fs[i].count = sublinear(fs[i].count) * idf
 		norms[fs[i].group] += float64(fs[i].count) * float64(fs[i].count)
@@ -148,10 +144,10 @@ func (e *HashEmbedder) weighted(fs []feature) []feature {
 	return fs
 }
 
-// Fit learns IDF weights from texts: log((N+1)/(df+1)) + 1 over the texts
-// that contain a feature. Features seen once share the weight of unseen
-// ones, which keeps the persisted state small.
-func (e *HashEmbedder) Fit(texts []string) {
+// Fit returns a copy with IDF weights learned from texts:
+// log((N+1)/(df+1)) + 1 over the texts that contain a feature. Features
+// seen once share the weight of unseen ones, which keeps the state small.
+func (e *HashEmbedder) Fit(texts []string) Fitter {
 	df := make(map[uint64]uint32)
 	for _, t := range texts {
 		for _, f := range e.fs.extract(e.an.analyze(t, "")) {
@@ -174,13 +170,19 @@ func (e *HashEmbedder) Fit(texts []string) {
 		binary.LittleEndian.PutUint32(tmp[8:], df[h])
 		buf.Write(tmp[:12])
 	}
-	// UnmarshalState of our own bytes cannot fail.
-	_ = e.setState(buf.Bytes())
+	st, _ := newHashState(buf.Bytes()) // our own bytes are well formed
+	return e.with(st)
 }
 
-func (e *HashEmbedder) setState(raw []byte) error {
+func (e *HashEmbedder) with(st *hashState) *HashEmbedder {
+	c := *e
+	c.st = st
+	return &c
+}
+
+func newHashState(raw []byte) (*hashState, error) {
 	if len(raw) < 4 || (len(raw)-4)%12 != 0 {
-		return errors.New("couldn't read embedder state: bad length")
+		return nil, errors.New("couldn't read embedder state: bad length")
 	}
 	n := int(binary.LittleEndian.Uint32(raw[:4]))
 	idf := make(map[uint64]float32, (len(raw)-4)/12)
@@ -190,24 +192,16 @@ func (e *HashEmbedder) setState(raw []byte) error {
 		idf[h] = float32(math.Log(float64(n+1)/float64(d+1)) + 1)
 	}
 	sum := sha256.Sum256(raw)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.n = n
-	e.idf = idf
-	e.rareIDF = float32(math.Log(float64(n+1)/2) + 1)
-	if n == 0 {
-		e.rareIDF = 1
+	st := &hashState{idf: idf, raw: raw, id: hex.EncodeToString(sum[:6]), rareIDF: 1}
+	if n > 0 {
+		st.rareIDF = float32(math.Log(float64(n+1)/2) + 1)
 	}
-	e.state = raw
-	e.stateID = hex.EncodeToString(sum[:6])
-	return nil
+	return st, nil
 }
 
 // MarshalState returns the fitted IDF state, gzipped.
 func (e *HashEmbedder) MarshalState() ([]byte, error) {
-	e.mu.RLock()
-	raw := e.state
-	e.mu.RUnlock()
+	raw := e.st.raw
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	if _, err := zw.Write(raw); err != nil {
@@ -219,17 +213,21 @@ func (e *HashEmbedder) MarshalState() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// UnmarshalState restores a state from MarshalState.
-func (e *HashEmbedder) UnmarshalState(data []byte) error {
+// WithState returns a copy with a state from MarshalState.
+func (e *HashEmbedder) WithState(data []byte) (Fitter, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return fmt.Errorf("couldn't read embedder state: %w", err)
+		return nil, fmt.Errorf("couldn't read embedder state: %w", err)
 	}
 	raw, err := io.ReadAll(zr)
 	if err != nil {
-		return fmt.Errorf("couldn't read embedder state: %w", err)
+		return nil, fmt.Errorf("couldn't read embedder state: %w", err)
 	}
-	return e.setState(raw)
+	st, err := newHashState(raw)
+	if err != nil {
+		return nil, err
+	}
+	return e.with(st), nil
 }
 
 // normalize scales v to unit length in place; a zero vector stays zero.

@@ -18,6 +18,7 @@ type snapshot struct {
 	arts      []*Article // published articles; unit.art indexes this
 	units     []unit
 	unitIDs   []string
+	emb       Embedder // made the vectors; embeds the queries
 	dim       int
 	mat       []float32 // dim columns of len(units): mat[j*len(units)+u] is dimension j of unit u's unit-length vector
 	lex       *bm25Index
@@ -56,7 +57,8 @@ const embedBatch = 256
 type indexer struct {
 	b *Base
 
-	embID   string            // embedder ID the vectors were made with
+	emb     Embedder          // the embedder the vectors were made with
+	embID   string            // its ID
 	hashes  map[string]string // article ID -> content hash its vectors were made from
 	rows    map[string]int32  // unit ID -> row in last, for reuse
 	fitBase int               // units when the embedder was last fitted
@@ -92,6 +94,7 @@ func (ix *indexer) vector(id string) ([]float32, bool) {
 func newIndexer(b *Base) *indexer {
 	return &indexer{
 		b:        b,
+		emb:      b.emb,
 		hashes:   make(map[string]string),
 		rows:     make(map[string]int32),
 		lexVocab: make(map[string]uint32),
@@ -109,7 +112,8 @@ type buildStats struct {
 func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildStats, error) {
 	var st buildStats
 	b := ix.b
-	s := &snapshot{all: all, byID: make(map[string]Article, len(all)), dim: b.emb.Dim()}
+	emb := ix.emb
+	s := &snapshot{all: all, byID: make(map[string]Article, len(all)), dim: emb.Dim()}
 	for i := range all {
 		all[i].Hash = all[i].ContentHash()
 		s.byID[all[i].ID] = all[i]
@@ -132,7 +136,7 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 	}
 
 	// Which articles keep their vectors?
-	embID := b.emb.ID()
+	embID := emb.ID()
 	reuse := make([]bool, len(s.arts))
 	for i, a := range s.arts {
 		reuse[i] = ix.embID == embID && ix.hashes[a.ID] == a.Hash
@@ -160,8 +164,8 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 			for u := range s.units {
 				texts[u] = s.units[u].embed
 			}
-			b.fitter.Fit(texts)
-			embID = b.emb.ID()
+			emb = b.fitter.Fit(texts)
+			embID = emb.ID()
 			ix.fitBase, ix.drift = len(s.units), 0
 			st.refit = true
 			todo = todo[:0]
@@ -187,7 +191,7 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 		for i, u := range batch {
 			texts[i] = s.units[u].embed
 		}
-		vs, err := b.emb.Embed(ctx, texts)
+		vs, err := emb.Embed(ctx, texts)
 		if err != nil {
 			return nil, st, fmt.Errorf("couldn't embed: %w", err)
 		}
@@ -219,7 +223,7 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 	for _, a := range s.arts {
 		ix.hashes[a.ID] = a.Hash
 	}
-	ix.embID = embID
+	ix.emb, ix.embID, s.emb = emb, embID, emb
 
 	s.lex = ix.buildLex(s)
 	if err := ix.buildIntent(ctx, s); err != nil {

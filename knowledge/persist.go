@@ -36,9 +36,9 @@ type manifest struct {
 
 // embedFunc gives chromem-go our embedder, so it never falls back to its
 // default (OpenAI) embedding function.
-func (b *Base) embedFunc() chromem.EmbeddingFunc {
+func embedFunc(emb Embedder) chromem.EmbeddingFunc {
 	return func(ctx context.Context, text string) ([]float32, error) {
-		vs, err := b.emb.Embed(ctx, []string{text})
+		vs, err := emb.Embed(ctx, []string{text})
 		if err != nil {
 			return nil, err
 		}
@@ -67,23 +67,24 @@ func (ix *indexer) load(ctx context.Context) error {
 	if m.Version != manifestV || m.ChunkMax != b.chunkMax || m.Dim != b.emb.Dim() {
 		return fmt.Errorf("index was built with other settings (version %d, chunks %d, dim %d)", m.Version, m.ChunkMax, m.Dim)
 	}
+	emb := b.emb
 	if b.fitter != nil {
 		state, err := os.ReadFile(filepath.Join(b.dir, stateFile))
 		if err != nil {
 			return fmt.Errorf("couldn't read embedder state: %w", err)
 		}
-		if err := b.fitter.UnmarshalState(state); err != nil {
+		if emb, err = b.fitter.WithState(state); err != nil {
 			return err
 		}
 	}
-	if id := b.emb.ID(); id != m.EmbedderID {
+	if id := emb.ID(); id != m.EmbedderID {
 		return fmt.Errorf("embedder changed from %q to %q", m.EmbedderID, id)
 	}
 	db := chromem.NewDB()
 	if err := db.ImportFromFile(filepath.Join(b.dir, indexFile), ""); err != nil {
 		return fmt.Errorf("couldn't import vectors: %w", err)
 	}
-	col := db.GetCollection(collection, b.embedFunc())
+	col := db.GetCollection(collection, embedFunc(emb))
 	if col == nil {
 		return errors.New("vector file has no collection")
 	}
@@ -94,6 +95,7 @@ func (ix *indexer) load(ctx context.Context) error {
 	// articles the store holds now.
 	ix.loaded = col
 	ix.rows = make(map[string]int32)
+	ix.emb = emb
 	ix.hashes = m.Articles
 	ix.embID = m.EmbedderID
 	ix.fitBase, ix.drift = m.FitBase, m.Drift
@@ -108,7 +110,7 @@ func (ix *indexer) save() error {
 		return fmt.Errorf("couldn't create %s: %w", b.dir, err)
 	}
 	db := chromem.NewDB()
-	col, err := db.CreateCollection(collection, map[string]string{"embedder": b.emb.ID()}, b.embedFunc())
+	col, err := db.CreateCollection(collection, map[string]string{"embedder": s.emb.ID()}, embedFunc(s.emb))
 	if err != nil {
 		return fmt.Errorf("couldn't create collection: %w", err)
 	}
@@ -134,8 +136,8 @@ func (ix *indexer) save() error {
 	}); err != nil {
 		return err
 	}
-	if b.fitter != nil {
-		state, err := b.fitter.MarshalState()
+	if f, ok := s.emb.(Fitter); ok {
+		state, err := f.MarshalState()
 		if err != nil {
 			return err
 		}
@@ -146,7 +148,7 @@ func (ix *indexer) save() error {
 		}
 	}
 	m := manifest{
-		Version: manifestV, EmbedderID: b.emb.ID(), Dim: s.dim, ChunkMax: b.chunkMax,
+		Version: manifestV, EmbedderID: s.emb.ID(), Dim: s.dim, ChunkMax: b.chunkMax,
 		Articles: ix.hashes, Units: units, FitBase: ix.fitBase, Drift: ix.drift,
 	}
 	raw, err := json.MarshalIndent(m, "", " ")

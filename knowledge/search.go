@@ -52,7 +52,7 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Result, error
 	if len(toks) == 0 {
 		return nil, nil
 	}
-	vs, err := b.emb.Embed(ctx, []string{query})
+	vs, err := s.emb.Embed(ctx, []string{query})
 	if err != nil {
 		return nil, fmt.Errorf("couldn't embed query: %w", err)
 	}

@@ -73,7 +73,7 @@ func TestHashEmbedder(t *testing.T) {
 	e := NewHashEmbedder(HashOptions{})
 	corpus := []string{"reset your password", "opening hours", "download an invoice", "remove a team member",
 		"återställ ditt lösenord", "öppettider", "the password is wrong", "change the billing address"}
-	e.Fit(corpus)
+	e = e.Fit(corpus).(*HashEmbedder)
 	vs, err := e.Embed(ctx, []string{"forgot my password", "forgot my pasword", "opening hours on holidays", "glömt lösenordet", "glömt lösenord", "", "forgot my password"})
 	if err != nil {
 		t.Fatal(err)
@@ -108,16 +108,20 @@ func TestHashEmbedderIDAndState(t *testing.T) {
 		t.Error("different dimensions, same ID")
 	}
 	unfitted := a.ID()
-	a.Fit([]string{"one text", "another text"})
-	if a.ID() == unfitted {
+	fitted := a.Fit([]string{"one text", "another text"})
+	if a.ID() != unfitted {
+		t.Error("Fit changed the receiver")
+	}
+	if fitted.ID() == unfitted {
 		t.Error("Fit did not change the ID")
 	}
+	a = fitted.(*HashEmbedder)
 	state, err := a.MarshalState()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := NewHashEmbedder(HashOptions{})
-	if err := c.UnmarshalState(state); err != nil {
+	c, err := NewHashEmbedder(HashOptions{}).WithState(state)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if c.ID() != a.ID() {
@@ -128,7 +132,7 @@ func TestHashEmbedderIDAndState(t *testing.T) {
 	if !slices.Equal(va[0], vc[0]) {
 		t.Error("restored embedder embeds differently")
 	}
-	if err := c.UnmarshalState([]byte("junk")); err == nil {
+	if _, err := c.WithState([]byte("junk")); err == nil {
 		t.Error("junk state accepted")
 	}
 }
