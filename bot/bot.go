@@ -17,10 +17,12 @@ import (
 // calibrated confidence (see confidence), the margin is in fused-score
 // units. They are what deployments get without running `andon eval
 // --calibrate`, so they were chosen on three data sets at once
-// (docs/quality.md): at most about 5% wrong answers on each.
+// (docs/quality.md): at most about 5% wrong answers on each, and a
+// clarifying question only when the right article is more likely than
+// not among those offered.
 const (
 	DefaultAnswerThreshold  = 0.70
-	DefaultClarifyThreshold = 0.40
+	DefaultClarifyThreshold = 0.50
 	DefaultClarifyMargin    = 0.10
 	// DefaultRetrievalTimeout bounds one search, so a slow embedder (an
 	// unreachable Ollama) escalates instead of leaving the visitor waiting.
@@ -46,10 +48,10 @@ type Options struct {
 	Rules *Rules
 	// AnswerThreshold is the confidence from which the bot answers.
 	AnswerThreshold float64
-	// ClarifyThreshold and ClarifyMargin: below AnswerThreshold, the
-	// candidates with a confidence of at least ClarifyThreshold and within
-	// ClarifyMargin of the best one are offered in a clarifying question
-	// when there are two or more of them.
+	// ClarifyThreshold and ClarifyMargin: below AnswerThreshold, the two
+	// or three best candidates whose scores are within ClarifyMargin of
+	// the best are offered in a clarifying question when the confidence
+	// that the answer is among them is at least ClarifyThreshold.
 	ClarifyThreshold, ClarifyMargin float64
 	// Languages the knowledge base answers in, preferred first (default
 	// en, sv). A visitor writing in another language is answered in the
@@ -211,22 +213,30 @@ func (b *Bot) decide(t Turn, lang string, rs []knowledge.Result) Decision {
 		d.Sources = []store.Source{{ArticleID: top.ArticleID, Title: top.Title, URL: top.URL}}
 		return d
 	}
-	close := []knowledge.Result{top}
+	// Clarify when a small group of articles stands out together: the
+	// group's confidence is that of its weakest member over the best
+	// article outside it, so three equally poor matches for an unrelated
+	// question are not offered as choices.
+	group := []knowledge.Result{top}
 	for _, r := range rivals {
-		if top.Score-r.Score <= b.clarifyMargin && len(close) < 3 {
-			close = append(close, r)
+		if len(group) == 3 || top.Score-r.Score > b.clarifyMargin {
+			break
 		}
+		group = append(group, r)
 	}
-	if d.Confidence >= b.clarifyThreshold && len(close) >= 2 {
-		d.Action = Clarify
-		d.Rule = fmt.Sprintf("clarify: confidence %.2f, %d candidates within %.2f", d.Confidence, len(close), b.clarifyMargin)
-		titles := make([]string, len(close))
-		for i, r := range close {
-			titles[i] = r.Title
-			d.Sources = append(d.Sources, store.Source{ArticleID: r.ArticleID, Title: r.Title, URL: r.URL})
+	if n := len(group); n >= 2 {
+		groupConf := confidence(group[n-1], rivals[n-1:])
+		if groupConf >= b.clarifyThreshold {
+			d.Action = Clarify
+			d.Rule = fmt.Sprintf("clarify: %d candidates within %.2f, together %.2f >= %.2f", n, b.clarifyMargin, groupConf, b.clarifyThreshold)
+			titles := make([]string, n)
+			for i, r := range group {
+				titles[i] = r.Title
+				d.Sources = append(d.Sources, store.Source{ArticleID: r.ArticleID, Title: r.Title, URL: r.URL})
+			}
+			d.Reply = composeClarify(lang, titles)
+			return d
 		}
-		d.Reply = composeClarify(lang, titles)
-		return d
 	}
 	d.Action, d.Reason = Escalate, ReasonLowConfidence
 	d.Rule = fmt.Sprintf("%s: confidence %.2f < %.2f", ReasonLowConfidence, d.Confidence, b.answerThreshold)
