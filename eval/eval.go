@@ -36,17 +36,14 @@ type Options struct {
 type outcome struct {
 	text, label string
 	inScope     bool
-	rank        int // 1-based rank of the right article in retrieval, 0 if absent
+	unknown     bool // in scope, but the label names no article
+	rank        int  // 1-based rank of the right article in retrieval, 0 if absent
 	decision    bot.Decision
 	retrieval   bot.Decision // the decision from retrieval alone, no rules or small talk
 	ms          float64
-	// for sweeps: the retrieval-only confidence and whether its top
-	// article is right, and whether a rule or small talk took it first
-	conf      float64
-	topRight  bool
-	preempt   bool
-	unknown   bool // in scope, but the label names no article
-	clarRight bool // the right article is among the retrieval-only clarify candidates
+	turn        bot.Turn
+	rs          []knowledge.Result // what retrieval found, for re-deciding with other thresholds
+	preempt     bool               // a rule or small talk decided before retrieval
 }
 
 // Run builds the knowledge base from opts.KB, runs every question of
@@ -76,12 +73,17 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		return fmt.Errorf("couldn't import knowledge base: %w", err)
 	}
 	buildTime := time.Since(start)
-	b, err := bot.New(bot.Options{
-		Retriever:        base,
-		AnswerThreshold:  opts.AnswerThreshold,
-		ClarifyThreshold: opts.ClarifyThreshold,
-		ClarifyMargin:    opts.ClarifyMargin,
-	})
+	rules, err := bot.NewRules(bot.DefaultRulesConfig())
+	if err != nil {
+		return fmt.Errorf("couldn't compile the default rules: %w", err)
+	}
+	newBot := func(answer, clarify, margin float64) (*bot.Bot, error) {
+		return bot.New(bot.Options{
+			Retriever: base, Rules: rules,
+			AnswerThreshold: answer, ClarifyThreshold: clarify, ClarifyMargin: margin,
+		})
+	}
+	b, err := newBot(opts.AnswerThreshold, opts.ClarifyThreshold, opts.ClarifyMargin)
 	if err != nil {
 		return err
 	}
@@ -93,12 +95,17 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	rep.KB, rep.QuestionsFile = opts.KB, opts.Questions
 	rep.Articles = base.Len()
 	rep.BuildSeconds = round(buildTime.Seconds(), 3)
+	a, cl, m := b.Thresholds()
 	if opts.Sweep {
-		rep.Sweep = sweep(outs)
+		if rep.Sweep, err = sweep(outs, newBot, cl, m); err != nil {
+			return err
+		}
 	}
 	if opts.Calibrate {
-		a, cl, m := b.Thresholds()
-		c := calibrate(outs, opts.TargetWrongRate, a, cl, m)
+		c, err := calibrate(outs, newBot, opts.TargetWrongRate, a, cl, m)
+		if err != nil {
+			return err
+		}
 		rep.Calibration = &c
 	}
 	if opts.JSON {
@@ -135,15 +142,10 @@ func runQuestions(ctx context.Context, base *knowledge.Base, b *bot.Bot, qs []in
 		t0 := time.Now()
 		o.decision = b.Decide(ctx, t)
 		o.ms = float64(time.Since(t0).Nanoseconds()) / 1e6
+		o.turn, o.rs = t, rs
 		o.retrieval = b.DecideResults(t, rs)
-		o.preempt = o.decision.Action == bot.SmallTalk || (o.decision.Action == bot.Escalate && o.decision.Reason != bot.ReasonLowConfidence)
-		o.conf = o.retrieval.Confidence
-		o.topRight = len(o.retrieval.Candidates) > 0 && o.retrieval.Candidates[0].ArticleID == q.Label
-		for _, s := range clarifyOptions(o.retrieval) {
-			if s == q.Label {
-				o.clarRight = true
-			}
-		}
+		o.preempt = o.decision.Action == bot.SmallTalk ||
+			o.decision.Action == bot.Escalate && o.decision.Reason != bot.ReasonLowConfidence && o.decision.Reason != bot.ReasonRetrievalError
 		outs = append(outs, o)
 	}
 	return outs, nil

@@ -190,103 +190,150 @@ func summarize(outs []outcome, b *bot.Bot) Report {
 	return r
 }
 
-// SweepPoint is the real decision's outcome at one answer threshold, with
-// clarifying questions left out (below the threshold means not answered).
+// SweepPoint is the real decision's outcome at one answer threshold (the
+// clarify threshold capped at it): rules and small talk included.
 type SweepPoint struct {
 	Threshold       float64 `json:"threshold"`
 	DeflectionRate  float64 `json:"deflection_rate"`
 	WrongAnswerRate float64 `json:"wrong_answer_rate"`
+	ClarifyRate     float64 `json:"clarify_rate"`
 	OOSRecall       float64 `json:"oos_recall"`
+	// BadAnswerRate counts out-of-scope questions answered as wrong
+	// answers too, over all questions: what --calibrate bounds.
+	BadAnswerRate float64 `json:"bad_answer_rate"`
+	// ClarifyHitRate is the share of clarifying questions that offered
+	// the right article (one asked for an out-of-scope question is a miss).
+	ClarifyHitRate float64 `json:"clarify_hit_rate"`
+	Clarified      int     `json:"clarified"` // clarifying questions asked, in and out of scope
 }
 
-// at computes the outcome when answering every question whose confidence
-// is at least t and that no rule or small talk took first.
-func at(outs []outcome, t float64) SweepPoint {
-	var in, oos, right, wrong, oosOK int
+type botMaker func(answer, clarify, margin float64) (*bot.Bot, error)
+
+// at re-decides every question from its retrieval results with the given
+// thresholds; questions a rule or small talk took stay unanswered.
+func at(outs []outcome, newBot botMaker, answer, clarify, margin float64) (SweepPoint, error) {
+	b, err := newBot(answer, min(clarify, answer), margin)
+	if err != nil {
+		return SweepPoint{}, err
+	}
+	var in, oos, right, wrong, clar, hit, oosAnswered, oosClar int
 	for _, o := range outs {
-		answered := !o.preempt && o.conf >= t && len(o.retrieval.Candidates) > 0
+		var d bot.Decision
+		if !o.preempt {
+			d = b.DecideResults(o.turn, o.rs)
+		}
 		if !o.inScope {
 			oos++
-			if !answered {
-				oosOK++
+			switch d.Action {
+			case bot.Answer:
+				oosAnswered++
+			case bot.Clarify:
+				oosClar++ // offering choices for a question nobody can answer is a miss
 			}
 			continue
 		}
 		in++
-		if answered {
-			if o.topRight {
+		switch d.Action {
+		case bot.Answer:
+			if d.ArticleID == o.label {
 				right++
 			} else {
 				wrong++
 			}
+		case bot.Clarify:
+			clar++
+			for _, id := range clarifyOptions(d) {
+				if id == o.label {
+					hit++
+				}
+			}
 		}
 	}
-	p := SweepPoint{Threshold: round(t, 3)}
+	p := SweepPoint{Threshold: round(answer, 3)}
 	if in > 0 {
 		p.DeflectionRate = round(float64(right)/float64(in), 4)
 		p.WrongAnswerRate = round(float64(wrong)/float64(in), 4)
+		p.ClarifyRate = round(float64(clar)/float64(in), 4)
+	}
+	p.Clarified = clar + oosClar
+	if clar+oosClar > 0 {
+		p.ClarifyHitRate = round(float64(hit)/float64(clar+oosClar), 4)
 	}
 	if oos > 0 {
-		p.OOSRecall = round(float64(oosOK)/float64(oos), 4)
+		p.OOSRecall = round(1-float64(oosAnswered)/float64(oos), 4)
 	}
-	return p
+	if in+oos > 0 {
+		p.BadAnswerRate = round(float64(wrong+oosAnswered)/float64(in+oos), 4)
+	}
+	return p, nil
 }
 
-func sweep(outs []outcome) []SweepPoint {
+func sweep(outs []outcome, newBot botMaker, clarify, margin float64) ([]SweepPoint, error) {
 	var pts []SweepPoint
-	for i := 0; i <= 20; i++ {
-		pts = append(pts, at(outs, float64(i)*0.05))
+	for i := 1; i <= 20; i++ {
+		p, err := at(outs, newBot, float64(i)*0.05, clarify, margin)
+		if err != nil {
+			return nil, err
+		}
+		pts = append(pts, p)
 	}
-	return pts
+	return pts, nil
 }
 
 // Calibration proposes thresholds for a target wrong-answer rate.
 type Calibration struct {
 	TargetWrongRate float64    `json:"target_wrong_rate"`
 	Thresholds      Thresholds `json:"thresholds"`
-	// Expected outcome at the proposed answer threshold.
+	// Expected outcome on this question set with the proposed thresholds.
 	Expected SweepPoint `json:"expected"`
 	TOML     string     `json:"toml"`
 }
 
-// calibrate picks the lowest answer threshold whose wrong-answer rate is at
-// most the target (the most deflection that keeps wrong answers rare), and
-// the lowest clarify threshold below it at which at least half of the
-// clarifying questions would offer the right article.
-func calibrate(outs []outcome, target float64, a, c, m float64) Calibration {
-	best := 1.0
-	for t := 1.0; t >= -1e-9; t -= 0.01 {
-		if at(outs, t).WrongAnswerRate > target {
+// minClarifyHit is the share of clarifying questions that must offer the
+// right article for --calibrate to lower the clarify threshold further.
+const minClarifyHit = 0.5
+
+// calibrate lowers the answer threshold from 0.99 while the bad-answer
+// rate (wrong answers plus answered out-of-scope questions, over all
+// questions: the question file stands for the traffic) stays within the
+// target, which gives the most deflection at that rate. Then it lowers the
+// clarify threshold from there while at least half of the clarifying
+// questions offer the right article. The margin is kept.
+func calibrate(outs []outcome, newBot botMaker, target, answer, clarify, margin float64) (Calibration, error) {
+	bestA := 0.99
+	for t := 99; t >= 1; t-- {
+		p, err := at(outs, newBot, float64(t)/100, float64(t)/100, margin)
+		if err != nil {
+			return Calibration{}, err
+		}
+		if p.BadAnswerRate > target {
 			break
 		}
-		best = t
+		bestA = float64(t) / 100
 	}
-	best = round(math.Max(best, 0.01), 2)
-	clar := best
-	for t := best - 0.01; t > 0; t -= 0.01 {
-		var n, hit int
-		for _, o := range outs {
-			if o.preempt || !o.inScope || o.conf < t || o.conf >= best {
-				continue
-			}
-			n++
-			if o.topRight || o.rank >= 1 && o.rank <= 3 {
-				hit++
-			}
+	bestC := bestA
+	for t := int(bestA*100) - 5; t >= 5; t -= 5 {
+		p, err := at(outs, newBot, bestA, float64(t)/100, margin)
+		if err != nil {
+			return Calibration{}, err
 		}
-		if n > 0 && float64(hit)/float64(n) < 0.5 {
+		if p.Clarified > 0 && p.ClarifyHitRate < minClarifyHit {
 			break
 		}
-		clar = t
+		bestC = float64(t) / 100
 	}
-	th := Thresholds{Answer: best, Clarify: round(clar, 2), Margin: m}
+	exp, err := at(outs, newBot, bestA, bestC, margin)
+	if err != nil {
+		return Calibration{}, err
+	}
+	th := Thresholds{Answer: bestA, Clarify: bestC, Margin: margin}
 	return Calibration{
 		TargetWrongRate: target,
 		Thresholds:      th,
-		Expected:        at(outs, best),
+		Expected:        exp,
 		TOML: fmt.Sprintf("[bot]\nanswer_threshold = %.2f\nclarify_threshold = %.2f\nclarify_margin = %.2f\n",
 			th.Answer, th.Clarify, th.Margin),
-	}
+	}, nil
 }
 
 func round(x float64, digits int) float64 {
@@ -348,11 +395,11 @@ func writeTable(w io.Writer, r Report) error {
 		}
 	}
 	if len(r.Sweep) > 0 {
-		fmt.Fprintln(w, "\nanswer threshold sweep (no clarifying questions):")
+		fmt.Fprintf(w, "\nanswer threshold sweep (clarify threshold %.2f or the answer threshold if lower, margin %.2f):\n", r.Thresholds.Clarify, r.Thresholds.Margin)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "threshold\tdeflection\twrong answers\tOOS recall\t")
+		fmt.Fprintln(tw, "threshold\tdeflection\twrong answers\tclarify\tOOS recall\tbad answers\t")
 		for _, s := range r.Sweep {
-			fmt.Fprintf(tw, "%.2f\t%.4f\t%.4f\t%.4f\t\n", s.Threshold, s.DeflectionRate, s.WrongAnswerRate, s.OOSRecall)
+			fmt.Fprintf(tw, "%.2f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t\n", s.Threshold, s.DeflectionRate, s.WrongAnswerRate, s.ClarifyRate, s.OOSRecall, s.BadAnswerRate)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -360,8 +407,8 @@ func writeTable(w io.Writer, r Report) error {
 	}
 	if r.Calibration != nil {
 		c := r.Calibration
-		fmt.Fprintf(w, "\ncalibrated for wrong-answer rate <= %.3f: deflection %.4f, wrong answers %.4f, OOS recall %.4f\n",
-			c.TargetWrongRate, c.Expected.DeflectionRate, c.Expected.WrongAnswerRate, c.Expected.OOSRecall)
+		fmt.Fprintf(w, "\ncalibrated for a bad-answer rate <= %.3f (wrong answers and answered out-of-scope questions): deflection %.4f, wrong answers %.4f, clarify %.4f (right article offered %.4f), OOS recall %.4f\n",
+			c.TargetWrongRate, c.Expected.DeflectionRate, c.Expected.WrongAnswerRate, c.Expected.ClarifyRate, c.Expected.ClarifyHitRate, c.Expected.OOSRecall)
 		fmt.Fprint(w, c.TOML)
 	}
 	return nil
