@@ -406,3 +406,34 @@ func copyDir(t *testing.T, from, to string) {
 		}
 	}
 }
+
+func TestSearchDuringImport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := openFixture(t, Options{Dir: t.TempDir()})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 5 {
+			if _, err := b.Import(ctx, filler(10*(i+1))); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			rs, _ := b.Search(ctx, "I forgot my password", 1)
+			if len(rs) == 0 || rs[0].ArticleID != "reset-password" {
+				t.Errorf("after imports: %v", ids(rs))
+			}
+			return
+		default:
+		}
+		rs, err := b.Search(ctx, "I forgot my password", 1)
+		if err != nil || len(rs) == 0 || rs[0].ArticleID != "reset-password" {
+			t.Fatalf("during imports: %v, %v", ids(rs), err)
+		}
+	}
+}
