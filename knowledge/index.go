@@ -2,12 +2,13 @@ package knowledge
 
 import (
 	"context"
-
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/philippgille/chromem-go"
+	"maps"
 	"slices"
+
+	"github.com/philippgille/chromem-go"
 )
 
 // snapshot is an immutable view of the knowledge base that searches read
@@ -250,18 +251,21 @@ func lexTerms(toks []token) []string {
 }
 
 func (ix *indexer) buildLex(s *snapshot) *bm25Index {
+	// The vocabulary grows: a copy, because the previous snapshot's index
+	// reads the old one while searches run.
+	vocab := maps.Clone(ix.lexVocab)
 	docs := make(map[string]bm25Doc, len(s.units))
-	x := &bm25Index{vocab: ix.lexVocab, docs: make([]bm25Doc, len(s.units))}
+	x := &bm25Index{vocab: vocab, docs: make([]bm25Doc, len(s.units))}
 	for u, un := range s.units {
 		key := s.arts[un.art].Hash + s.unitIDs[u]
 		d, ok := ix.lexDocs[key]
 		if !ok {
-			d = newBM25Doc(ix.lexVocab, lexTerms(ix.b.an.analyze(un.embed, s.arts[un.art].Lang)))
+			d = newBM25Doc(vocab, lexTerms(ix.b.an.analyze(un.embed, s.arts[un.art].Lang)))
 		}
 		docs[key] = d
 		x.docs[u] = d
 	}
-	ix.lexDocs = docs
+	ix.lexDocs, ix.lexVocab = docs, vocab
 	x.build()
 	return x
 }
