@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/philippgille/chromem-go"
 )
@@ -123,10 +124,19 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 		}
 	}
 	s.questions = make([]int, len(s.arts))
+	titles := make(map[string]int, len(s.arts))
+	for _, a := range s.arts {
+		titles[strings.ToLower(strings.TrimSpace(a.Title))]++
+	}
 	for i, a := range s.arts {
 		for _, u := range articleUnits(a, int32(i), b.chunkMax) {
 			if len(words(u.embed)) == 0 {
 				continue // nothing to find it by
+			}
+			if u.kind == unitTitle && titles[strings.ToLower(u.text)] > 1 {
+				// A title several articles share (a FAQ page's name) tells
+				// none of them apart; their chunks carry it anyway.
+				continue
 			}
 			if u.kind == unitQuestion {
 				s.questions[i]++
