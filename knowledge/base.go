@@ -74,7 +74,8 @@ type Base struct {
 	idx    *indexer   // guarded by mu
 	closed bool       // guarded by mu
 
-	snap atomic.Pointer[snapshot]
+	snap    atomic.Pointer[snapshot]
+	scratch sync.Pool // of *scratch
 }
 
 // Open loads the articles from the store and the persisted index from Dir,

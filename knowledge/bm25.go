@@ -8,7 +8,7 @@ import (
 // BM25 parameters (Robertson & Zaragoza 2009): k1 saturates repeated terms,
 // b normalises by length. Units are short (questions, titles, sections), so
 // length normalisation is kept mild.
-var (
+const (
 	bm25K1 = 1.2
 	bm25B  = 0.5
 )

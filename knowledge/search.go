@@ -4,26 +4,23 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 )
 
 // Fusion weights of the three signals, measured on BANKING77, CLINC150 and
 // the Swedish FAQ (docs/quality.md). Without an intent model its weight is
 // shared out between the other two in proportion.
-var (
+const (
 	fuseVector = 0.30
 	fuseLex    = 0.40
 	fuseIntent = 0.30
 )
 
-// scratch is per-search working memory, pooled: a search over 100k units
-// would otherwise allocate about a megabyte.
+// scratch is per-search working memory, pooled in the Base: a search over
+// 100k units would otherwise allocate about a megabyte.
 type scratch struct {
 	sims []float32
 	lex  []float32
 }
-
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // articleHit collects one article's signals during a search.
 type articleHit struct {
@@ -61,12 +58,15 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Result, error
 	}
 	q := vs[0]
 	normalize(q)
-	return s.search(q, toks, b.fs, k), nil
+	sc, _ := b.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer b.scratch.Put(sc)
+	return s.search(q, toks, b.fs, k, sc), nil
 }
 
-func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int) []Result {
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
+func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int, sc *scratch) []Result {
 	n := len(s.units)
 	if cap(sc.sims) < n {
 		sc.sims = make([]float32, n)
@@ -116,7 +116,7 @@ func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int) []Res
 			}
 		}
 	}
-	wv, wl, wi := fuseVector, fuseLex, fuseIntent
+	wv, wl, wi := float64(fuseVector), float64(fuseLex), float64(fuseIntent)
 	if s.intent != nil {
 		p := s.intent.predict(fs.extract(toks))
 		for c, a := range s.intentArt {
