@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/andon-chat/andon/app"
+	"github.com/andon-chat/andon/bot"
 	"github.com/andon-chat/andon/config"
 )
 
@@ -113,5 +114,16 @@ func TestShortSecretFileIsRefused(t *testing.T) {
 	_, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "too short") {
 		t.Fatalf("want a too-short secret error, got %v", err)
+	}
+}
+
+// The config's defaults are what users get; the bot's defaults are what
+// andon eval measured. They must be the same numbers.
+func TestConfigDefaultsMatchTheBot(t *testing.T) {
+	t.Parallel()
+	b := config.Defaults().Bot
+	if b.AnswerThreshold != bot.DefaultAnswerThreshold || b.ClarifyThreshold != bot.DefaultClarifyThreshold || b.ClarifyMargin != bot.DefaultClarifyMargin {
+		t.Fatalf("config defaults %v/%v/%v, bot defaults %v/%v/%v", b.AnswerThreshold, b.ClarifyThreshold, b.ClarifyMargin,
+			bot.DefaultAnswerThreshold, bot.DefaultClarifyThreshold, bot.DefaultClarifyMargin)
 	}
 }

@@ -123,8 +123,8 @@ func TestValidate(t *testing.T) {
 			c.Bot.ClarifyMargin = math.NaN()
 		},
 			[]string{`bot.answer_threshold: must be between 0 and 1 (got 1.5)`, `bot.clarify_threshold: must be between 0 and 1 (got -0.1)`, `bot.clarify_margin: must be between 0 and 1 (got NaN)`}},
-		{"clarify above answer", func(c *Config) { c.Bot.ClarifyThreshold = 0.6 },
-			[]string{`bot.clarify_threshold: must not be above bot.answer_threshold (0.5) (got 0.6)`}},
+		{"clarify above answer", func(c *Config) { c.Bot.ClarifyThreshold = 0.8 },
+			[]string{`bot.clarify_threshold: must not be above bot.answer_threshold (0.7) (got 0.8)`}},
 		{"thresholds at the edges", func(c *Config) { c.Bot.AnswerThreshold = 1; c.Bot.ClarifyThreshold = 1; c.Bot.ClarifyMargin = 0 }, nil},
 		{"no language", func(c *Config) { c.Bot.Languages = nil },
 			[]string{`bot.languages: must list at least one language, such as ["en"]`}},
