@@ -61,7 +61,7 @@ var (
 // plainText renders Markdown as text that reads well without a renderer:
 // links become "text (url)", emphasis and code marks go, lists keep a "- ".
 func plainText(md string) string {
-	s := strings.ReplaceAll(md, "\r\n", "\n")
+	s := unwrapParagraphs(strings.ReplaceAll(md, "\r\n", "\n"))
 	s = mdFence.ReplaceAllString(s, "")
 	s = mdImage.ReplaceAllString(s, "$1")
 	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
@@ -83,6 +83,47 @@ func plainText(md string) string {
 	s = spaceBefore.ReplaceAllString(s, "\n")
 	s = blankLines.ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
+}
+
+// blockStart matches Markdown lines that begin their own block: headings,
+// list items, quotes, tables, fences and rules.
+var (
+	blockStart = regexp.MustCompile(`^[ \t]*(#|[-*+][ \t]|\d+[.)][ \t]|>|\||` + "```" + `|~~~|[-*_]([ \t]*[-*_]){2,}[ \t]*$)`)
+	listItem   = regexp.MustCompile(`^[ \t]*([-*+]|\d+[.)])[ \t]`)
+)
+
+// unwrapParagraphs joins the hard-wrapped lines of each paragraph, so a
+// chat bubble wraps the text itself instead of breaking it mid-sentence
+// where the article's editor did. Headings, list items, quotes, tables and
+// code blocks keep their lines.
+func unwrapParagraphs(md string) string {
+	lines := strings.Split(md, "\n")
+	out := make([]string, 0, len(lines))
+	inFence, joinable := false, false
+	for _, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			inFence = !inFence
+			out = append(out, line)
+			joinable = false
+			continue
+		}
+		if inFence || trimmed == "" {
+			out = append(out, line)
+			joinable = false
+			continue
+		}
+		start := blockStart.MatchString(line)
+		if joinable && !start {
+			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " \t") + " " + trimmed
+			continue
+		}
+		out = append(out, line)
+		// A plain paragraph line, or a list item's text, may continue on
+		// the next line; a heading, quote, table row or rule may not.
+		joinable = !start || listItem.MatchString(line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // bestPassage returns text when it fits in maxChars; otherwise the run of

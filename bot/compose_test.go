@@ -25,6 +25,13 @@ func TestPlainText(t *testing.T) {
 		{"snake_case_name stays", "snake_case_name stays"},
 		{"2 * 3 * 4", "2 * 3 * 4"},
 		{"line\n\n\n\nnext", "line\n\nnext"},
+		// hard-wrapped paragraphs and list items are joined; blocks are not
+		{"Wait a few\nminutes and try again.", "Wait a few minutes and try again."},
+		{"## Steps\nOpen the\nconsole.", "Steps\nOpen the console."},
+		{"- one that\n  wraps\n- two", "- one that wraps\n- two"},
+		{"1. first\n2. second", "1. first\n2. second"},
+		{"```\nkeep\nlines\n```", "keep\nlines"},
+		{"| a | b |\n| c | d |", "| a | b |\n| c | d |"},
 	}
 	for _, c := range cases {
 		if got := plainText(c.in); got != c.want {

@@ -15,6 +15,11 @@ const (
 	fuseIntent = 0.30
 )
 
+// chunkPositionDecay lowers a chunk's claim to be quoted by 5% per section
+// before it (at most 25%): the prior that an article's first sections hold
+// its main answer. It changes which chunk is quoted, not the ranking.
+const chunkPositionDecay = 0.05
+
 // scratch is per-search working memory, pooled in the Base: a search over
 // 100k units would otherwise allocate about a megabyte.
 type scratch struct {
@@ -30,7 +35,7 @@ type articleHit struct {
 	lex        float32
 	intent     float32
 	bestChunk  int32 // unit index, -1 if none
-	chunkScore float32
+	chunkScore float32 // of bestChunk, with the position prior
 	bestQ      int32
 	qScore     float32
 }
@@ -98,8 +103,12 @@ func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int, sc *s
 		}
 		switch un.kind {
 		case unitChunk:
-			if v+l > h.chunkScore {
-				h.chunkScore, h.bestChunk = v+l, int32(u)
+			// Articles answer their main question first and add details and
+			// edge cases below, so a later section must match clearly
+			// better to be the one quoted.
+			cs := (v + l) * (1 - chunkPositionDecay*float32(min(un.n, 5)))
+			if cs > h.chunkScore {
+				h.chunkScore, h.bestChunk = cs, int32(u)
 			}
 		case unitQuestion:
 			h.nq++
