@@ -34,7 +34,7 @@ type articleHit struct {
 	nq         int
 	lex        float32
 	intent     float32
-	bestChunk  int32 // unit index, -1 if none
+	bestChunk  int32   // unit index, -1 if none
 	chunkScore float32 // of bestChunk, with the position prior
 	bestQ      int32
 	qScore     float32
