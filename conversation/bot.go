@@ -147,7 +147,7 @@ func (c *change) applyDecision(d bot.Decision) error {
 		if reason == "" {
 			reason = "low_confidence"
 		}
-		return c.escalate(reason, d.Reply, meta)
+		return c.escalate(reason, d.Lang, d.Reply, meta)
 	}
 	_, _, err := c.appendMessage(store.Message{
 		From: store.FromBot, Text: d.Reply, Sources: d.Sources, Meta: meta,

@@ -105,8 +105,8 @@ func (h *Hub) StateUpdate(ctx context.Context, c store.Conversation) *Update {
 // escalate hands the conversation to people: a system message with text
 // (what the bot or the hub says to the visitor), meta (the decision a person
 // will read), then state waiting with reason.
-func (c *change) escalate(reason, text string, meta json.RawMessage) error {
-	text = c.h.escalationText(c.ctx, c.conv, text)
+func (c *change) escalate(reason, lang, text string, meta json.RawMessage) error {
+	text = c.h.escalationText(c.ctx, c.conv, lang, text)
 	if _, _, err := c.appendMessage(store.Message{From: store.FromSystem, Text: text, Meta: meta}); err != nil {
 		return err
 	}

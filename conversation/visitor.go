@@ -133,7 +133,7 @@ func (h *Hub) AskForHuman(ctx context.Context, id string) error {
 			c.publish(c.stateUpdate())
 			return nil
 		}
-		return c.escalate(ReasonAskedForHuman, "", nil)
+		return c.escalate(ReasonAskedForHuman, "", "", nil)
 	})
 }
 
@@ -167,7 +167,7 @@ func (h *Hub) Feedback(ctx context.Context, id string, seq int64, helpful bool) 
 		if reason == "" {
 			reason = ReasonNegativeFeedback
 		}
-		return c.escalate(reason, d.Reply, decisionMeta(d))
+		return c.escalate(reason, d.Lang, d.Reply, decisionMeta(d))
 	})
 }
 

@@ -371,7 +371,10 @@ func TestSilentClientIsDroppedAfterPongTimeout(t *testing.T) {
 // writes never overlap the live ones.
 func TestJoinWhileMessagesFlow(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Options{}, nil)
+	// A queue deep enough for all 150 messages: on a loaded machine a tab
+	// still in its replay would otherwise be evicted as a slow client,
+	// which is right, but not what this test is about.
+	e := newEnv(t, Options{Limits: Limits{SendQueue: 256}}, nil)
 	first := e.mustDial()
 	w := first.hello("", 0)
 	const total = 150
