@@ -162,7 +162,9 @@ func NewRules(cfg RulesConfig) (*Rules, error) {
 		switch ct.name {
 		case TopicSelfHarm:
 		case TopicAccountDeletion:
-			all = append(all, rule{familySensitive + ":" + ct.name, matchDeletion(ct.patterns)})
+			all = append(all, rule{familySensitive + ":" + ct.name, matchUnless(ct.patterns, effectQuestion)})
+		case TopicSecurity:
+			all = append(all, rule{familySensitive + ":" + ct.name, matchUnless(ct.patterns, priceQuestion)})
 		default:
 			all = append(all, rule{familySensitive + ":" + ct.name, matchAny(ct.patterns)})
 		}
@@ -373,17 +375,19 @@ func matchAny(ps []pattern) func(Turn, string) (string, bool) {
 	}
 }
 
-// matchDeletion is matchAny for account deletion, skipping a deletion asked
-// about as the effect of something else: "will updating delete my data?" is
-// a product question, "can you delete my data?" a request.
-func matchDeletion(ps []pattern) func(Turn, string) (string, bool) {
+// matchUnless is matchAny skipping a match whose clause so far makes it a
+// question about something else. For account deletion that is a deletion
+// asked about as the effect of something else: "will updating delete my
+// data?" is a product question, "can you delete my data?" a request. For
+// security it is a price: "what does a stolen card replacement cost?".
+func matchUnless(ps []pattern, skip func(before string) bool) func(Turn, string) (string, bool) {
 	return func(_ Turn, folded string) (string, bool) {
 		for _, p := range ps {
 			if !p.mayMatch(folded) {
 				continue
 			}
 			for _, loc := range p.re.FindAllStringIndex(folded, -1) {
-				if !effectQuestion(folded[:loc[0]]) {
+				if !skip(folded[:loc[0]]) {
 					return matched(folded, loc), true
 				}
 			}
@@ -391,6 +395,48 @@ func matchDeletion(ps []pattern) func(Turn, string) (string, bool) {
 		return "", false
 	}
 }
+
+// priceQuestion is true when the clause before a match asks what something
+// costs: "what does the bank charge for lost or stolen card replacements?"
+// asks about a fee, "my card was stolen, what does a new one cost?" reports
+// a theft first.
+func priceQuestion(before string) bool {
+	if i := strings.LastIndexAny(before, ".!?;"); i >= 0 {
+		before = before[i+1:]
+	}
+	ws := words(before)
+	for i, w := range ws {
+		switch {
+		case priceWords[w]:
+			return true
+		case i+1 < len(ws) && (w == "how" && ws[i+1] == "much" || w == "hur" && ws[i+1] == "mycket"):
+			return true
+		case (w == "charge" || w == "charges") && chargeVerb(ws[max(0, i-3):i]):
+			// The verb ("what does the bank charge"), not the transaction
+			// ("this costco charge looks fraudulent").
+			return true
+		}
+	}
+	return false
+}
+
+// chargeVerb is true when the words before "charge" make it a verb: "what
+// does the bank charge", "do you charge".
+func chargeVerb(prev []string) bool {
+	for _, w := range prev {
+		if chargeSubjects[w] {
+			return true
+		}
+	}
+	return false
+}
+
+var chargeSubjects = setOf("do", "does", "did", "will", "would", "you", "they", "we", "u", "y'all")
+
+var priceWords = setOf(
+	"fee", "fees", "cost", "costs", "price", "prices", "pricing",
+	"avgift", "avgiften", "avgifter", "kostar", "kostnad", "kostnaden", "pris", "priset",
+)
 
 // effectQuestion looks at the clause before a match for its last auxiliary
 // verb: when the subject after it is not a person ("will updating ...",
@@ -432,7 +478,9 @@ func matchRequest(ps []pattern) func(Turn, string) (string, bool) {
 			}
 			for _, loc := range p.re.FindAllStringIndex(folded, -1) {
 				before := folded[:loc[0]]
-				if aboutSomeoneElse(before) || askingWhoIsThere(before) || nounUse(before, folded[loc[0]:loc[1]]) || productThingAfter(folded[loc[1]:]) {
+				match, after := folded[loc[0]:loc[1]], folded[loc[1]:]
+				if aboutSomeoneElse(before) || askingWhoIsThere(before) || askingWhetherNeeded(before) ||
+					nounUse(before, match) || productThingAfter(after) || errandFor(match, after) {
 					continue
 				}
 				return matched(folded, loc), true
@@ -485,6 +533,94 @@ func askingWhoIsThere(before string) bool {
 	}
 	return false
 }
+
+// askingWhetherNeeded spots "do I have to contact someone to use my points?"
+// and "should I contact support if ...": the visitor asks whether a person is
+// needed for something, which the knowledge base answers, rather than asking
+// this chat for one. "can I talk to someone" and "I need to talk to someone"
+// stay requests: only an inverted "do I need to", "should I", "must I" (or
+// Swedish "behöver jag", "måste jag", "ska jag", "bör jag") right before the
+// request counts.
+func askingWhetherNeeded(before string) bool {
+	ws := words(before)
+	n := len(ws)
+	at := func(i int) string {
+		if i < 0 || i >= n {
+			return ""
+		}
+		return ws[i]
+	}
+	// Swedish "behöver jag (också) kontakta ..."
+	for back := 2; back <= 3; back++ {
+		if whetherVerbsSv[at(n-back)] && whetherSubjects[at(n-back+1)] && (back == 2 || whetherFillers[at(n-1)]) {
+			return true
+		}
+	}
+	// English "should I (also) contact ...", "must we speak to ..."
+	for back := 2; back <= 3; back++ {
+		if whetherModals[at(n-back)] && whetherSubjects[at(n-back+1)] && (back == 2 || whetherFillers[at(n-1)]) {
+			return true
+		}
+	}
+	// "do I (have|need) to contact ...", "do I (really) need to ...", "am I
+	// required to ...", "is it necessary to ..."
+	if at(n-1) != "to" {
+		return false
+	}
+	rest := ws[:n-1]
+	if k := len(rest); k >= 3 && whetherBe[rest[k-3]] && whetherSubjects[rest[k-2]] && whetherNeeded[rest[k-1]] {
+		return true
+	}
+	if len(rest) == 0 || (rest[len(rest)-1] != "have" && rest[len(rest)-1] != "need" && rest[len(rest)-1] != "got") {
+		return false
+	}
+	rest = rest[:len(rest)-1]
+	if len(rest) > 0 && whetherFillers[rest[len(rest)-1]] {
+		rest = rest[:len(rest)-1]
+	}
+	return len(rest) >= 2 && whetherAux[rest[len(rest)-2]] && whetherSubjects[rest[len(rest)-1]]
+}
+
+var (
+	whetherModals   = setOf("should", "must", "shall", "ought", "shouldn't", "mustn't")
+	whetherAux      = setOf("do", "does", "did", "will", "would", "don't", "doesn't", "won't")
+	whetherSubjects = setOf("i", "we", "one", "you", "u", "it", "jag", "man", "vi", "ni", "du")
+	whetherFillers  = setOf("also", "really", "still", "first", "always", "actually", "ocksa", "verkligen", "forst", "alltid", "fortfarande")
+	whetherVerbsSv  = setOf("behover", "maste", "ska", "skall", "bor")
+	whetherBe       = setOf("am", "is", "are")
+	whetherNeeded   = setOf("necessary", "required", "supposed", "obliged", "expected")
+)
+
+// errandFor spots "find me someone who can deal with my car": an indefinite
+// person fetched for a task elsewhere, not for this conversation. "get me
+// someone who can help" and "find me someone to talk to" stay requests.
+func errandFor(match, after string) bool {
+	verb, _, _ := strings.Cut(match, " ")
+	if !errandVerbs[verb] {
+		return false
+	}
+	ws := words(match)
+	if len(ws) == 0 || !indefinitePersons[ws[len(ws)-1]] {
+		return false
+	}
+	next := words(after)
+	if len(next) == 0 || !relativeWords[next[0]] {
+		return false
+	}
+	for _, w := range next[1:min(len(next), 6)] {
+		if helpWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	errandVerbs       = setOf("get", "give", "find", "bring", "fetch", "send", "call")
+	indefinitePersons = setOf("someone", "somebody", "somone", "anyone", "anybody", "one")
+	relativeWords     = setOf("who", "that", "to", "which", "for")
+	helpWords         = setOf("help", "helps", "assist", "talk", "speak", "chat", "answer", "explain", "me", "understand")
+)
 
 // nounUse spots "transfer a chat to another agent": after a determiner,
 // "chat" and "talk" are things, not the visitor asking to talk.
@@ -559,9 +695,12 @@ func jaccard(a, b map[string]bool) float64 {
 	return float64(inter) / float64(union)
 }
 
-// checkShouting fires on a message mostly in capitals, long enough not to be
-// an acronym, or with a run of exclamation marks.
-func checkShouting(t Turn, _ string) (string, bool) {
+// checkShouting fires on a run of exclamation marks, or on a message mostly
+// in capitals, long enough not to be an acronym, that also carries a sign of
+// anger: repeated punctuation, "why", "still", "not working", "where is my",
+// an insult. Capitals alone are how some people type: "HOW DO I TRANSFER
+// MONEY?" is a question for the knowledge base.
+func checkShouting(t Turn, folded string) (string, bool) {
 	if strings.Contains(t.Text, "!!!") || strings.Contains(t.Text, "!!1") || strings.Contains(t.Text, "?!?!") || strings.Contains(t.Text, "!?!?") {
 		return "a run of exclamation marks", true
 	}
@@ -575,8 +714,52 @@ func checkShouting(t Turn, _ string) (string, bool) {
 			cased++
 		}
 	}
-	if cased >= shoutingMinLetter && float64(upper) >= shoutingUpper*float64(cased) {
-		return fmt.Sprintf("%d of %d letters in capitals", upper, cased), true
+	if cased < shoutingMinLetter || float64(upper) < shoutingUpper*float64(cased) {
+		return "", false
+	}
+	if sign, ok := angerSign(folded); ok {
+		return fmt.Sprintf("%d of %d letters in capitals, with %s", upper, cased, sign), true
 	}
 	return "", false
 }
+
+// angerSign finds what turns capitals into shouting: repeated punctuation
+// or a word of impatience. It returns what it found, for the person who
+// picks up.
+func angerSign(folded string) (string, bool) {
+	for _, p := range angerPunctuation {
+		if strings.Contains(folded, p) {
+			return strconv.Quote(p), true
+		}
+	}
+	ws := words(folded)
+	for i, w := range ws {
+		if angerWords[w] {
+			return strconv.Quote(w), true
+		}
+		for n := 2; n <= 3 && i+n <= len(ws); n++ {
+			if phrase := strings.Join(ws[i:i+n], " "); angerPhrases[phrase] {
+				return strconv.Quote(phrase), true
+			}
+		}
+	}
+	return "", false
+}
+
+var (
+	angerPunctuation = []string{"!!", "??", "?!", "!?"}
+	angerWords       = setOf(
+		"why", "still", "again", "already", "never", "nobody", "wtf", "ridiculous", "useless",
+		"stupid", "idiot", "idiots", "unacceptable", "pathetic", "terrible", "awful",
+		"worst", "scam", "broken", "damn", "hell", "crap", "shit",
+		"varfor", "fortfarande", "igen", "redan", "aldrig", "ingen", "ingenting", "vardelos",
+		"vardelost", "oacceptabelt", "skandal", "skandalost", "patetiskt", "uselt", "samst",
+		"idioter", "fan", "helvete", "trasig", "trasigt",
+	)
+	angerPhrases = setOf(
+		"not working", "doesn't work", "don't work", "isn't working", "not work", "no one",
+		"not helping", "not answering", "where is my", "where's my", "where are my",
+		"fungerar inte", "funkar inte", "svarar inte", "hjalper inte", "var ar min",
+		"var ar mitt", "var ar mina",
+	)
+)

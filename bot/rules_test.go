@@ -187,6 +187,27 @@ func TestAskedForHuman(t *testing.T) {
 		{"What happens when the bot escalates to a human?", ""},
 		{"Can I talk to the API from Python?", ""},
 		{"how do I chat with visitors from my phone", ""},
+		// Near misses: contacting someone for something else, or asking
+		// whether a person is needed (found by an evaluation on CLINC150 and
+		// BANKING77).
+		{"find me someone who can deal with my car's check engine light", ""},
+		{"do i have to contact someone to use my credit card points", ""},
+		{"should i contact customer support if i can't edit details", ""},
+		{"Do I need to speak to a representative to change my pin?", ""},
+		{"is it necessary to talk to someone to change my pin?", ""},
+		{"hitta någon som kan laga min bil", ""},
+		{"behöver jag kontakta kundtjänst för att använda mina poäng?", ""},
+		{"ska jag kontakta supporten om jag inte kan ändra mina uppgifter?", ""},
+		{"måste jag prata med en handläggare för att byta pinkod?", ""},
+		// ... while requests to this chat still fire.
+		{"find me someone who can help", h},
+		{"get me someone to talk to", h},
+		{"connect me with an agent", h},
+		{"I want a human", h},
+		{"I need to talk to someone", h},
+		{"can I talk to someone?", h},
+		{"kan jag få prata med någon?", h},
+		{"jag behöver prata med en handläggare", h},
 	})
 }
 
@@ -236,6 +257,23 @@ func TestSensitiveTopics(t *testing.T) {
 		{"is there a legal notice page?", ""},
 		{"det stämmer inte med min kalender", ""},
 		{"stämmer det att ni har en gratisplan?", ""},
+		{"my lawyer will contact you", legal},
+		{"you'll be hearing from my attorney", legal},
+		{"I'll get a lawyer", legal},
+		{"I'm hiring a lawyer", legal},
+		{"we'll take you to court", legal},
+		{"I'll sue", legal},
+		{"jag kommer att stämma er", legal},
+		{"mitt ombud kommer att kontakta er", legal},
+		{"min advokat kommer att kontakta er", legal},
+		{"jag ska anlita en advokat", legal},
+		{"can you tell me a joke about a lawyer", ""},
+		{"tell me a joke about lawyers", ""},
+		{"share my location with my lawyer", ""},
+		{"my lawyer's office is on main street, how far is it", ""},
+		{"berätta ett skämt om en advokat", ""},
+		{"dela min position med min advokat", ""},
+		{"kan jag ge en jurist behörighet till kontot?", ""},
 		// security
 		{"my account was hacked", security},
 		{"I think my account is compromised", security},
@@ -255,6 +293,15 @@ func TestSensitiveTopics(t *testing.T) {
 		{"can someone help me with my account", ""},
 		{"how long does it take to cook shrimp scampi", ""},
 		{"hur byter jag lösenord?", ""},
+		{"my card was stolen", security},
+		{"someone hacked my account", security},
+		{"my card was stolen, how much does a new one cost?", security},
+		{"this costco charge looks fraudulent", security},
+		{"mitt kort har blivit stulet", security},
+		{"What does the bank charge for lost or stolen card replacements?", ""},
+		{"how much does it cost to replace a stolen card?", ""},
+		{"vad kostar det att ersätta ett stulet kort?", ""},
+		{"vad är avgiften för att ersätta stulna kort?", ""},
 		// account deletion
 		{"delete my account", deletion},
 		{"How do I close my account?", deletion},
@@ -399,6 +446,14 @@ func TestShouting(t *testing.T) {
 		{"How do I use the API with SSO and SAML?", ""},
 		{"Hur fungerar GDPR och DPA hos er?", ""},
 		{"great, thanks!!", ""},
+		{"WHY IS MY CARD STILL NOT WORKING", s},
+		{"WHERE IS MY PARCEL??", s},
+		{"THIS IS BROKEN AGAIN, FIX IT", s},
+		{"DET FUNGERAR FORTFARANDE INTE", s},
+		{"HOW DO I TRANSFER MONEY FROM MY BANK ACCOUNT?", ""},
+		{"WHAT IS THE SOLUTION OF THIS PROBLEM", ""},
+		{"HUR FLYTTAR JAG PENGAR FRÅN MITT KONTO?", ""},
+		{"TELL ME A JOKE ABOUT LAWYERS PLEASE", ""},
 	})
 }
 

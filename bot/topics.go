@@ -71,7 +71,16 @@ func DefaultTopics() []Topic {
 			`\breklamera\w*\s+(?:en\s+|min\s+)?(?:betalning|dragning|debitering|faktura)`,
 		}},
 		{Name: TopicLegal, Patterns: []string{
-			`\blawyers?\b`, `\battorneys?\b`, `\bsolicitors?\b`,
+			// A lawyer is a threat only when the visitor brings one in: "talk
+			// to my lawyer", "my lawyer will contact you", not "a joke about
+			// a lawyer" or "share my location with my lawyer".
+			`\b(?:talk\w*|speak\w*|consult\w*|contact(?:ing|ed)?|call(?:ing|ed)?|see|seeing|ask\w*|go\w*\s+to|get\w*|involv\w*|inform\w*|notify\w*|tell\w*|(?:hand|pass|send|forward|give|show|take|turn)\w*\s+(?:this|it|that|the\s+matter|the\s+case|everything)\s+(?:over\s+|on\s+)?to)\s+(?:to\s+|with\s+)?(?:my|our)\s+` + lawyerWord,
+			`\b(?:hir\w*|retain\w*|get\w*|involv\w*|engag\w*|contact\w*|consult\w*)\s+(?:a|an)\s+` + lawyerWord + `\s+(?:involved|on\s+(?:this|it|you)|against\s+you)`,
+			`\b(?:hir\w*|retain\w*|engag\w*)\s+(?:a|an)\s+` + lawyerWord,
+			`\b(?:i'?ll|i\s+will|i'?m\s+(?:going\s+to|gonna|getting|hiring|calling|contacting)|i\s+am\s+(?:going\s+to|getting|hiring|calling|contacting)|we'?ll|we\s+will|we'?re\s+(?:going\s+to|gonna|getting|hiring)|we\s+are\s+(?:going\s+to|getting|hiring))\s+(?:get\s+|hire\s+|call\s+|contact\s+|consult\s+|(?:talk|speak)\s+(?:to|with)\s+)?(?:a|an|my|our)\s+` + lawyerWord,
+			`\b(?:my|our)\s+` + lawyerWord + `\s+(?:will|'ll|shall|is\s+going\s+to|are\s+going\s+to|gonna|is\s+gonna|would\s+like\s+to\s+(?:speak|talk)|is\s+(?:already\s+)?(?:aware|involved|looking|handling|on\s+it)|are\s+(?:already\s+)?(?:aware|involved|looking|handling|on\s+it)|has\s+been\s+(?:informed|contacted|notified))\b`,
+			`\b(?:hear|hearing)\s+from\s+(?:my|our)\s+` + lawyerWord,
+			`\blawyer(?:ed|ing)?\s+up\b`,
 			`\blegal\s+(?:action|steps|proceedings|claim|dispute|measures)\b`,
 			`\blaw\s?suits?\b`, `\blitigat\w*`,
 			`\bsue\s+(?:you|u|your|them|the|this|andon|y'?all|for)\b`,
@@ -81,7 +90,10 @@ func DefaultTopics() []Topic {
 			`\bsmall\s+claims\b`, `\bcease\s+and\s+desist\b`,
 			`\breport\s+(?:you|this|it|your\s+company)\s+to\s+the\s+(?:police|authorities)\b`,
 			`\bpolice\s+report\b`,
-			`\badvokat\w*`, `\bjurist\w*`,
+			`\b(?:kontakt\w*|prat\w*\s+med|tala\w*\s+med|ring\w*|rådfråga\w*|fråga\w*|gå\w*\s+till|vänd\w*\s+mig\s+till|involver\w*|koppla\w*\s+in|(?:skicka\w*|lämna\w*|överlämna\w*|ta\w*)\s+(?:det\s+(?:här\s+)?|detta\s+|ärendet\s+)?(?:vidare\s+)?till)\s+(?:min|mitt|mina|vår|vårt|våra)\s+` + svLawyerWord,
+			`\b(?:anlita\w*|skaffa\w*|koppla\w*\s+in|involver\w*|ta\w*\s+hjälp\s+av)\s+(?:en|ett)\s+` + svLawyerWord,
+			`\b(?:min|mitt|mina|vår|vårt|våra)\s+` + svLawyerWord + `\s+(?:kommer|ska|skall|tänker|hör\s+av\s+sig|kontaktar|är\s+(?:redan\s+)?(?:informerad|inkopplad|involverad)|har\s+(?:redan\s+)?(?:informerats|kontaktats))\b`,
+			`\bhöra\s+(?:av|från)\s+(?:min|mitt|vår|vårt)\s+` + svLawyerWord,
 			`\bstämm(?:a|er|de|t)\s+(?:er|dig|eder|bolaget|företaget|andon|ert|honom|henne|dem)\b`,
 			`\b(?:ska|skall|kommer\s+att|tänker|vill|hotar\s+att|överväger\s+att)\s+stämma\b`,
 			`\bstämning\s+mot\b`,
@@ -111,7 +123,7 @@ func DefaultTopics() []Topic {
 			`\b(?:någon|nån|okänd\w*|främling\w*)\s+(?:\w+\s+){0,2}(?:loggat|loggade|loggar|tagit|tog|kommit|kom|använt|använder|ändrat|ändrade|varit)\s+(?:\w+\s+){0,2}(?:mitt|vårt|mina)\s+(?:konto|konton|inlogg\w*|lösenord)`,
 			`nätfiske\w*`, `\bsäkerhetshål\w*`, `\bsårbarhet\w*`, `\bsäkerhetsbrist\w*`,
 			`\bsäkerhetsincident\w*`, `\bdataläck\w*`,
-			`\b(?:lösenord\w*|uppgifter\w*|data|kortet)\s+(?:har\s+)?(?:läckt|stulits|blivit\s+stulen|blivit\s+stulna|blivit\s+stulet)\b`,
+			`\b(?:lösenord\w*|uppgifter\w*|data|kort(?:et)?)\s+(?:har\s+)?(?:läckt|stulits|blivit\s+stulen|blivit\s+stulna|blivit\s+stulet)\b`,
 			`\bbedrägeri\w*`, `\bbedragare\b`, `\bid-?stöld\w*`, `\bidentitetsstöld\w*`,
 			`\bobehörig\w*\s+(?:inloggning|åtkomst|access|användning)`,
 			`\bmisstänkt\w*\s+(?:inloggning|aktivitet)`,
@@ -152,6 +164,14 @@ func DefaultTopics() []Topic {
 		}},
 	}
 }
+
+// Words for the lawyer a visitor may threaten to bring in. They are building
+// blocks of the legal patterns, never patterns on their own: "a joke about a
+// lawyer" is no threat.
+const (
+	lawyerWord   = `(?:lawyers?|attorneys?|solicitors?|legal\s+(?:team|counsel|department|representatives?|advisers?|advisors?))\b`
+	svLawyerWord = `(?:advokat\w*|jurist\w*|ombud\w*|juridisk\w*\s+(?:rådgivare|ombud))\b`
+)
 
 // Building blocks of the asked-for-a-person patterns: a determiner and
 // adjective, then a word for a person. They are kept apart from a verb of
