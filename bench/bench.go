@@ -18,6 +18,8 @@ type IdleOptions struct {
 	Binary  string // the andon binary to start as the server
 	DataDir string
 	Conns   int
+	// Synchronous is the server's store.synchronous: "full" (default) or "normal".
+	Synchronous string
 }
 
 // Idle holds Conns visitor connections open against a fresh server and
@@ -26,7 +28,7 @@ func Idle(ctx context.Context, opts IdleOptions, out io.Writer) error {
 	if _, err := fdlimit.Raise(); err != nil {
 		return err
 	}
-	srv, err := StartServer(ctx, opts.Binary, opts.DataDir)
+	srv, err := StartServer(ctx, opts.Binary, opts.DataDir, opts.Synchronous)
 	if err != nil {
 		return err
 	}
@@ -113,6 +115,8 @@ type MessagesOptions struct {
 	// second in total, and latency counts from when each message was due,
 	// so a server that falls behind shows it. Zero sends in a closed loop.
 	Rate float64
+	// Synchronous is the server's store.synchronous: "full" (default) or "normal".
+	Synchronous string
 }
 
 type ack struct {
@@ -128,7 +132,7 @@ func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
 	if _, err := fdlimit.Raise(); err != nil {
 		return err
 	}
-	srv, err := StartServer(ctx, opts.Binary, opts.DataDir)
+	srv, err := StartServer(ctx, opts.Binary, opts.DataDir, opts.Synchronous)
 	if err != nil {
 		return err
 	}
@@ -215,7 +219,7 @@ func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
 		tokens[i] = v.token
 	}
 	closeVisitors(vs)
-	srv, err = StartServer(ctx, opts.Binary, opts.DataDir)
+	srv, err = StartServer(ctx, opts.Binary, opts.DataDir, opts.Synchronous)
 	if err != nil {
 		return fmt.Errorf("restart after SIGKILL: %w", err)
 	}

@@ -38,16 +38,23 @@ max_connections = 100000
 
 [knowledge]
 load_demo = true
+
+[store]
+synchronous = "%s"
 `
 
 // StartServer starts binary (usually os.Executable()) as `serve` on dataDir
-// and waits until /readyz answers.
-func StartServer(ctx context.Context, binary, dataDir string) (*Server, error) {
+// with store.synchronous set to sync ("full" or "normal") and waits until
+// /readyz answers.
+func StartServer(ctx context.Context, binary, dataDir, sync string) (*Server, error) {
+	if sync == "" {
+		sync = "full"
+	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("couldn't create data dir: %w", err)
 	}
 	cfgPath := filepath.Join(dataDir, "bench.toml")
-	if err := os.WriteFile(cfgPath, []byte(benchConfig), 0o644); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(benchConfig, sync)), 0o644); err != nil {
 		return nil, fmt.Errorf("couldn't write bench config: %w", err)
 	}
 	addr, err := freePort()

@@ -30,6 +30,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "scratch data directory (default: a new temporary one, removed afterwards)")
+	sync := fs.String("synchronous", "full", "the server's store.synchronous: full or normal")
 	switch args[0] {
 	case "idle":
 		conns := fs.Int("conns", 10000, "visitor connections to hold open")
@@ -38,7 +39,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 		dir, cleanup := scratchDir(*data)
 		defer cleanup()
-		err = bench.Idle(ctx, bench.IdleOptions{Binary: self, DataDir: dir, Conns: *conns}, stdout)
+		err = bench.Idle(ctx, bench.IdleOptions{Binary: self, DataDir: dir, Conns: *conns, Synchronous: *sync}, stdout)
 	case "messages":
 		conns := fs.Int("conns", 64, "concurrent visitors, each sending in a closed loop")
 		dur := fs.Duration("duration", 10*time.Second, "how long to send")
@@ -49,7 +50,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 		dir, cleanup := scratchDir(*data)
 		defer cleanup()
-		err = bench.Messages(ctx, bench.MessagesOptions{Binary: self, DataDir: dir, Conns: *conns, Duration: *dur, Verify: *verify, Rate: *rate}, stdout)
+		err = bench.Messages(ctx, bench.MessagesOptions{Binary: self, DataDir: dir, Conns: *conns, Duration: *dur, Verify: *verify, Rate: *rate, Synchronous: *sync}, stdout)
 	default:
 		fmt.Fprintf(stderr, "andon bench: unknown benchmark %q (want idle or messages)\n", args[0])
 		return 2
