@@ -153,9 +153,10 @@ func Messages(ctx context.Context, opts MessagesOptions, out io.Writer) error {
 	stop := time.Now().Add(opts.Duration)
 	if opts.Verify {
 		stop = stop.Add(time.Hour)
+		crashing := srv // srv is the restarted server later on
 		time.AfterFunc(opts.Duration, func() {
 			killed.Store(true)
-			srv.Kill()
+			crashing.Kill()
 		})
 	}
 	var wg sync.WaitGroup
