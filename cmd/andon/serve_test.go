@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// TestServeShutsDownInOrder starts `andon serve` in-process, chats, then
+// sends the process SIGTERM: the visitor must get close code 1012 (reconnect
+// elsewhere), and serve must return 0. Not parallel: the signal is
+// process-wide.
+func TestServeShutsDownInOrder(t *testing.T) {
+	pr, pw := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data")}, strings.NewReader(""), pw, &stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no start line: %v; stderr:\n%s", err, stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
+	host := strings.TrimPrefix(url, "http://")
+
+	conn, _, err := websocket.DefaultDialer.Dial("ws://"+host+"/ws/visitor", http.Header{"Origin": {url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := conn.WriteJSON(map[string]any{"type": "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.WriteJSON(map[string]any{"type": "message", "client_id": "c1", "text": "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	for acked := false; !acked; {
+		var f map[string]any
+		if err := conn.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+		acked = f["type"] == "message" && f["client_id"] == "c1"
+	}
+
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, _, err := conn.ReadMessage()
+		if err == nil {
+			continue // the bot's reply may still arrive
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseServiceRestart {
+			t.Fatalf("want close 1012 on shutdown, got %v", err)
+		}
+		break
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d; stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not return after SIGTERM")
+	}
+}
