@@ -72,6 +72,6 @@ func defaultSite(name string) Site {
 func defaultGreeting() map[string]string {
 	return map[string]string{
 		"en": "Hi! Ask me anything. If I can't help, I'll bring in a person.",
-		"sv": "Hej! Fråga mig vad du vill. Kan jag inte hjälpa till tar jag in en människa.",
+		"sv": "Hej! Fråga mig vad du vill. Om jag inte kan hjälpa till kopplar jag in en person från teamet.",
 	}
 }
