@@ -281,6 +281,18 @@ func TestWidgetSpeaksSwedish(t *testing.T) {
 	if got := js[string](ctx, t, root+`.querySelector('.acts button').textContent`); got != "Prata med en människa" {
 		t.Errorf("human button = %q, want Swedish", got)
 	}
+	// A Swedish question is answered in Swedish from the Swedish article,
+	// quoting its main section.
+	const fraga = "Hur återställer jag lösenordet?"
+	ask(ctx, t, fraga)
+	_, bot := answered(ctx, t, fraga)
+	if !strings.Contains(bot.Text, "Det här hittade jag") || !strings.Contains(bot.Text, "administratör") {
+		t.Errorf("answer = %q, want the Swedish article's main section", bot.Text)
+	}
+	if len(bot.Sources) == 0 || !strings.Contains(bot.Sources[0].Href, "/sv/") {
+		t.Errorf("sources = %+v, want the Swedish article", bot.Sources)
+	}
+	screenshot(ctx, t, "swedish-answer")
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
