@@ -184,7 +184,17 @@ func synchronousMode(v string) (string, error) {
 // empty transaction through the writer, so a writer that is stuck (a lock
 // held by another process, a broken connection) makes the server unready.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.w.do(ctx, func(context.Context, *writer) error { return nil }); err != nil {
+	// It writes nothing, so unlike a write it may give up when ctx ends:
+	// a stuck writer must make Ping fail, not hang.
+	op, err := s.w.queue(ctx, func(context.Context, *writer) error { return nil })
+	if err == nil {
+		select {
+		case err = <-op.done:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("couldn't write to the database: %w", err)
 	}
 	if err := s.readDB.PingContext(ctx); err != nil {

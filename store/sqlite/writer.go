@@ -94,31 +94,38 @@ func newWriter(ctx context.Context, conn *sql.Conn, log *slog.Logger) (*writer, 
 	return w, nil
 }
 
-// do queues run and waits for its outcome. When ctx ends first, do returns
-// ctx.Err(), but a write the writer had already started may still commit:
-// callers that must know retry with an idempotency key (client_id).
+// do queues run and waits for its outcome. A caller whose ctx ends before
+// its write starts is told ctx.Err() and nothing is written (the writer
+// skips it); once the write has run, do reports how its transaction ended
+// even if ctx ends meanwhile, so that an error always means "not stored".
+// Callers fan out or acknowledge only on success, and a retry of a stored
+// client_id is a duplicate that is not fanned out again: a committed write
+// reported as failed would be acknowledged to the retrying tab alone. The
+// wait past ctx is at most the batch in progress and the caller's own.
 func (w *writer) do(ctx context.Context, run func(ctx context.Context, w *writer) error) error {
-	if err := ctx.Err(); err != nil {
+	op, err := w.queue(ctx, run)
+	if err != nil {
 		return err
+	}
+	return <-op.done
+}
+
+// queue hands run to the writer without waiting for it.
+func (w *writer) queue(ctx context.Context, run func(ctx context.Context, w *writer) error) (*writeOp, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	op := &writeOp{ctx: ctx, run: run, done: make(chan error, 1)}
 	w.mu.RLock()
+	defer w.mu.RUnlock()
 	if w.closed {
-		w.mu.RUnlock()
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	select {
 	case w.ops <- op:
-		w.mu.RUnlock()
+		return op, nil
 	case <-ctx.Done():
-		w.mu.RUnlock()
-		return ctx.Err()
-	}
-	select {
-	case err := <-op.done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
