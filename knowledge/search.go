@@ -38,6 +38,7 @@ type articleHit struct {
 	chunkScore float32 // of bestChunk, with the position prior
 	bestQ      int32
 	qScore     float32
+	indexed    bool // the article has a unit at all
 }
 
 // Search returns up to k published articles for the query, best first,
@@ -95,6 +96,7 @@ func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int, sc *s
 	for u := range s.units {
 		un := &s.units[u]
 		h := &hits[un.art]
+		h.indexed = true
 		v, l := sims[u], lex[u]
 		h.vec = max(h.vec, v)
 		h.lex = max(h.lex, l)
@@ -135,9 +137,14 @@ func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int, sc *s
 		wv, wl, wi = wv/(wv+wl), wl/(wv+wl), 0
 	}
 	scores := make([]float64, len(hits))
-	order := make([]int, len(hits))
+	order := make([]int, 0, len(hits))
 	for a := range hits {
 		h := &hits[a]
+		if !h.indexed {
+			// Nothing to find it by: its score would be below every real
+			// match and make the best one's lead look decisive.
+			continue
+		}
 		v := h.vec
 		if h.nq >= 2 {
 			// Several phrasings that agree count more than one lucky match:
@@ -149,7 +156,7 @@ func (s *snapshot) search(q []float32, toks []token, fs featureSet, k int, sc *s
 			v = max(agg, h.other)
 		}
 		scores[a] = wv*float64(v) + wl*float64(h.lex) + wi*float64(h.intent)
-		order[a] = a
+		order = append(order, a)
 	}
 	slices.SortStableFunc(order, func(x, y int) int {
 		switch {
