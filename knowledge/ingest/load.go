@@ -22,7 +22,7 @@ import (
 )
 
 // Load reads every path (a file, or a folder of Markdown files searched
-// recursively) and returns all their articles, each with its Status defaulted
+// recursively, which must not hold CSV or JSONL files) and returns all their articles, each with its Status defaulted
 // to published and its Hash set. The format of a file follows from its
 // extension (.md, .markdown, .csv, .jsonl, .ndjson, .json) or, failing that,
 // its first bytes. On any problem it returns no articles and an *Errors
@@ -115,7 +115,7 @@ func finishAll(all []located, errs *Errors) ([]knowledge.Article, error) {
 
 // loadDir reads every Markdown file under root, in lexical order so that the
 // result does not depend on the file system. Hidden files and folders (".git",
-// ".obsidian") are skipped. name turns a path relative to root into the name
+// ".obsidian") are skipped; a CSV or JSONL file is a problem, not skipped. name turns a path relative to root into the name
 // used in errors.
 func loadDir(fsys fs.FS, root string, name func(rel string) string, errs *Errors) []located {
 	var all []located
@@ -130,6 +130,10 @@ func loadDir(fsys fs.FS, root string, name func(rel string) string, errs *Errors
 			if d.IsDir() {
 				return fs.SkipDir
 			}
+			return nil
+		}
+		if !d.IsDir() && isTable(p) {
+			errs.addf(name(p), 0, "", "not read: a folder is read for Markdown files only; pass this file as its own argument, outside the folder")
 			return nil
 		}
 		if d.IsDir() || !isMarkdown(p) {
@@ -157,6 +161,18 @@ func loadDir(fsys fs.FS, root string, name func(rel string) string, errs *Errors
 func isMarkdown(p string) bool {
 	switch strings.ToLower(path.Ext(p)) {
 	case ".md", ".markdown":
+		return true
+	}
+	return false
+}
+
+// isTable says whether a file in a folder is one of the import formats a
+// folder walk does not read (CSV, JSONL): skipping it quietly would lose its
+// articles. JSON is left alone, since documentation tools keep their own
+// .json files next to the Markdown.
+func isTable(p string) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".csv", ".jsonl", ".ndjson":
 		return true
 	}
 	return false
