@@ -163,10 +163,10 @@ func TestMissingPath(t *testing.T) {
 		t.Error("Load() with no paths: want an error")
 	}
 	empty := t.TempDir()
-	writeFile(t, empty, "faq.csv", "question,answer\nq,a\n") // folders are read for Markdown only
+	writeFile(t, empty, "faq.csv", "question,answer\nq,a\n") // folders are read for Markdown only, and say so
 	_, err = Load(missing, empty)
 	want := []string{"nope.csv: couldn't read: stat " + missing + ": no such file or directory",
-		filepath.Base(empty) + ": folder has no Markdown (.md) files"}
+		"faq.csv: not read: a folder is read for Markdown files only; pass this file as its own argument, outside the folder"}
 	if p := problems(t, err); !reflect.DeepEqual(p, want) {
 		t.Errorf("problems %q, want %q", p, want)
 	}
