@@ -63,15 +63,23 @@ func jsonArrayRecords(name, text string, errs *Errors) ([]jsonRecord, bool) {
 		return nil, false
 	}
 	var recs []jsonRecord
+	// Lines are counted on from the previous element: counting from the
+	// top for each one made a large array quadratic.
+	line, counted := 1, 0
+	lineOf := func(off int) int {
+		line += strings.Count(text[counted:off], "\n")
+		counted = off
+		return line
+	}
 	for dec.More() {
 		start := int(dec.InputOffset())
 		start += len(text[start:]) - len(strings.TrimLeft(text[start:], " \t\n\r,"))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			addJSONError(name, lineAt(text, start), err, errs)
+			addJSONError(name, lineOf(start), err, errs)
 			return nil, false
 		}
-		recs = append(recs, jsonRecord{raw: string(raw), line: lineAt(text, start)})
+		recs = append(recs, jsonRecord{raw: string(raw), line: lineOf(start)})
 	}
 	if _, err := dec.Token(); err != nil {
 		errs.addf(name, lineAt(text, int(dec.InputOffset())), "", "invalid JSON: %v", err)
