@@ -36,7 +36,7 @@ type Options struct {
 type outcome struct {
 	text, label string
 	inScope     bool
-	unknown     bool // in scope, but the label names no article
+	unknown     bool // in scope, but the label names no published article
 	rank        int  // 1-based rank of the right article in retrieval, 0 if absent
 	decision    bot.Decision
 	retrieval   bot.Decision // the decision from retrieval alone, no rules or small talk
@@ -125,8 +125,8 @@ func runQuestions(ctx context.Context, base *knowledge.Base, b *bot.Bot, qs []in
 			return nil, err
 		}
 		o := outcome{text: q.Text, label: q.Label, inScope: q.Label != ingest.OOS}
-		if _, ok := base.Article(q.Label); o.inScope && !ok {
-			o.unknown = true
+		if a, ok := base.Article(q.Label); o.inScope && (!ok || a.Status == knowledge.Draft) {
+			o.unknown = true // a draft is never answered either
 		}
 		rs, err := base.Search(ctx, q.Text, 10)
 		if err != nil {

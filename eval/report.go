@@ -23,8 +23,11 @@ type Report struct {
 	Questions  int `json:"questions"`
 	InScope    int `json:"in_scope"`
 	OutOfScope int `json:"out_of_scope"`
-	// UnknownLabels counts in-scope questions whose label names no article.
+	// UnknownLabels counts in-scope questions whose label names no
+	// published article: they can never be answered right.
 	UnknownLabels int `json:"unknown_labels"`
+	// UnknownLabelNames are those labels, sorted, so a typo can be found.
+	UnknownLabelNames []string `json:"unknown_label_names,omitempty"`
 
 	// Retrieval alone, in-scope questions.
 	Top1Accuracy float64 `json:"top1_accuracy"`
@@ -95,6 +98,7 @@ func summarize(outs []outcome, b *bot.Bot) Report {
 	var rDeflect, rWrong, rClar, rOOS int
 	var oosOK int
 	var rr float64
+	unknown := map[string]bool{}
 	for _, o := range outs {
 		r.Questions++
 		ms = append(ms, o.ms)
@@ -125,6 +129,10 @@ func summarize(outs []outcome, b *bot.Bot) Report {
 		r.InScope++
 		if o.unknown {
 			r.UnknownLabels++
+			if !unknown[o.label] {
+				unknown[o.label] = true
+				r.UnknownLabelNames = append(r.UnknownLabelNames, o.label)
+			}
 		}
 		if o.rank == 1 {
 			top1++
@@ -163,6 +171,7 @@ func summarize(outs []outcome, b *bot.Bot) Report {
 			rClar++
 		}
 	}
+	sort.Strings(r.UnknownLabelNames)
 	in, oos := float64(max(r.InScope, 1)), float64(max(r.OutOfScope, 1))
 	r.Top1Accuracy = round(float64(top1)/in, 4)
 	r.Top3Accuracy = round(float64(top3)/in, 4)
@@ -350,13 +359,21 @@ func writeJSON(w io.Writer, r Report) error {
 	return nil
 }
 
+// maxLabelsShown is how many unknown labels the table names.
+const maxLabelsShown = 10
+
 func writeTable(w io.Writer, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
 	p("knowledge base\t%s (%d articles, built in %.2fs)", r.KB, r.Articles, r.BuildSeconds)
 	p("questions\t%d (%d in scope, %d out of scope)", r.Questions, r.InScope, r.OutOfScope)
 	if r.UnknownLabels > 0 {
-		p("unknown labels\t%d", r.UnknownLabels)
+		names := r.UnknownLabelNames
+		more := ""
+		if len(names) > maxLabelsShown {
+			names, more = names[:maxLabelsShown], fmt.Sprintf(" and %d more", len(names)-maxLabelsShown)
+		}
+		p("unknown labels\t%d (no published article): %s%s", r.UnknownLabels, strings.Join(names, ", "), more)
 	}
 	p("thresholds\tanswer %.2f, clarify %.2f, margin %.2f", r.Thresholds.Answer, r.Thresholds.Clarify, r.Thresholds.Margin)
 	p("")
