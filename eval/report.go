@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -88,14 +89,35 @@ type Thresholds struct {
 // maxRuleExamples bounds the rule examples in a report.
 const maxRuleExamples = 25
 
+// tally counts what the bot did with in-scope questions.
+type tally struct{ right, wrong, clarified, clarifyHit, escalated int }
+
+func (t *tally) add(d bot.Decision, label string) {
+	switch d.Action {
+	case bot.Answer:
+		if d.ArticleID == label {
+			t.right++
+		} else {
+			t.wrong++
+		}
+	case bot.Clarify:
+		t.clarified++
+		if slices.Contains(clarifyOptions(d), label) {
+			t.clarifyHit++
+		}
+	case bot.Escalate:
+		t.escalated++
+	}
+}
+
 func summarize(outs []outcome, b *bot.Bot) Report {
 	var r Report
 	a, c, m := b.Thresholds()
 	r.Thresholds = Thresholds{Answer: a, Clarify: c, Margin: m}
 	r.Rules = map[string]int{}
 	var ms []float64
-	var top1, top3, clar, clarHit, esc, deflect, wrong int
-	var rDeflect, rWrong, rClar, rOOS int
+	var top1, top3, rOOS int
+	var dec, ret tally // the real decisions and the retrieval-only ones
 	var oosOK int
 	var rr float64
 	unknown := map[string]bool{}
@@ -143,52 +165,27 @@ func summarize(outs []outcome, b *bot.Bot) Report {
 		if o.rank > 0 {
 			rr += 1 / float64(o.rank)
 		}
-		switch d.Action {
-		case bot.Answer:
-			if d.ArticleID == o.label {
-				deflect++
-			} else {
-				wrong++
-			}
-		case bot.Clarify:
-			clar++
-			for _, id := range clarifyOptions(d) {
-				if id == o.label {
-					clarHit++
-				}
-			}
-		case bot.Escalate:
-			esc++
-		}
-		switch o.retrieval.Action {
-		case bot.Answer:
-			if o.retrieval.ArticleID == o.label {
-				rDeflect++
-			} else {
-				rWrong++
-			}
-		case bot.Clarify:
-			rClar++
-		}
+		dec.add(d, o.label)
+		ret.add(o.retrieval, o.label)
 	}
 	sort.Strings(r.UnknownLabelNames)
 	in, oos := float64(max(r.InScope, 1)), float64(max(r.OutOfScope, 1))
 	r.Top1Accuracy = round(float64(top1)/in, 4)
 	r.Top3Accuracy = round(float64(top3)/in, 4)
 	r.MRR = round(rr/in, 4)
-	r.DeflectionRate = round(float64(deflect)/in, 4)
-	r.WrongAnswerRate = round(float64(wrong)/in, 4)
-	r.ClarifyRate = round(float64(clar)/in, 4)
-	if clar > 0 {
-		r.ClarifyHitRate = round(float64(clarHit)/float64(clar), 4)
+	r.DeflectionRate = round(float64(dec.right)/in, 4)
+	r.WrongAnswerRate = round(float64(dec.wrong)/in, 4)
+	r.ClarifyRate = round(float64(dec.clarified)/in, 4)
+	if dec.clarified > 0 {
+		r.ClarifyHitRate = round(float64(dec.clarifyHit)/float64(dec.clarified), 4)
 	}
-	r.EscalationRate = round(float64(esc)/in, 4)
+	r.EscalationRate = round(float64(dec.escalated)/in, 4)
 	r.OOSRecall = round(float64(oosOK)/oos, 4)
 	r.EscalatedByRuleRate = round(float64(r.EscalatedByRule)/float64(max(r.Questions, 1)), 4)
 	r.RetrievalOnly = Decisions{
-		DeflectionRate:  round(float64(rDeflect)/in, 4),
-		WrongAnswerRate: round(float64(rWrong)/in, 4),
-		ClarifyRate:     round(float64(rClar)/in, 4),
+		DeflectionRate:  round(float64(ret.right)/in, 4),
+		WrongAnswerRate: round(float64(ret.wrong)/in, 4),
+		ClarifyRate:     round(float64(ret.clarified)/in, 4),
 		OOSRecall:       round(float64(rOOS)/oos, 4),
 	}
 	if r.OutOfScope == 0 {
@@ -225,7 +222,8 @@ func at(outs []outcome, newBot botMaker, answer, clarify, margin float64) (Sweep
 	if err != nil {
 		return SweepPoint{}, err
 	}
-	var in, oos, right, wrong, clar, hit, oosAnswered, oosClar int
+	var in, oos, oosAnswered, oosClar int
+	var t tally
 	for _, o := range outs {
 		var d bot.Decision
 		if !o.preempt {
@@ -242,37 +240,23 @@ func at(outs []outcome, newBot botMaker, answer, clarify, margin float64) (Sweep
 			continue
 		}
 		in++
-		switch d.Action {
-		case bot.Answer:
-			if d.ArticleID == o.label {
-				right++
-			} else {
-				wrong++
-			}
-		case bot.Clarify:
-			clar++
-			for _, id := range clarifyOptions(d) {
-				if id == o.label {
-					hit++
-				}
-			}
-		}
+		t.add(d, o.label)
 	}
 	p := SweepPoint{Threshold: round(answer, 3)}
 	if in > 0 {
-		p.DeflectionRate = round(float64(right)/float64(in), 4)
-		p.WrongAnswerRate = round(float64(wrong)/float64(in), 4)
-		p.ClarifyRate = round(float64(clar)/float64(in), 4)
+		p.DeflectionRate = round(float64(t.right)/float64(in), 4)
+		p.WrongAnswerRate = round(float64(t.wrong)/float64(in), 4)
+		p.ClarifyRate = round(float64(t.clarified)/float64(in), 4)
 	}
-	p.Clarified = clar + oosClar
-	if clar+oosClar > 0 {
-		p.ClarifyHitRate = round(float64(hit)/float64(clar+oosClar), 4)
+	p.Clarified = t.clarified + oosClar
+	if p.Clarified > 0 {
+		p.ClarifyHitRate = round(float64(t.clarifyHit)/float64(p.Clarified), 4)
 	}
 	if oos > 0 {
 		p.OOSRecall = round(1-float64(oosAnswered)/float64(oos), 4)
 	}
 	if in+oos > 0 {
-		p.BadAnswerRate = round(float64(wrong+oosAnswered)/float64(in+oos), 4)
+		p.BadAnswerRate = round(float64(t.wrong+oosAnswered)/float64(in+oos), 4)
 	}
 	return p, nil
 }
