@@ -1,6 +1,10 @@
 package bot
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/andon-chat/andon/lang"
+)
 
 func TestDetectLang(t *testing.T) {
 	t.Parallel()
@@ -41,7 +45,7 @@ func TestDetectLang(t *testing.T) {
 		t.Run(tc.text+"/"+tc.locale, func(t *testing.T) {
 			t.Parallel()
 			if got := DetectLang(tc.text, tc.locale); got != tc.want {
-				sv, en := langEvidence(tc.text)
+				sv, en := lang.Evidence(tc.text)
 				t.Fatalf("DetectLang(%q, %q) = %s; want %s (evidence sv %.1f en %.1f)", tc.text, tc.locale, got, tc.want, sv, en)
 			}
 		})

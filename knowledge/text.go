@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"github.com/andon-chat/andon/lang"
 	"strings"
 	"sync"
 	"unicode"
@@ -95,45 +96,13 @@ func fold(r rune) rune {
 	return r
 }
 
-// detectLang guesses whether words are Swedish or English from Swedish
-// letters and common function words. It returns "sv" or "en"; short or
-// ambiguous texts are English unless they contain å, ä or ö.
+// detectLang says whether words are Swedish or English ("sv" or "en");
+// texts without evidence either way count as English.
 func detectLang(ws []string) string {
-	sv, en := 0, 0
-	for _, w := range ws {
-		if strings.ContainsAny(w, "åäö") {
-			sv += 2
-		}
-		if swedishMarkers[w] {
-			sv++
-		}
-		if englishMarkers[w] {
-			en++
-		}
+	if sv, en := lang.Evidence(strings.Join(ws, " ")); sv > en {
+		return lang.Swedish
 	}
-	if sv > en {
-		return "sv"
-	}
-	return "en"
-}
-
-// Common function words that rarely appear in the other language.
-var (
-	swedishMarkers = setOf("och", "att", "jag", "det", "som", "är", "inte", "kan", "hur", "vad",
-		"min", "mitt", "mina", "på", "för", "med", "har", "till", "om", "en", "ett", "vill", "ska",
-		"du", "ni", "vi", "man", "när", "var", "varför", "vilka", "vilken", "får", "mig", "av",
-		"eller", "också", "hej", "tack", "nej", "ja", "inga", "ingen", "något", "någon", "finns")
-	englishMarkers = setOf("the", "and", "to", "is", "my", "how", "what", "can", "do", "i",
-		"you", "of", "in", "for", "it", "with", "on", "why", "where", "when", "does", "are", "have",
-		"this", "that", "be", "not", "please", "want", "need", "get", "there", "which", "your", "me")
-)
-
-func setOf(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[w] = true
-	}
-	return m
+	return lang.English
 }
 
 // analyze tokenizes text and stems each word in lang ("sv" or "en"); an
