@@ -35,6 +35,11 @@ type Config struct {
 	Bot       Bot       `toml:"bot"`
 	Knowledge Knowledge `toml:"knowledge"`
 	Ollama    Ollama    `toml:"ollama"`
+	Teams     []Team    `toml:"team"`
+	Handoff   Handoff   `toml:"handoff"`
+	Canned    []Canned  `toml:"canned"`
+	SMTP      SMTP      `toml:"smtp"`
+	Notify    Notify    `toml:"notify"`
 }
 
 // Server is the HTTP side of the process: where it listens, where it keeps
@@ -127,6 +132,12 @@ type Site struct {
 	Greeting map[string]string `toml:"greeting"`
 	// Locale forces the widget language; empty follows the browser.
 	Locale string `toml:"locale"`
+	// IdentitySecret, when set, verifies who a visitor says they are: the
+	// site's backend signs the user_id attribute with HMAC-SHA256 under this
+	// secret and passes the hex digest as the user_hash attribute. A hello
+	// whose user_id is not signed correctly is refused. Env:
+	// ANDON_SITE_<NAME>_IDENTITY_SECRET.
+	IdentitySecret string `toml:"identity_secret"`
 }
 
 // Bot tunes the decision between answering, asking back and escalating.
@@ -182,6 +193,116 @@ type Ollama struct {
 	ChatModel string `toml:"chat_model"`
 	// Timeout bounds every call to Ollama.
 	Timeout Duration `toml:"timeout"`
+}
+
+// Team is a group of agents who take one kind of escalation, e.g. billing or
+// technical. Who belongs to a team is kept with the users (andon user add
+// --teams); the config says when the team works and where its
+// escalations go. TOML: [[team]].
+type Team struct {
+	// Name matches [a-z0-9_-]+ and is unique; topics ([[bot.sensitive]]
+	// team) and users refer to it.
+	Name string `toml:"name"`
+	// Title is how visitors hear of the team ("the billing team").
+	Title string `toml:"title"`
+	// Reasons are escalation reasons routed to this team besides the
+	// sensitive topics that name it: exact ("low_confidence") or a prefix
+	// ending in "*" ("sensitive:*").
+	Reasons []string `toml:"reasons"`
+	// Timezone of the business hours, an IANA name ("Europe/Stockholm").
+	Timezone string `toml:"timezone"`
+	// Hours maps a weekday (mon, tue, wed, thu, fri, sat, sun) to opening
+	// hours, "09:00-17:00" or several "08:00-12:00,13:00-17:00". A day that
+	// is left out is closed; no hours at all means always open.
+	Hours map[string]string `toml:"hours"`
+	// Holidays are dates (YYYY-MM-DD, in Timezone) when the team is closed.
+	Holidays []string `toml:"holidays"`
+	// Chain lists the e-mail addresses of the decision makers paged in turn
+	// when nobody acknowledges an escalation within its SLA.
+	Chain []string `toml:"chain"`
+}
+
+// Handoff tunes how escalations reach people and stay owned.
+type Handoff struct {
+	// DefaultTeam takes escalations whose reason no team claims; empty
+	// means every agent.
+	DefaultTeam string `toml:"default_team"`
+	// GracePeriod is how long an agent whose console went away (browser
+	// closed, network lost) keeps their conversations before they return to
+	// the queue with a note.
+	GracePeriod Duration `toml:"grace_period"`
+	// SLA is the time, by reason, within which someone must acknowledge
+	// (claim) an escalation before the next person in the team's chain is
+	// paged. Keys are reasons, reason prefixes ending in "*", or "default".
+	SLA map[string]Duration `toml:"sla"`
+	// DefaultWait is the wait told to visitors before any response time has
+	// been measured.
+	DefaultWait Duration `toml:"default_wait"`
+	// Categories are what a resolved conversation can be tagged with.
+	Categories []string `toml:"categories"`
+}
+
+// Canned is a saved reply an agent can insert. Text may contain the
+// variables {{visitor.name}}, {{visitor.email}}, {{agent.name}},
+// {{agent.first_name}}, {{site}} and {{attributes.KEY}}. TOML: [[canned]].
+type Canned struct {
+	// Name is the shortcut shown and typed in the console ("/refund").
+	Name string `toml:"name"`
+	// Lang is the language of the text ("en", "sv"); empty means any.
+	Lang string `toml:"lang"`
+	// Text is the reply.
+	Text string `toml:"text"`
+}
+
+// SMTP is the mail server used for notifications and for continuing a
+// conversation by e-mail. An empty Host disables e-mail.
+type SMTP struct {
+	Host string `toml:"host"`
+	Port int    `toml:"port"`
+	// Username and Password authenticate when set. Env: ANDON_SMTP_PASSWORD
+	// or ANDON_SMTP_PASSWORD_FILE.
+	Username string `toml:"username"`
+	Password string `toml:"password"`
+	// From is the sender address, "Support <support@example.com>".
+	From string `toml:"from"`
+	// TLS is "starttls" (default), "tls" (implicit, port 465) or "none"
+	// (only for a local relay).
+	TLS string `toml:"tls"`
+	// Timeout bounds one delivery.
+	Timeout Duration `toml:"timeout"`
+}
+
+// Notify lists the channels decision makers are told through when the cord
+// is pulled, besides the console.
+type Notify struct {
+	Webhooks []Webhook     `toml:"webhook"`
+	Emails   []EmailNotify `toml:"email"`
+}
+
+// Webhook is an outgoing HTTP POST per event. TOML: [[notify.webhook]].
+type Webhook struct {
+	// Name identifies the webhook in the delivery log; unique.
+	Name string `toml:"name"`
+	// URL receives the POST (http or https).
+	URL string `toml:"url"`
+	// Format is "json" (andon's event, signed) or "slack" (a
+	// Slack-compatible incoming-webhook message).
+	Format string `toml:"format"`
+	// Secret signs the body: header X-Andon-Signature: sha256=HEX of
+	// HMAC-SHA256(secret, body). Required for format json.
+	Secret string `toml:"secret"`
+	// Reasons and Teams limit the channel (exact or prefix*); empty means
+	// all.
+	Reasons []string `toml:"reasons"`
+	Teams   []string `toml:"teams"`
+}
+
+// EmailNotify sends each event to fixed addresses. TOML: [[notify.email]].
+type EmailNotify struct {
+	Name    string   `toml:"name"`
+	To      []string `toml:"to"`
+	Reasons []string `toml:"reasons"`
+	Teams   []string `toml:"teams"`
 }
 
 // Site returns the site with the given name; "" means DefaultSite, as in the

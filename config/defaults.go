@@ -53,6 +53,23 @@ func Defaults() Config {
 			URL:     "http://127.0.0.1:11434",
 			Timeout: Duration(30 * time.Second),
 		},
+		Teams: []Team{},
+		Handoff: Handoff{
+			GracePeriod: Duration(2 * time.Minute),
+			SLA: map[string]Duration{
+				"default":            Duration(5 * time.Minute),
+				"sensitive:security": Duration(2 * time.Minute),
+			},
+			DefaultWait: Duration(2 * time.Minute),
+			Categories:  []string{"question", "bug", "billing", "account", "feature_request", "complaint", "other"},
+		},
+		Canned: []Canned{},
+		SMTP: SMTP{
+			Port:    587,
+			TLS:     "starttls",
+			Timeout: Duration(30 * time.Second),
+		},
+		Notify: Notify{Webhooks: []Webhook{}, Emails: []EmailNotify{}},
 	}
 }
 
