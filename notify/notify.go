@@ -1,0 +1,274 @@
+// Package notify tells decision makers that the cord was pulled, outside the
+// console: signed JSON webhooks, Slack-compatible incoming webhooks and
+// e-mail, each channel limited to the reasons and teams it cares about. It
+// also mails a visitor who left the chat the agent's reply.
+//
+// Notifications are durable and delivered at least once: Notify records one
+// delivery per matching channel in the store before it returns, and workers
+// send them in the background, retrying with exponential backoff; a restart
+// resumes whatever was still pending. A delivery keeps its ID on every
+// attempt (X-Andon-Delivery), so a receiver can drop the repeats that
+// at-least-once implies.
+package notify
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/store"
+)
+
+// Event types: what happened to a handoff.
+const (
+	EventHandoffCreated     = "handoff.created"
+	EventHandoffSLAMissed   = "handoff.sla_missed"
+	EventHandoffTransferred = "handoff.transferred"
+	EventHandoffResolved    = "handoff.resolved"
+)
+
+// Event is something decision makers may need to hear about. The desk
+// builds it; channels pick the events they want by Reason and Team.
+type Event struct {
+	// ID is unique per event and the base of every delivery's ID, so that
+	// notifying the same event twice (a retry of the caller) is one delivery
+	// per channel. Empty means Notify picks a new one.
+	ID   string `json:"id"`
+	Type string `json:"type"` // one of the Event* constants
+	// ConversationID and Site say which conversation it is about.
+	ConversationID string `json:"conversation_id"`
+	Site           string `json:"site,omitempty"`
+	// Reason is the escalation reason code ("sensitive:billing") and
+	// ReasonText the same in plain words ("Sensitive topic: billing").
+	Reason     string `json:"reason,omitempty"`
+	ReasonText string `json:"reason_text,omitempty"`
+	Team       string `json:"team,omitempty"`
+	// Level is how far up the escalation chain the handoff has been paged
+	// (0 before any page).
+	Level int `json:"level,omitempty"`
+	// Paged lists the e-mail addresses of the people paged for this event;
+	// e-mail channels mail them besides their own addresses.
+	Paged []string `json:"paged,omitempty"`
+	// Preview is the visitor's latest message.
+	Preview string `json:"preview,omitempty"`
+	// ConsoleURL opens the conversation in the console; empty means
+	// Notify derives it from server.public_url.
+	ConsoleURL string    `json:"console_url,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// VisitorMail is an agent's reply mailed to a visitor who is no longer in
+// the chat, with a link back to it.
+type VisitorMail struct {
+	To             string // the visitor's address
+	Locale         string // "sv..." mails in Swedish, anything else in English
+	AgentName      string
+	Text           string
+	ChatURL        string // reopens the conversation in the widget
+	ConversationID string
+}
+
+// Options are what a Dispatcher needs. Config and Store are required.
+type Options struct {
+	// Config supplies the channels (Notify), the mail server (SMTP) and
+	// Server.PublicURL for console links.
+	Config config.Config
+	// Store keeps the deliveries.
+	Store store.Deliveries
+	// Client sends webhooks; nil means a client with a 10 s timeout.
+	Client *http.Client
+	// Logger receives deliveries that failed; nil discards.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Backoff is the wait before attempt n+1 after attempt n (n from 1)
+	// failed; nil means DefaultBackoff. Tests pass a short one.
+	Backoff func(attempt int) time.Duration
+	// MaxAttempts bounds the attempts of one delivery; 0 means
+	// DefaultMaxAttempts.
+	MaxAttempts int
+	// MaxRetryAfter caps how long a 429 or 503 Retry-After header may
+	// postpone the next attempt; 0 means one hour.
+	MaxRetryAfter time.Duration
+	// Workers is how many deliveries are sent at once; 0 means 4.
+	Workers int
+	// TLSConfig, when set, is used to reach the SMTP server (tests trust
+	// their own certificate with it); nil verifies against the system roots.
+	TLSConfig *tls.Config
+}
+
+// DefaultMaxAttempts is how many times a delivery is tried before it is
+// marked failed: with DefaultBackoff the last attempt comes about 20
+// minutes after the first, enough to ride out a receiver's restart.
+const DefaultMaxAttempts = 10
+
+// DefaultBackoff doubles the wait from one second, capped at five minutes.
+func DefaultBackoff(attempt int) time.Duration {
+	if attempt < 1 {
+		attempt = 1
+	}
+	if attempt > 9 {
+		return 5 * time.Minute
+	}
+	return min(time.Second<<(attempt-1), 5*time.Minute)
+}
+
+// ErrNoSMTP is returned by MailReply when no mail server is configured.
+var ErrNoSMTP = errors.New("no SMTP server configured")
+
+// Dispatcher records and sends notifications. Create it with New, call Start
+// to begin sending (and resume what a previous process left pending), and
+// Close when done. It is safe for concurrent use.
+type Dispatcher struct {
+	cfg         config.Config
+	store       store.Deliveries
+	client      *http.Client
+	log         *slog.Logger
+	now         func() time.Time
+	backoff     func(int) time.Duration
+	maxAttempts int
+	maxRetry    time.Duration
+	workers     int
+	tlsConfig   *tls.Config
+	channels    []channel
+
+	wake     chan struct{} // buffered 1: something became due
+	mu       sync.Mutex
+	inFlight map[string]bool   // delivery IDs a worker holds
+	unstored []store.Delivery // recorded nowhere (the store failed): sent from memory
+	cancel   context.CancelFunc
+	started  bool
+	closed   bool
+	done     sync.WaitGroup
+}
+
+// New checks the channels of opts.Config and returns a Dispatcher that does
+// nothing until Start.
+func New(opts Options) (*Dispatcher, error) {
+	if opts.Store == nil {
+		return nil, errors.New("couldn't create the notifier: no store")
+	}
+	chans, err := channelsFrom(opts.Config)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't create the notifier: %w", err)
+	}
+	d := &Dispatcher{
+		cfg:         opts.Config,
+		store:       opts.Store,
+		client:      opts.Client,
+		log:         opts.Logger,
+		now:         opts.Now,
+		backoff:     opts.Backoff,
+		maxAttempts: opts.MaxAttempts,
+		maxRetry:    opts.MaxRetryAfter,
+		workers:     opts.Workers,
+		tlsConfig:   opts.TLSConfig,
+		channels:    chans,
+		wake:        make(chan struct{}, 1),
+		inFlight:    map[string]bool{},
+	}
+	if d.client == nil {
+		d.client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.backoff == nil {
+		d.backoff = DefaultBackoff
+	}
+	if d.maxAttempts <= 0 {
+		d.maxAttempts = DefaultMaxAttempts
+	}
+	if d.maxRetry <= 0 {
+		d.maxRetry = time.Hour
+	}
+	if d.workers <= 0 {
+		d.workers = 4
+	}
+	return d, nil
+}
+
+// Start begins sending in the background: first whatever is pending in the
+// store (left by a previous process), then what Notify records. It returns
+// at once; the work stops with ctx or Close.
+func (d *Dispatcher) Start(ctx context.Context) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.started || d.closed {
+		return
+	}
+	d.started = true
+	ctx, d.cancel = context.WithCancel(ctx)
+	d.done.Add(1)
+	go func() {
+		defer d.done.Done()
+		d.run(ctx)
+	}()
+}
+
+// Close stops the workers and waits for the attempts in progress to end
+// (they are cut short). What is still pending stays in the store for the
+// next Start.
+func (d *Dispatcher) Close() {
+	d.mu.Lock()
+	d.closed = true
+	cancel := d.cancel
+	d.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	d.done.Wait()
+}
+
+// Notify records one delivery of e per channel that wants it, then lets the
+// workers send them. It never blocks for long and never fails: when the
+// store cannot record the deliveries they are logged and sent from memory
+// (not durable across a restart, but not dropped either).
+func (d *Dispatcher) Notify(ctx context.Context, e Event) {
+	ds, err := d.deliveriesFor(e)
+	if err != nil {
+		d.log.Error("couldn't notify", "event", e.Type, "conversation", e.ConversationID, "err", err)
+		return
+	}
+	if len(ds) == 0 {
+		return
+	}
+	// The caller's cancellation must not lose the event; the timeout keeps
+	// a stuck store from holding the desk.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.store.AddDeliveries(wctx, ds); err != nil {
+		d.log.Error("couldn't record deliveries; sending them from memory", "event", e.Type, "conversation", e.ConversationID, "err", err)
+		d.mu.Lock()
+		d.unstored = append(d.unstored, ds...)
+		d.mu.Unlock()
+	}
+	d.poke()
+}
+
+// Deliveries returns the delivery log, the newest first (the console's
+// admin page).
+func (d *Dispatcher) Deliveries(ctx context.Context, limit int) ([]store.Delivery, error) {
+	ds, err := d.store.ListDeliveries(ctx, limit)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't list deliveries: %w", err)
+	}
+	return ds, nil
+}
+
+// poke wakes the scheduler without blocking.
+func (d *Dispatcher) poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
