@@ -140,7 +140,7 @@ type Dispatcher struct {
 
 	wake     chan struct{} // buffered 1: something became due
 	mu       sync.Mutex
-	inFlight map[string]bool   // delivery IDs a worker holds
+	inFlight map[string]bool  // delivery IDs a worker holds
 	unstored []store.Delivery // recorded nowhere (the store failed): sent from memory
 	cancel   context.CancelFunc
 	started  bool
