@@ -5,33 +5,48 @@ import (
 	"time"
 )
 
-// Staffing is what a visitor is told about the people behind the bot.
+// Staffing is what a visitor is told about the people behind the bot when
+// the cord is pulled: who will come and when, or that nobody is there.
 type Staffing struct {
-	// AgentsOnline is how many people are on duty for the site now.
+	// AgentsOnline is how many people who would take this escalation are
+	// on duty now.
 	AgentsOnline int
-	// ExpectedWait is the usual time until someone answers; meaningful only
-	// when AgentsOnline > 0.
+	// ExpectedWait is a realistic wait until someone answers; meaningful
+	// only when AgentsOnline > 0 and Open.
 	ExpectedWait time.Duration
+	// Team is how the visitor hears of the team that takes it ("the
+	// billing team"); "" when the escalation goes to everyone.
+	Team string
+	// Names are the first names of the people online who may come.
+	Names []string
+	// Open is whether the team works now (business hours). Outside hours
+	// the visitor is asked for an e-mail address even if someone is online.
+	Open bool
 }
 
-// Availability tells the hub whether someone is on duty, so that a visitor
-// who is escalated hears honestly when to expect an answer, or is asked for
-// an e-mail address when nobody is there. The agent side implements it later.
+// staffed reports whether someone will come now.
+func (s Staffing) staffed() bool { return s.Open && s.AgentsOnline > 0 }
+
+// Availability tells the hub who would take an escalation with reason on
+// site, so that an escalated visitor hears honestly who comes and when, or
+// is asked for an e-mail address when nobody is there. The handoff desk
+// implements it. Staffing is called while the conversation is locked: it
+// must be quick and must not call back into the hub.
 type Availability interface {
-	Staffing(ctx context.Context, site string) Staffing
+	Staffing(ctx context.Context, site, reason string) Staffing
 }
 
 // NobodyOnDuty is the Availability of an installation without agents
 // connected: every escalation asks for an e-mail address.
 type NobodyOnDuty struct{}
 
-// Staffing reports nobody online.
-func (NobodyOnDuty) Staffing(context.Context, string) Staffing { return Staffing{} }
+// Staffing reports nobody online (at any hour: it knows no business hours).
+func (NobodyOnDuty) Staffing(context.Context, string, string) Staffing { return Staffing{Open: true} }
 
 // etaSeconds turns staffing into the state frame's eta_seconds: nil when
 // nobody is on duty, at least one second otherwise.
 func etaSeconds(s Staffing) *int {
-	if s.AgentsOnline <= 0 {
+	if !s.staffed() {
 		return nil
 	}
 	secs := int((s.ExpectedWait + time.Second - 1) / time.Second)

@@ -97,7 +97,7 @@ func (c *change) stateUpdate() *Update { return c.h.StateUpdate(c.ctx, c.conv) }
 func (h *Hub) StateUpdate(ctx context.Context, c store.Conversation) *Update {
 	u := &Update{ConversationID: c.ID, Kind: KindState, State: c.State, Reason: c.Reason}
 	if c.State == store.StateWaiting {
-		u.ETASeconds = etaSeconds(h.avail.Staffing(ctx, c.Site))
+		u.ETASeconds = etaSeconds(h.avail.Staffing(ctx, c.Site, c.Reason))
 	}
 	return u
 }
@@ -106,7 +106,7 @@ func (h *Hub) StateUpdate(ctx context.Context, c store.Conversation) *Update {
 // (what the bot or the hub says to the visitor), meta (the decision a person
 // will read), then state waiting with reason.
 func (c *change) escalate(reason, lang, text string, meta json.RawMessage) error {
-	text = c.h.escalationText(c.ctx, c.conv, lang, text)
+	text = c.h.escalationText(c.ctx, c.conv, reason, lang, text)
 	if _, _, err := c.appendMessage(store.Message{From: store.FromSystem, Text: text, Meta: meta}); err != nil {
 		return err
 	}

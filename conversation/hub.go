@@ -78,8 +78,9 @@ type room struct {
 	// fan-out, so that updates leave in the order they were committed.
 	order sync.Mutex
 
-	mu      sync.Mutex
-	subs    []Subscriber // copy-on-write: a snapshot is read without copying
+	mu       sync.Mutex
+	subs     []Subscriber // copy-on-write: a snapshot is read without copying
+	visitors int          // how many of subs are visitors (Subscribe, not Watch)
 	turns   []turn       // visitor messages waiting for the bot
 	botBusy bool         // a worker goroutine is draining turns
 }

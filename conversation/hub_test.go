@@ -58,8 +58,8 @@ func (s *scripted) seen() []bot.Turn {
 
 type onDuty struct{ wait time.Duration }
 
-func (o onDuty) Staffing(context.Context, string) conversation.Staffing {
-	return conversation.Staffing{AgentsOnline: 1, ExpectedWait: o.wait}
+func (o onDuty) Staffing(context.Context, string, string) conversation.Staffing {
+	return conversation.Staffing{AgentsOnline: 1, ExpectedWait: o.wait, Open: true}
 }
 
 func openStore(t *testing.T) store.Store {

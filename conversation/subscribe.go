@@ -18,25 +18,58 @@ type Subscriber interface {
 	Evict()
 }
 
-// Subscribe connects s to conversation id; s receives every update that is
-// committed after Subscribe returns. To catch up without a gap, read
+// Subscribe connects visitor s to conversation id; s receives every update
+// that is committed after Subscribe returns. To catch up without a gap, read
 // Messages after subscribing and skip updates whose message seq was already
 // read. Call cancel when s goes away (also after an eviction); it is
-// idempotent.
+// idempotent. While a visitor is subscribed, VisitorConnected is true: an
+// agent's reply reaches them live instead of by e-mail.
 func (h *Hub) Subscribe(id string, s Subscriber) (cancel func()) {
+	return h.subscribe(id, s, true)
+}
+
+// Watch connects s, someone who is not the visitor (an agent's console), to
+// conversation id, like Subscribe but without counting as the visitor
+// being there.
+func (h *Hub) Watch(id string, s Subscriber) (cancel func()) {
+	return h.subscribe(id, s, false)
+}
+
+func (h *Hub) subscribe(id string, s Subscriber, visitor bool) (cancel func()) {
 	r := h.acquire(id)
 	r.mu.Lock()
 	r.subs = append(slices.Clip(r.subs), s)
+	if visitor {
+		r.visitors++
+	}
 	r.mu.Unlock()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			r.mu.Lock()
-			r.subs = without(r.subs, s)
+			if slices.Contains(r.subs, s) {
+				r.subs = without(r.subs, s)
+			}
+			if visitor {
+				r.visitors--
+			}
 			r.mu.Unlock()
 			h.release(r)
 		})
 	}
+}
+
+// VisitorConnected reports whether a visitor of conversation id is
+// connected to this instance now (a tab of theirs is subscribed). A visitor
+// connected to another instance of a cluster is not seen.
+func (h *Hub) VisitorConnected(id string) bool {
+	r := h.lookup(id)
+	if r == nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.visitors > 0
 }
 
 // SubscribeAll connects s to every conversation of this instance (and, with

@@ -1,0 +1,117 @@
+package conversation_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/store"
+)
+
+// fixedStaffing answers every Staffing call with s and records the reason
+// it was asked about.
+type fixedStaffing struct {
+	s       conversation.Staffing
+	reasons chan string
+}
+
+func (f fixedStaffing) Staffing(_ context.Context, _, reason string) conversation.Staffing {
+	select {
+	case f.reasons <- reason:
+	default:
+	}
+	return f.s
+}
+
+func TestEscalationSaysWhoComesAndWhen(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		locale string
+		s      conversation.Staffing
+		want   string
+		eta    int // 0: none
+	}{
+		{"names and team", "en-GB", conversation.Staffing{AgentsOnline: 2, Open: true, ExpectedWait: 4 * time.Minute, Team: "the billing team", Names: []string{"Anna", "Bert"}},
+			"Anna or Bert from the billing team should be with you in about 4 minutes.", 240},
+		{"three names, Swedish", "sv-SE", conversation.Staffing{AgentsOnline: 5, Open: true, ExpectedWait: 30 * time.Second, Names: []string{"Anna", "Bert", "Carl", "Dora"}},
+			"Anna, Bert eller Carl bör vara här inom en minut.", 30},
+		{"no names", "en", conversation.Staffing{AgentsOnline: 1, Open: true, ExpectedWait: 2 * time.Hour},
+			"Someone from our team should be with you in about 2 hours.", 7200},
+		{"outside hours", "en", conversation.Staffing{AgentsOnline: 3, Open: false, Team: "the billing team", Names: []string{"Anna"}},
+			"The billing team is closed right now, so please leave your e-mail address", 0},
+		{"outside hours, Swedish, no team", "sv", conversation.Staffing{Open: false},
+			"Vi har stängt just nu, så lämna gärna din e-postadress", 0},
+		{"nobody online", "en", conversation.Staffing{Open: true, Team: "the billing team"},
+			"Nobody from the team is online right now, so please leave your e-mail address", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			avail := fixedStaffing{s: tt.s, reasons: make(chan string, 4)}
+			h, _ := newHub(t, conversation.Options{Responder: &scripted{}, Availability: avail})
+			c, err := h.Start(context.Background(), conversation.Visit{Site: "default", Locale: tt.locale})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := conversation.NewQueue(16)
+			defer h.Subscribe(c.ID, q)()
+			if err := h.AskForHuman(context.Background(), c.ID); err != nil {
+				t.Fatal(err)
+			}
+			m := next(t, q)
+			if m.Message == nil || !strings.Contains(m.Message.Text, tt.want) {
+				t.Fatalf("system message %q does not say %q", m.Message.Text, tt.want)
+			}
+			if r := <-avail.reasons; r != conversation.ReasonAskedForHuman {
+				t.Fatalf("Staffing asked about reason %q", r)
+			}
+			u := next(t, q)
+			if u.State != store.StateWaiting {
+				t.Fatalf("state: %+v", u)
+			}
+			if got := u.ETASeconds; (got == nil) != (tt.eta == 0) || (got != nil && *got != tt.eta) {
+				t.Fatalf("eta_seconds = %v, want %d", got, tt.eta)
+			}
+		})
+	}
+}
+
+func TestVisitorConnected(t *testing.T) {
+	t.Parallel()
+	h, _ := newHub(t, conversation.Options{})
+	c := start(t, h)
+	if h.VisitorConnected(c.ID) {
+		t.Fatal("connected before anyone subscribed")
+	}
+	agent := conversation.NewQueue(4)
+	stopAgent := h.Watch(c.ID, agent)
+	if h.VisitorConnected(c.ID) {
+		t.Fatal("an agent watching counts as the visitor")
+	}
+	tab1, tab2 := conversation.NewQueue(4), conversation.NewQueue(4)
+	stop1 := h.Subscribe(c.ID, tab1)
+	stop2 := h.Subscribe(c.ID, tab2)
+	if !h.VisitorConnected(c.ID) {
+		t.Fatal("not connected with two tabs open")
+	}
+	stop1()
+	stop1() // idempotent: must not count down twice
+	if !h.VisitorConnected(c.ID) {
+		t.Fatal("not connected with one tab left")
+	}
+	stop2()
+	if h.VisitorConnected(c.ID) {
+		t.Fatal("connected after the last tab closed")
+	}
+	// The watching agent still receives updates.
+	if _, err := h.PostSystemMessage(context.Background(), c.ID, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if u := next(t, agent); u.Message == nil || u.Message.Text != "hello" {
+		t.Fatalf("agent got %+v", u)
+	}
+	stopAgent()
+}
