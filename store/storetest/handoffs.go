@@ -56,14 +56,14 @@ func sameHandoff(got, want store.Handoff) bool {
 	return got.ID == want.ID && got.ConversationID == want.ConversationID && got.Site == want.Site &&
 		got.Reason == want.Reason && got.Team == want.Team && got.Priority == want.Priority && got.State == want.State &&
 		got.AssigneeID == want.AssigneeID && got.AssigneeName == want.AssigneeName && got.Note == want.Note &&
-		got.Level == want.Level && sameOptTime(got.DueAt, want.DueAt) && sameOptTime(got.NextPageAt, want.NextPageAt) &&
-		sameOptTime(got.AckedAt, want.AckedAt) && sameOptTime(got.ClaimedAt, want.ClaimedAt) &&
-		sameTime(got.CreatedAt, want.CreatedAt) && sameOptTime(got.ClosedAt, want.ClosedAt) &&
+		got.Level == want.Level && sameHandoffTime(got.DueAt, want.DueAt) && sameHandoffTime(got.NextPageAt, want.NextPageAt) &&
+		sameHandoffTime(got.AckedAt, want.AckedAt) && sameHandoffTime(got.ClaimedAt, want.ClaimedAt) &&
+		sameTime(got.CreatedAt, want.CreatedAt) && sameHandoffTime(got.ClosedAt, want.ClosedAt) &&
 		got.Outcome == want.Outcome && got.Category == want.Category && got.Summary == want.Summary &&
 		got.ClosedBy == want.ClosedBy && got.Version == want.Version
 }
 
-func sameOptTime(a, b time.Time) bool {
+func sameHandoffTime(a, b time.Time) bool {
 	if a.IsZero() || b.IsZero() {
 		return a.IsZero() == b.IsZero()
 	}
