@@ -58,10 +58,10 @@ type Deliveries interface {
 	UpdateDelivery(ctx context.Context, d Delivery) error
 	// Delivery returns one delivery or ErrNotFound.
 	Delivery(ctx context.Context, id string) (Delivery, error)
-	// PendingDeliveries returns up to limit pending deliveries, the one due
-	// first first (then in the order they were created).
+	// PendingDeliveries returns up to limit (0: all) pending deliveries, the
+	// one due first first (then in the order they were created).
 	PendingDeliveries(ctx context.Context, limit int) ([]Delivery, error)
-	// ListDeliveries returns up to limit deliveries of any status, the
-	// newest first (by CreatedAt, then ID).
+	// ListDeliveries returns up to limit (0: all) deliveries of any status,
+	// the newest first (by CreatedAt, then ID).
 	ListDeliveries(ctx context.Context, limit int) ([]Delivery, error)
 }
