@@ -135,8 +135,9 @@ type Site struct {
 	// IdentitySecret, when set, verifies who a visitor says they are: the
 	// site's backend signs the user_id attribute with HMAC-SHA256 under this
 	// secret and passes the hex digest as the user_hash attribute. A hello
-	// whose user_id is not signed correctly is refused. Env:
-	// ANDON_SITE_<NAME>_IDENTITY_SECRET.
+	// whose user_id is not signed correctly is refused. At least 32
+	// characters. Env: ANDON_SITE_<NAME>_IDENTITY_SECRET or ..._FILE, NAME
+	// in capitals with "-" written "_".
 	IdentitySecret string `toml:"identity_secret"`
 }
 
@@ -209,7 +210,8 @@ type Team struct {
 	// sensitive topics that name it: exact ("low_confidence") or a prefix
 	// ending in "*" ("sensitive:*").
 	Reasons []string `toml:"reasons"`
-	// Timezone of the business hours, an IANA name ("Europe/Stockholm").
+	// Timezone of the business hours, an IANA name ("Europe/Stockholm");
+	// empty means UTC.
 	Timezone string `toml:"timezone"`
 	// Hours maps a weekday (mon, tue, wed, thu, fri, sat, sun) to opening
 	// hours, "09:00-17:00" or several "08:00-12:00,13:00-17:00". A day that

@@ -21,13 +21,33 @@ var plainEnv = []struct {
 // secretEnv are secrets, which may be given directly (NAME) or, better, as a
 // file (NAME_FILE, as with Docker and Kubernetes secrets) so that they stay
 // out of the process environment and the config file.
-var secretEnv = []struct {
+var secretEnv = []envVar{
+	{"ANDON_SECRET", path{}.key("server").key("secret"), func(c *Config, v string) { c.Server.Secret = v }},
+	{"ANDON_STORE_DSN", path{}.key("store").key("dsn"), func(c *Config, v string) { c.Store.DSN = v }},
+	{"ANDON_SMTP_PASSWORD", path{}.key("smtp").key("password"), func(c *Config, v string) { c.SMTP.Password = v }},
+}
+
+// envVar is one environment override of the key at key.
+type envVar struct {
 	name string
 	key  path
 	set  func(*Config, string)
-}{
-	{"ANDON_SECRET", path{}.key("server").key("secret"), func(c *Config, v string) { c.Server.Secret = v }},
-	{"ANDON_STORE_DSN", path{}.key("store").key("dsn"), func(c *Config, v string) { c.Store.DSN = v }},
+}
+
+// siteSecretEnv are the identity secrets of the configured sites,
+// ANDON_SITE_<NAME>_IDENTITY_SECRET with the site name in capitals and "-"
+// written "_" (so sites "a-b" and "a_b" share one variable).
+func siteSecretEnv(cfg *Config) []envVar {
+	vars := make([]envVar, 0, len(cfg.Sites))
+	for i, s := range cfg.Sites {
+		if s.Name == "" {
+			continue
+		}
+		name := "ANDON_SITE_" + strings.ToUpper(strings.ReplaceAll(s.Name, "-", "_")) + "_IDENTITY_SECRET"
+		vars = append(vars, envVar{name, path{}.key("site").at(i).key("identity_secret"),
+			func(c *Config, v string) { c.Sites[i].IdentitySecret = v }})
+	}
+	return vars
 }
 
 // applyEnv applies the environment overrides to cfg and notes in loc which
@@ -45,7 +65,7 @@ func applyEnv(cfg *Config, lookupEnv func(string) (string, bool), loc *locator) 
 			loc.env[e.key.String()] = "env " + e.name
 		}
 	}
-	for _, e := range secretEnv {
+	for _, e := range append(secretEnv[:len(secretEnv):len(secretEnv)], siteSecretEnv(cfg)...) {
 		fileVar := e.name + "_FILE"
 		v, file := get(e.name), get(fileVar)
 		switch {

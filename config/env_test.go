@@ -13,7 +13,9 @@ import (
 // clearEnv unsets every variable Load reads, so that the caller's
 // environment cannot change the outcome.
 func clearEnv(t *testing.T) {
-	for _, name := range []string{"ANDON_ADDR", "ANDON_DATA_DIR", "ANDON_LOG_LEVEL", "ANDON_SECRET", "ANDON_SECRET_FILE", "ANDON_STORE_DSN", "ANDON_STORE_DSN_FILE"} {
+	for _, name := range []string{"ANDON_ADDR", "ANDON_DATA_DIR", "ANDON_LOG_LEVEL", "ANDON_SECRET", "ANDON_SECRET_FILE", "ANDON_STORE_DSN", "ANDON_STORE_DSN_FILE",
+		"ANDON_SMTP_PASSWORD", "ANDON_SMTP_PASSWORD_FILE", "ANDON_SITE_DEFAULT_IDENTITY_SECRET", "ANDON_SITE_DEFAULT_IDENTITY_SECRET_FILE",
+		"ANDON_SITE_SHOP_EU_IDENTITY_SECRET", "ANDON_SITE_SHOP_EU_IDENTITY_SECRET_FILE"} {
 		t.Setenv(name, "")
 	}
 }
@@ -120,6 +122,16 @@ func TestEnvProblems(t *testing.T) {
 			want: []string{`env ANDON_SECRET_FILE: server.secret: couldn't read the secret file: open ` + missing + `: no such file or directory`},
 		},
 		{
+			name: "short identity secret names the variable",
+			env:  map[string]string{"ANDON_SITE_DEFAULT_IDENTITY_SECRET": "hunter2"},
+			want: []string{`env ANDON_SITE_DEFAULT_IDENTITY_SECRET: site[0].identity_secret: must be at least 32 characters (got 7); generate one with: openssl rand -hex 32`},
+		},
+		{
+			name: "smtp password twice",
+			env:  map[string]string{"ANDON_SMTP_PASSWORD": "x", "ANDON_SMTP_PASSWORD_FILE": writeSecret(t, "y")},
+			want: []string{`env ANDON_SMTP_PASSWORD: smtp.password: both ANDON_SMTP_PASSWORD and ANDON_SMTP_PASSWORD_FILE are set; use one`},
+		},
+		{
 			name: "secret file empty",
 			env:  map[string]string{"ANDON_STORE_DSN_FILE": empty},
 			want: []string{`env ANDON_STORE_DSN_FILE: store.dsn: ` + empty + ` is empty`},
@@ -156,5 +168,32 @@ func TestEnvAndFileProblemsTogether(t *testing.T) {
 	}
 	if got := problems(t, path, err); !equalLines(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestEnvMailAndIdentitySecrets sets the SMTP password and the identity
+// secrets of two sites, one with a dash in its name, from variables and
+// files.
+func TestEnvMailAndIdentitySecrets(t *testing.T) {
+	clearEnv(t)
+	shop, def := strings.Repeat("s", 40), strings.Repeat("d", 32)
+	t.Setenv("ANDON_SMTP_PASSWORD_FILE", writeSecret(t, "mail pass\n"))
+	t.Setenv("ANDON_SITE_SHOP_EU_IDENTITY_SECRET", shop)
+	t.Setenv("ANDON_SITE_DEFAULT_IDENTITY_SECRET_FILE", writeSecret(t, def+"\n"))
+	path := writeConfig(t, `[[site]]
+name = "shop-eu"
+identity_secret = "overridden by the environment, and too short"
+
+[smtp]
+password = "overridden"
+`)
+	cfg, err := load(path, os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := cfg.Site("shop-eu")
+	d, _ := cfg.Site(DefaultSite)
+	if cfg.SMTP.Password != "mail pass" || s.IdentitySecret != shop || d.IdentitySecret != def {
+		t.Errorf("smtp.password %q, shop-eu secret %q, default secret %q: environment not applied", cfg.SMTP.Password, s.IdentitySecret, d.IdentitySecret)
 	}
 }

@@ -12,7 +12,9 @@ import (
 
 // Load reads the TOML file at path over the defaults, applies the
 // environment overrides (ANDON_ADDR, ANDON_DATA_DIR, ANDON_LOG_LEVEL,
-// ANDON_SECRET, ANDON_SECRET_FILE, ANDON_STORE_DSN, ANDON_STORE_DSN_FILE) and
+// ANDON_SECRET, ANDON_SECRET_FILE, ANDON_STORE_DSN, ANDON_STORE_DSN_FILE,
+// ANDON_SMTP_PASSWORD, ANDON_SMTP_PASSWORD_FILE and, per site,
+// ANDON_SITE_<NAME>_IDENTITY_SECRET and ..._FILE) and
 // validates the result. An empty path means no file: defaults and
 // environment only.
 //

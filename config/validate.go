@@ -89,6 +89,7 @@ func validate(cfg Config, loc *locator) Errors {
 	if cfg.UsesOllama() {
 		c.ollama(cfg.Ollama, cfg.Knowledge)
 	}
+	c.handoffAll(cfg)
 	return c.errs
 }
 
@@ -215,6 +216,9 @@ func (c *checker) sites(sites []Site) {
 		}
 		if s.Locale != "" && !languageTag.MatchString(s.Locale) {
 			c.failf(p.key("locale"), "must be empty (follow the browser) or a language code such as \"en\" or \"sv\" (got %q)", s.Locale)
+		}
+		if s.IdentitySecret != "" && len(s.IdentitySecret) < 32 {
+			c.failf(p.key("identity_secret"), "must be at least 32 characters (got %d); generate one with: openssl rand -hex 32", len(s.IdentitySecret))
 		}
 	}
 	if !hasDefault {
