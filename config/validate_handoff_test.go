@@ -56,7 +56,9 @@ func TestValidateHandoff(t *testing.T) {
 		}},
 		{"hours without a dash", func(c *Config) { c.Teams = []Team{{Name: "a", Hours: map[string]string{"mon": "09:00"}}} },
 			[]string{`team[0].hours.mon: "09:00" must be a range HH:MM-HH:MM, such as "09:00-17:00" (got "09:00")`}},
-		{"touching ranges", func(c *Config) { c.Teams = []Team{{Name: "a", Hours: map[string]string{"mon": "13:00-17:00, 08:00-13:00"}}} }, nil},
+		{"touching ranges", func(c *Config) {
+			c.Teams = []Team{{Name: "a", Hours: map[string]string{"mon": "13:00-17:00, 08:00-13:00"}}}
+		}, nil},
 		{"holidays", func(c *Config) {
 			c.Teams = []Team{{Name: "a", Holidays: []string{"2026-12-24", "24/12/2026", "2026-02-30", "2026-12-24", "2026-1-5"}}}
 		}, []string{
