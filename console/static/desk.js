@@ -1,0 +1,490 @@
+// The desk: the queue (or history) on the left, the open conversation in
+// the middle, its context on the right. On a phone one of the three fills
+// the screen (body[data-pane]).
+import { api } from './api.js';
+import { h, fill, $ } from './dom.js';
+import { t, duration } from './strings.js';
+import { transferDialog, handBackDialog, resolveDialog } from './dialogs.js';
+
+const stateText = { bot: 'stateBot', waiting: 'stateWaiting', human: 'stateHuman', closed: 'stateClosed' };
+
+/** A new client id for a reply, so a retried send stores one message. */
+function clientID() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Date.now().toString(36) + Math.random().toString(36).slice(2);
+}
+
+/** A link only for http(s) addresses; anything else is shown as text. */
+function safeLink(url) {
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'http:' || u.protocol === 'https:') {
+      return h('a', { href: u.href, target: '_blank', rel: 'noopener noreferrer' }, url);
+    }
+  } catch { /* not a URL */ }
+  return h('span', {}, url);
+}
+
+function reasonBadge(item) {
+  return h('span', { class: 'badge p' + (item.priority ?? 2), title: item.reason }, item.reason_text || item.reason || '');
+}
+
+export class Desk {
+  constructor(app) {
+    this.app = app;
+    this.list = 'queue';
+    this.conv = null; // {id, ctx, messages: Map seq→msg, notes: Map id→note, typing}
+    this.canned = [];
+    this.typingOn = false;
+    this.typingTimer = 0;
+    this.mode = 'reply';
+    this.history = [];
+    setInterval(() => this.tick(), 1000);
+  }
+
+  /** Shows the desk with list ('queue' | 'history') and conversation id (or null). */
+  show(list, id) {
+    document.body.dataset.view = 'desk';
+    const main = $('main');
+    if (!main.querySelector('#desk')) {
+      fill(main, h('div', { id: 'desk' },
+        h('section', { id: 'list', class: 'pane' }),
+        h('section', { id: 'conv', class: 'pane' }),
+        h('aside', { id: 'ctx', class: 'pane' })));
+    }
+    this.list = list;
+    document.body.dataset.pane = id ? 'conv' : 'list';
+    if (list === 'history') this.loadHistory(); else this.renderList();
+    if (!id) {
+      this.close();
+      fill($('conv'), h('p', { class: 'center muted' }, t('pickConversation')));
+      fill($('ctx'));
+      return;
+    }
+    if (!this.conv || this.conv.id !== id) this.open(id);
+    else this.renderList();
+  }
+
+  // ---- the list ----
+
+  queueChanged(item) {
+    if (this.list === 'queue' && $('list')) this.renderList();
+    if (item && this.conv && item.conversation_id === this.conv.id) {
+      this.conv.ctx.item = item;
+      this.renderHeader();
+      this.renderComposer();
+      this.renderContext();
+    }
+  }
+
+  renderList() {
+    const el = $('list');
+    if (!el) return;
+    if (this.list === 'history') return this.renderHistory();
+    const me = this.app.me.id;
+    const items = [...this.app.queue.values()].sort((a, b) =>
+      (a.priority - b.priority) || (Date.parse(a.escalated_at) - Date.parse(b.escalated_at)));
+    const waiting = items.filter((i) => !i.assignee_id);
+    const mine = items.filter((i) => i.assignee_id === me);
+    const others = items.filter((i) => i.assignee_id && i.assignee_id !== me);
+    fill(el,
+      h('h2', {}, t('waiting'), h('span', { class: 'count' }, String(waiting.length))),
+      waiting.length ? h('ul', { class: 'items', id: 'queue-waiting' }, waiting.map((i) => this.row(i)))
+        : h('p', { class: 'muted small pad' }, t('emptyQueue')),
+      h('h2', {}, t('mine'), h('span', { class: 'count' }, String(mine.length))),
+      mine.length ? h('ul', { class: 'items', id: 'queue-mine' }, mine.map((i) => this.row(i)))
+        : h('p', { class: 'muted small pad' }, t('emptyMine')),
+      others.length ? [h('h2', {}, t('others')), h('ul', { class: 'items' }, others.map((i) => this.row(i)))] : null);
+    this.tick();
+  }
+
+  row(item) {
+    const active = this.conv && this.conv.id === item.conversation_id;
+    return h('li', { class: 'item' + (active ? ' active' : ''), 'data-id': item.conversation_id },
+      h('a', { href: '#c/' + item.conversation_id },
+        h('div', { class: 'row1' },
+          reasonBadge(item),
+          item.unread ? h('span', { class: 'unread' }, String(item.unread)) : null,
+          h('span', { class: 'wait', 'data-since': item.escalated_at })),
+        h('div', { class: 'preview' }, item.preview || '…'),
+        h('div', { class: 'row3 small muted' },
+          item.visitor_name || item.visitor_email || item.site,
+          item.team ? ' · ' + item.team : '',
+          item.assignee_name ? ' · ' + t('claimed', { name: item.assignee_name }) : '',
+          item.due_at ? h('span', { class: 'sla', 'data-due': item.due_at }) : null,
+          item.level ? h('span', { class: 'paged' }, t('paged', { n: item.level })) : null),
+        item.note ? h('div', { class: 'row-note small' }, '✎ ', item.note) : null));
+  }
+
+  async loadHistory() {
+    fill($('list'), h('p', { class: 'muted pad' }, t('loading')));
+    try {
+      const res = await api('GET', '/api/conversations?state=closed&limit=50');
+      this.history = res.items || [];
+    } catch (e) {
+      this.app.toast(e);
+      this.history = [];
+    }
+    if (this.list === 'history') this.renderHistory();
+  }
+
+  renderHistory() {
+    fill($('list'), h('h2', {}, t('history')),
+      this.history.length ? h('ul', { class: 'items' }, this.history.map((i) => h('li', { class: 'item' },
+        h('a', { href: '#c/' + i.conversation_id },
+          h('div', { class: 'row1' }, reasonBadge(i), h('span', { class: 'wait' }, new Date(i.escalated_at).toLocaleString())),
+          h('div', { class: 'preview' }, i.preview || '…'),
+          h('div', { class: 'row3 small muted' }, i.assignee_name || '', i.team ? ' · ' + i.team : '')))))
+        : h('p', { class: 'muted pad' }, t('noHistory')));
+  }
+
+  /** Refreshes every waiting time and SLA countdown once a second. */
+  tick() {
+    const now = Date.now();
+    for (const el of document.querySelectorAll('[data-since]')) {
+      el.textContent = t('waitedFor', { t: duration(now - Date.parse(el.dataset.since)) });
+    }
+    for (const el of document.querySelectorAll('[data-due]')) {
+      const left = Date.parse(el.dataset.due) - now;
+      el.textContent = ' · ' + (left >= 0 ? t('slaIn', { t: duration(left) }) : t('slaOver', { t: duration(-left) }));
+      el.classList.toggle('late', left < 0);
+      el.classList.toggle('soon', left >= 0 && left < 60000);
+    }
+  }
+
+  // ---- the conversation ----
+
+  close() {
+    if (this.conv) {
+      this.stopTyping();
+      this.app.socket.unwatch(this.conv.id);
+    }
+    this.conv = null;
+  }
+
+  async open(id) {
+    this.close();
+    const conv = { id, ctx: null, messages: new Map(), notes: new Map(), typing: null };
+    this.conv = conv;
+    this.mode = 'reply';
+    this.renderList();
+    fill($('conv'), h('p', { class: 'center muted' }, t('loading')));
+    fill($('ctx'));
+    // Watch first, then read: a message committed in between arrives live
+    // and is merged by seq, so nothing falls into the gap.
+    this.app.socket.watch(id);
+    try {
+      const [ctx, canned] = await Promise.all([
+        api('GET', '/api/conversations/' + encodeURIComponent(id)),
+        api('GET', '/api/canned?conversation_id=' + encodeURIComponent(id)).catch(() => ({ replies: [] })),
+      ]);
+      if (this.conv !== conv) return;
+      conv.ctx = ctx;
+      if (this.app.queue.has(id)) ctx.item = this.app.queue.get(id);
+      for (const m of ctx.messages || []) conv.messages.set(m.seq, m);
+      for (const n of ctx.notes || []) conv.notes.set(n.id, n);
+      this.canned = canned.replies || [];
+      this.renderConversation();
+      this.renderContext();
+    } catch (e) {
+      if (this.conv !== conv) return;
+      fill($('conv'), h('p', { class: 'center error' }, e.status === 404 ? 'Not found' : t('errorGeneric', { msg: e.message })));
+    }
+  }
+
+  /** After a reconnect: fetch what was missed while the socket was down. */
+  async resync() {
+    const conv = this.conv;
+    if (!conv || !conv.ctx) return;
+    const last = Math.max(0, ...conv.messages.keys());
+    try {
+      const [res, ctx] = await Promise.all([
+        api('GET', `/api/conversations/${encodeURIComponent(conv.id)}/messages?after=${last}`),
+        api('GET', '/api/conversations/' + encodeURIComponent(conv.id)),
+      ]);
+      if (this.conv !== conv) return;
+      for (const m of res.messages || []) conv.messages.set(m.seq, m);
+      for (const n of ctx.notes || []) conv.notes.set(n.id, n);
+      ctx.item = this.app.queue.get(conv.id) || ctx.item;
+      ctx.messages = undefined;
+      conv.ctx = { ...conv.ctx, ...ctx };
+      this.renderHeader();
+      this.renderTranscript();
+      this.renderComposer();
+      this.renderContext();
+    } catch (e) {
+      this.app.toast(e);
+    }
+  }
+
+  isOwner() {
+    const it = this.conv && this.conv.ctx && this.conv.ctx.item;
+    return !!it && it.assignee_id === this.app.me.id;
+  }
+
+  isClosed() {
+    const c = this.conv && this.conv.ctx && this.conv.ctx.conversation;
+    return !c || c.state === 'closed' || !this.conv.ctx.item;
+  }
+
+  renderConversation() {
+    fill($('conv'),
+      h('div', { class: 'conv-head', id: 'conv-head' }),
+      h('ol', { class: 'transcript', id: 'transcript', 'aria-live': 'polite' }),
+      h('div', { class: 'typing', id: 'typing', 'aria-live': 'polite' }),
+      h('div', { id: 'composer' }));
+    this.renderHeader();
+    this.renderTranscript();
+    this.renderComposer();
+  }
+
+  renderHeader() {
+    const el = $('conv-head');
+    if (!el || !this.conv || !this.conv.ctx) return;
+    const { conversation: c, item } = this.conv.ctx;
+    const v = this.conv.ctx.visitor || {};
+    const actions = [];
+    if (item && !this.isClosed()) {
+      if (!item.assignee_id || item.state === 'waiting') {
+        actions.push(h('button', { class: 'primary', id: 'claim', onclick: () => this.claim() }, t('claim')));
+      }
+      if (this.isOwner() || !item.assignee_id) {
+        actions.push(h('button', { id: 'transfer', onclick: () => transferDialog(this) }, t('transfer')));
+      }
+      if (this.isOwner()) {
+        actions.push(h('button', { id: 'handback', onclick: () => handBackDialog(this) }, t('handBack')));
+        actions.push(h('button', { id: 'resolve', class: 'good', onclick: () => resolveDialog(this) }, t('resolve')));
+      }
+    }
+    fill(el,
+      h('button', { class: 'only-phone back', onclick: () => this.app.go(this.list === 'history' ? '#history' : '#queue') }, '‹ ', t('back')),
+      h('div', { class: 'who' },
+        h('strong', {}, v.name || v.email || t('visitor')),
+        h('span', { class: 'state s-' + c.state }, t(stateText[c.state] || 'stateBot')),
+        item ? reasonBadge(item) : null,
+        item && item.assignee_name ? h('span', { class: 'small muted' }, t('claimed', { name: item.assignee_name })) : null),
+      h('div', { class: 'actions' }, actions,
+        h('button', { class: 'only-phone', onclick: () => { document.body.dataset.pane = 'ctx'; } }, t('context'))));
+  }
+
+  /** Messages and notes in the order they happened. */
+  renderTranscript() {
+    const el = $('transcript');
+    if (!el) return;
+    const entries = [...this.conv.messages.values()].map((m) => ({ at: Date.parse(m.at), seq: m.seq, m }));
+    for (const n of this.conv.notes.values()) entries.push({ at: Date.parse(n.at), seq: Infinity, n });
+    entries.sort((a, b) => (a.at - b.at) || (a.seq - b.seq));
+    const stick = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+    fill(el, entries.map((e) => (e.m ? this.messageEl(e.m) : this.noteEl(e.n))));
+    if (stick || !el.dataset.scrolled) { el.scrollTop = el.scrollHeight; el.dataset.scrolled = '1'; }
+  }
+
+  messageEl(m) {
+    const who = { visitor: t('visitor'), bot: t('bot'), system: t('system'), agent: m.author || 'Agent' }[m.from] || m.from;
+    return h('li', { class: 'msg from-' + m.from, 'data-seq': m.seq },
+      m.from === 'system' ? null : h('div', { class: 'by small' }, who, ' · ', new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+      h('div', { class: 'bubble' }, m.text),
+      (m.sources && m.sources.length) ? h('div', { class: 'sources small muted' }, m.sources.map((s) => s.title).join(' · ')) : null);
+  }
+
+  noteEl(n) {
+    return h('li', { class: 'msg note kind-' + (n.kind || 'note') },
+      h('div', { class: 'by small' }, '✎ ', n.author_name || t('system'), ' · ', new Date(n.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+      h('div', { class: 'bubble' }, n.text));
+  }
+
+  renderComposer() {
+    const el = $('composer');
+    if (!el || !this.conv) return;
+    if (this.isClosed()) {
+      fill(el, h('p', { class: 'muted center small' }, t('readOnly')));
+      return;
+    }
+    const owner = this.isOwner();
+    if (!owner && this.mode === 'reply') this.mode = 'note';
+    const noteMode = this.mode === 'note';
+    const box = h('textarea', { id: 'reply', rows: 3, placeholder: noteMode ? t('notePlaceholder') : t('replyPlaceholder'), 'aria-label': noteMode ? t('internalNote') : t('reply') });
+    const pop = h('ul', { class: 'canned', id: 'canned', role: 'listbox', hidden: true });
+    const send = h('button', { class: 'primary', id: 'send', type: 'submit' }, noteMode ? t('addNote') : t('send'));
+    const form = h('form', { class: 'composer' + (noteMode ? ' note-mode' : ''), id: 'compose' },
+      h('div', { class: 'modes', role: 'tablist' },
+        h('button', { type: 'button', role: 'tab', id: 'mode-reply', 'aria-selected': String(!noteMode), disabled: !owner, onclick: () => this.setMode('reply') }, t('reply')),
+        h('button', { type: 'button', role: 'tab', id: 'mode-note', 'aria-selected': String(noteMode), onclick: () => this.setMode('note') }, t('internalNote'))),
+      noteMode ? h('p', { class: 'small note-hint' }, t('noteHint')) : null,
+      !owner ? h('p', { class: 'small muted' }, t('claimToReply')) : null,
+      pop, box, h('div', { class: 'send-row' }, send));
+    let sel = 0;
+    let matches = [];
+    const showCanned = () => {
+      const v = box.value;
+      if (noteMode || !v.startsWith('/') || /\s/.test(v)) { pop.hidden = true; matches = []; return; }
+      const q = v.slice(1).toLowerCase();
+      matches = this.canned.filter((c) => c.name.replace(/^\//, '').toLowerCase().startsWith(q)).slice(0, 8);
+      sel = Math.min(sel, Math.max(0, matches.length - 1));
+      pop.hidden = matches.length === 0;
+      fill(pop, matches.map((c, i) => h('li', { role: 'option', 'aria-selected': String(i === sel), class: i === sel ? 'sel' : '',
+        onmousedown: (ev) => { ev.preventDefault(); pick(c); } },
+      h('b', {}, '/' + c.name.replace(/^\//, '')), ' ', h('span', { class: 'muted' }, c.text))));
+    };
+    const pick = (c) => { box.value = c.text; pop.hidden = true; matches = []; box.focus(); };
+    box.addEventListener('input', () => { showCanned(); if (!noteMode) this.typed(); });
+    box.addEventListener('keydown', (ev) => {
+      if (!pop.hidden && matches.length) {
+        if (ev.key === 'ArrowDown') { sel = (sel + 1) % matches.length; showCanned(); ev.preventDefault(); return; }
+        if (ev.key === 'ArrowUp') { sel = (sel - 1 + matches.length) % matches.length; showCanned(); ev.preventDefault(); return; }
+        if (ev.key === 'Enter' || ev.key === 'Tab') { pick(matches[sel]); ev.preventDefault(); return; }
+        if (ev.key === 'Escape') { pop.hidden = true; ev.preventDefault(); return; }
+      }
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); form.requestSubmit(); }
+    });
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const text = box.value.trim();
+      if (!text) return;
+      send.disabled = true;
+      try {
+        await this.send(text, noteMode);
+        box.value = '';
+      } catch (e) {
+        this.app.toast(e);
+      } finally {
+        send.disabled = false;
+        box.focus();
+      }
+    });
+    fill(el, form);
+  }
+
+  setMode(mode) {
+    this.mode = mode;
+    this.stopTyping();
+    this.renderComposer();
+    $('reply').focus();
+  }
+
+  async send(text, note) {
+    const id = encodeURIComponent(this.conv.id);
+    if (note) {
+      const res = await api('POST', `/api/conversations/${id}/notes`, { text });
+      this.conv.notes.set(res.note.id, res.note);
+    } else {
+      this.stopTyping();
+      const res = await api('POST', `/api/conversations/${id}/messages`, { text, client_id: clientID() });
+      this.conv.messages.set(res.message.seq, res.message);
+    }
+    this.renderTranscript();
+  }
+
+  typed() {
+    if (!this.isOwner()) return;
+    if (!this.typingOn) {
+      this.typingOn = true;
+      this.app.socket.typing(this.conv.id, true);
+    }
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.stopTyping(), 3000);
+  }
+
+  stopTyping() {
+    clearTimeout(this.typingTimer);
+    if (this.typingOn && this.conv) this.app.socket.typing(this.conv.id, false);
+    this.typingOn = false;
+  }
+
+  async claim() {
+    try {
+      const res = await api('POST', `/api/conversations/${encodeURIComponent(this.conv.id)}/claim`);
+      this.app.queue.set(res.item.conversation_id, res.item);
+      this.conv.ctx.item = res.item;
+      this.conv.ctx.conversation.state = res.item.state;
+      this.mode = 'reply';
+      this.renderList();
+      this.renderHeader();
+      this.renderComposer();
+      $('reply').focus();
+    } catch (e) {
+      this.app.toast(e);
+    }
+  }
+
+  /** A frame about one conversation (message, state, typing, note). */
+  live(f) {
+    const conv = this.conv;
+    if (!conv || f.conversation_id !== conv.id || !conv.ctx) return;
+    switch (f.type) {
+      case 'message':
+        conv.messages.set(f.message.seq, f.message);
+        if (f.message.from === 'visitor') this.showTyping(null);
+        this.renderTranscript();
+        break;
+      case 'note':
+        conv.notes.set(f.note.id, f.note);
+        this.renderTranscript();
+        this.renderContext();
+        break;
+      case 'state':
+        conv.ctx.conversation.state = f.state;
+        conv.ctx.conversation.reason = f.reason || conv.ctx.conversation.reason;
+        this.renderHeader();
+        this.renderComposer();
+        break;
+      case 'typing':
+        if (f.from === 'visitor' || f.from === 'bot') this.showTyping(f.on ? f.from : null);
+        break;
+    }
+  }
+
+  showTyping(from) {
+    const el = $('typing');
+    if (!el) return;
+    clearTimeout(this.visitorTypingTimer);
+    fill(el, from ? t('typing', { who: from === 'bot' ? t('bot') : t('visitor') }) : '');
+    // A lost "off" must not leave the indicator on for ever.
+    if (from) this.visitorTypingTimer = setTimeout(() => fill(el), 8000);
+  }
+
+  paged(f) {
+    const it = this.app.queue.get(f.conversation_id);
+    if (it) { it.level = f.level; this.renderList(); }
+  }
+
+  // ---- the context panel ----
+
+  renderContext() {
+    const el = $('ctx');
+    if (!el || !this.conv || !this.conv.ctx) return;
+    const ctx = this.conv.ctx;
+    const item = ctx.item || {};
+    const v = ctx.visitor || {};
+    const d = ctx.decision;
+    const handoffNotes = [...this.conv.notes.values()].filter((n) => n.kind === 'transfer' || n.kind === 'system');
+    const firstNote = item.note || (handoffNotes.length ? handoffNotes[handoffNotes.length - 1].text : '');
+    const attrs = Object.entries(v.attributes || ctx.conversation.attributes || {});
+    fill(el,
+      h('button', { class: 'only-phone back', onclick: () => { document.body.dataset.pane = 'conv'; } }, '‹ ', t('back')),
+      firstNote ? h('section', { class: 'handoff-note', id: 'handoff-note' }, h('h3', {}, t('noteFirst')), h('p', {}, firstNote)) : null,
+      h('section', {}, h('h3', {}, t('reason')),
+        h('p', { id: 'reason-text' }, ctx.reason_text || item.reason_text || ctx.reason || ctx.conversation.reason || '—'),
+        d && d.rule ? h('p', { class: 'small muted' }, d.rule) : null),
+      h('section', {}, h('h3', {}, t('retrieved'), d && d.confidence !== undefined ? h('span', { class: 'small muted' }, ' ', t('confidence', { n: d.confidence.toFixed(2) })) : null),
+        d && d.candidates && d.candidates.length ? h('ol', { class: 'cands' }, d.candidates.map((c) => h('li', {},
+          h('div', { class: 'cand-top' }, c.url ? safeLink(c.url) : null, h('span', {}, c.title), h('span', { class: 'score' }, c.score.toFixed(2))),
+          h('div', { class: 'bar' }, h('i', { style: `width:${Math.round(Math.max(0, Math.min(1, c.score)) * 100)}%` })),
+          c.matched_question ? h('div', { class: 'small muted' }, '“', c.matched_question, '”') : null)))
+          : h('p', { class: 'muted small' }, t('noCandidates'))),
+      h('section', {}, h('h3', {}, t('visitorInfo'), ' ',
+        h('span', { class: 'badge ' + (v.verified ? 'verified' : 'unverified') }, v.verified ? '✓ ' + t('verified') : t('unverified'))),
+        h('dl', { class: 'facts' },
+          v.name ? [h('dt', {}, t('name')), h('dd', {}, v.name)] : null,
+          v.email || ctx.conversation.email ? [h('dt', {}, t('email')), h('dd', {}, v.email || ctx.conversation.email)] : null,
+          h('dt', {}, t('page')), h('dd', {}, (v.page || ctx.conversation.page) ? safeLink(v.page || ctx.conversation.page) : '—'),
+          h('dt', {}, t('locale')), h('dd', {}, v.locale || ctx.conversation.locale || '—'),
+          h('dt', {}, t('device')), h('dd', {}, v.device || '—'),
+          attrs.map(([k, val]) => [h('dt', {}, k), h('dd', {}, String(val))]))),
+      h('section', {}, h('h3', {}, t('earlier')),
+        ctx.earlier && ctx.earlier.length ? h('ul', { class: 'earlier' }, ctx.earlier.map((e) => h('li', {},
+          h('a', { href: '#c/' + e.id }, new Date(e.created_at).toLocaleDateString(), ' · ', e.category || t(stateText[e.state] || 'stateClosed')),
+          h('div', { class: 'small muted' }, e.summary || e.preview || ''))))
+          : h('p', { class: 'muted small' }, t('noEarlier'))));
+  }
+}
