@@ -1,0 +1,346 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/andon-chat/andon/store"
+)
+
+// Routes mounts the login and user API on mux (Go 1.22 patterns):
+//
+//	POST  /api/login            {email, password}        → {user, csrf_token} + session cookie
+//	POST  /api/logout                                    → {ok}
+//	POST  /api/logout-all                                → {ended}  (every session of the user)
+//	GET   /api/me                                        → {user, csrf_token}
+//	POST  /api/setup/check      {token}                  → TokenInfo
+//	POST  /api/setup            {token, email?, name, password} → {user, csrf_token} + cookie
+//	POST  /api/password         {current, new}           → {user, csrf_token}
+//	GET   /api/users                                     → {users}            (admin)
+//	POST  /api/users            {email, name, role, teams} → {user, invite_url} (admin)
+//	PATCH /api/users/{id}       {name?, role?, teams?, disabled?} → {user}   (admin)
+//	POST  /api/users/{id}/reset                          → {reset_url, expires_at} (admin)
+func (s *Service) Routes(mux *http.ServeMux) {
+	mux.Handle("POST /api/login", s.handle(s.login))
+	mux.Handle("POST /api/logout", s.Require("", s.handle(s.logout)))
+	mux.Handle("POST /api/logout-all", s.Require("", s.handle(s.logoutAll)))
+	mux.Handle("GET /api/me", s.Require("", s.handle(s.me)))
+	mux.Handle("POST /api/setup/check", s.handle(s.setupCheck))
+	mux.Handle("POST /api/setup", s.handle(s.setup))
+	mux.Handle("POST /api/password", s.Require("", s.handle(s.changePassword)))
+	mux.Handle("GET /api/users", s.Require(RoleAdmin, s.handle(s.listUsers)))
+	mux.Handle("POST /api/users", s.Require(RoleAdmin, s.handle(s.createUser)))
+	mux.Handle("PATCH /api/users/{id}", s.Require(RoleAdmin, s.handle(s.patchUser)))
+	mux.Handle("POST /api/users/{id}/reset", s.Require(RoleAdmin, s.handle(s.resetUser)))
+}
+
+// handle turns a handler that returns an error into an http.Handler; the
+// error becomes the JSON error body.
+func (s *Service) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// sessionBody is what login, setup, me and a password change answer.
+type sessionBody struct {
+	User      store.User `json:"user"`
+	CSRFToken string     `json:"csrf_token"`
+}
+
+func authedFrom(ctx context.Context) authed {
+	a, _ := ctx.Value(ctxKey{}).(authed)
+	return a
+}
+
+func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkOrigin(r); err != nil {
+		return err
+	}
+	var req struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Email) == "" || req.Password == "" {
+		return errorf(http.StatusBadRequest, CodeBadRequest, "Enter your e-mail address and password.")
+	}
+	u, err := s.checkLogin(r, req.Email, req.Password)
+	if err != nil {
+		return err
+	}
+	sess, err := s.startSession(w, r, u)
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "logged in", "user", u.ID, "ip", sess.IP)
+	writeJSON(w, http.StatusOK, sessionBody{User: public(u), CSRFToken: s.csrfToken(sess.ID)})
+	return nil
+}
+
+// checkLogin applies the rate limits and the lockout, then checks the
+// password. The order matters: limits before argon2 (so refused attempts
+// cost no CPU), the lockout before the password (so a locked account tells
+// nothing about guesses), the disabled flag after it (so only someone who
+// knows the password learns that the account is disabled).
+func (s *Service) checkLogin(r *http.Request, email, password string) (store.User, error) {
+	ctx := r.Context()
+	now := s.now()
+	ip := s.clientIP(r).String()
+	if ok, next := s.perIP.allow(ip, now); !ok {
+		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts from your address; try again in %s.", wait(next.Sub(now)))
+		e.Until = next
+		return store.User{}, e
+	}
+	key := strings.ToLower(strings.TrimSpace(email))
+	if ok, next := s.perMail.allow(key, now); !ok {
+		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts for this e-mail address; try again in %s.", wait(next.Sub(now)))
+		e.Until = next
+		return store.User{}, e
+	}
+	if len(password) > maxPasswordBytes {
+		return store.User{}, errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
+	}
+	invalid := errorf(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.")
+	u, err := s.st.UserByEmail(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		_, _ = VerifyPassword(s.dummy(), password) // take as long as a real check
+		return store.User{}, invalid
+	}
+	if err != nil {
+		return store.User{}, err
+	}
+	if now.Before(u.LockedUntil) {
+		return store.User{}, locked(u.LockedUntil, now)
+	}
+	hash := u.PasswordHash
+	if hash == "" {
+		hash = s.dummy() // invited but never set a password: nothing matches
+	}
+	ok, err := VerifyPassword(hash, password)
+	if err != nil {
+		return store.User{}, err
+	}
+	if !ok || u.PasswordHash == "" {
+		after, err := s.st.LoginFailed(ctx, u.ID, now, s.opts.MaxFailures, s.opts.LockFor)
+		if err != nil {
+			return store.User{}, err
+		}
+		s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip)
+		if now.Before(after.LockedUntil) {
+			s.log.WarnContext(ctx, "account locked", "user", u.ID, "until", after.LockedUntil)
+			return store.User{}, locked(after.LockedUntil, now)
+		}
+		return store.User{}, invalid
+	}
+	if u.Disabled {
+		return store.User{}, errorf(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.")
+	}
+	if err := s.st.LoginSucceeded(ctx, u.ID, now); err != nil {
+		return store.User{}, err
+	}
+	u.FailedLogins, u.LockedUntil, u.LastLoginAt = 0, time.Time{}, now
+	return u, nil
+}
+
+func locked(until, now time.Time) *Error {
+	e := errorf(http.StatusLocked, CodeLocked, "Too many failed logins: this account is locked until %s (in %s). An admin can send a password reset link.",
+		until.UTC().Format("15:04 UTC"), wait(until.Sub(now)))
+	e.Until = until
+	return e
+}
+
+// wait writes a short wait for a person: "40 seconds", "12 minutes".
+func wait(d time.Duration) string {
+	if d < 2*time.Minute {
+		secs := int((d + time.Second - 1) / time.Second)
+		if secs <= 1 {
+			return "1 second"
+		}
+		return strconv.Itoa(secs) + " seconds"
+	}
+	return strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " minutes"
+}
+
+func (s *Service) logout(w http.ResponseWriter, r *http.Request) error {
+	a := authedFrom(r.Context())
+	if err := s.st.DeleteSession(r.Context(), a.session.ID); err != nil {
+		return err
+	}
+	s.clearCookie(w, r)
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	return nil
+}
+
+func (s *Service) logoutAll(w http.ResponseWriter, r *http.Request) error {
+	a := authedFrom(r.Context())
+	n, err := s.st.DeleteUserSessions(r.Context(), a.user.ID, "")
+	if err != nil {
+		return err
+	}
+	s.clearCookie(w, r)
+	s.log.InfoContext(r.Context(), "logged out everywhere", "user", a.user.ID, "sessions", n)
+	writeJSON(w, http.StatusOK, map[string]int{"ended": n})
+	return nil
+}
+
+func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
+	a := authedFrom(r.Context())
+	writeJSON(w, http.StatusOK, sessionBody{User: public(a.user), CSRFToken: s.csrfToken(a.session.ID)})
+	return nil
+}
+
+// allowSetupAttempt applies the per-IP limit to the unauthenticated link
+// routes, so they cannot be used to hammer the store.
+func (s *Service) allowSetupAttempt(r *http.Request) error {
+	now := s.now()
+	if ok, next := s.perIP.allow(s.clientIP(r).String(), now); !ok {
+		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many attempts from your address; try again in %s.", wait(next.Sub(now)))
+		e.Until = next
+		return e
+	}
+	return nil
+}
+
+func (s *Service) setupCheck(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkOrigin(r); err != nil {
+		return err
+	}
+	if err := s.allowSetupAttempt(r); err != nil {
+		return err
+	}
+	var req struct {
+		Token string `json:"token"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	_, info, err := s.tokenInfo(r.Context(), req.Token)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, info)
+	return nil
+}
+
+func (s *Service) setup(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkOrigin(r); err != nil {
+		return err
+	}
+	if err := s.allowSetupAttempt(r); err != nil {
+		return err
+	}
+	var req SetupRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	u, err := s.Accept(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	sess, err := s.startSession(w, r, u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sessionBody{User: u, CSRFToken: s.csrfToken(sess.ID)})
+	return nil
+}
+
+func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
+	a := authedFrom(r.Context())
+	var req struct {
+		Current string `json:"current"`
+		New     string `json:"new"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if len(req.Current) > maxPasswordBytes {
+		return errorf(http.StatusBadRequest, CodeBadRequest, "The current password is longer than %d bytes.", maxPasswordBytes)
+	}
+	ok, err := VerifyPassword(a.user.PasswordHash, req.Current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// Counted like a failed login: a stolen session must not become a
+		// way to guess the password without the lockout.
+		if _, err := s.st.LoginFailed(r.Context(), a.user.ID, s.now(), s.opts.MaxFailures, s.opts.LockFor); err != nil {
+			return err
+		}
+		return errorf(http.StatusForbidden, CodeWrongPassword, "The current password is wrong.")
+	}
+	if msg := checkPassword(req.New, a.user.Email); msg != "" {
+		return errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
+	}
+	hash, err := HashPassword(req.New, s.opts.Params)
+	if err != nil {
+		return err
+	}
+	// Every other session ends: whoever else knew the old password is out.
+	if err := s.st.SetPassword(r.Context(), a.user.ID, hash, a.session.ID); err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "password changed", "user", a.user.ID)
+	writeJSON(w, http.StatusOK, sessionBody{User: public(a.user), CSRFToken: s.csrfToken(a.session.ID)})
+	return nil
+}
+
+func (s *Service) listUsers(w http.ResponseWriter, r *http.Request) error {
+	us, err := s.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": us})
+	return nil
+}
+
+func (s *Service) createUser(w http.ResponseWriter, r *http.Request) error {
+	a := authedFrom(r.Context())
+	var req struct {
+		Email string   `json:"email"`
+		Name  string   `json:"name"`
+		Role  string   `json:"role"`
+		Teams []string `json:"teams"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	u, link, err := s.addUser(r.Context(), NewUser{Email: req.Email, Name: req.Name, Role: req.Role, Teams: req.Teams, CreatedBy: a.user.ID}, s.baseURL(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"user": u, "invite_url": link})
+	return nil
+}
+
+func (s *Service) patchUser(w http.ResponseWriter, r *http.Request) error {
+	var ch UserChange
+	if err := decodeBody(r, &ch); err != nil {
+		return err
+	}
+	u, err := s.UpdateUser(r.Context(), r.PathValue("id"), ch)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": u})
+	return nil
+}
+
+func (s *Service) resetUser(w http.ResponseWriter, r *http.Request) error {
+	a := authedFrom(r.Context())
+	link, expires, err := s.resetLink(r.Context(), r.PathValue("id"), a.user.ID, s.baseURL(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reset_url": link, "expires_at": expires.UTC()})
+	return nil
+}
