@@ -207,10 +207,18 @@ func (c *conn) handshake() bool {
 			}
 			continue
 		}
-		if err := c.hello(f); err != nil {
+		refused, err := c.hello(f)
+		if err != nil {
 			c.logger(slog.LevelError, "hello failed", "err", err)
 			_ = c.writeNow(toErrorFrame(&protoError{Code: codeInternal, Message: "couldn't open the conversation; reconnect"}))
 			return false
+		}
+		if refused != nil {
+			c.logger(slog.LevelInfo, "hello refused", "code", refused.Code)
+			if c.writeNow(toErrorFrame(refused)) != nil {
+				return false
+			}
+			continue
 		}
 		c.extendRead()
 		return true
@@ -221,12 +229,23 @@ func (c *conn) handshake() bool {
 // forged, of another site, expired or of a conversation that no longer
 // exists gets an error frame (bad_token / token_expired) and the visitor a
 // fresh conversation on the same connection: the welcome that follows has a
-// new conversation_id and token.
-func (c *conn) hello(f clientFrame) error {
+// new conversation_id and token. An identity that does not verify is
+// refused before anything is stored or resumed: the hello may be sent
+// again.
+func (c *conn) hello(f clientFrame) (refused *protoError, err error) {
+	attrs, perr := verifyIdentity(c.site.IdentitySecret, f.Attributes)
+	if perr != nil {
+		return perr, nil
+	}
+	return nil, c.open(f, attrs)
+}
+
+// open is hello once the identity is settled.
+func (c *conn) open(f clientFrame, attrs map[string]string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	hub := c.h.hub
-	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: f.Attributes}
+	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: attrs}
 	var conv store.Conversation
 	var after int64
 	if f.Token != "" {

@@ -22,6 +22,10 @@ type Site struct {
 	Position       string            // "right" (default) or "left"
 	Greeting       map[string]string // language ("en", "sv") -> first line shown
 	Locale         string            // forces the widget's language; empty: the page's
+	// IdentitySecret, when set, makes a hello whose attributes carry
+	// user_id prove it with user_hash (see IdentityHash); it never leaves
+	// the server.
+	IdentitySecret string
 }
 
 // Limits bound what one visitor, one IP and the whole server may use. Zero
