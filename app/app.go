@@ -176,7 +176,7 @@ func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, logg
 	for _, s := range cfg.Sites {
 		o.Sites = append(o.Sites, widget.Site{
 			Name: s.Name, AllowedOrigins: s.AllowedOrigins, Title: s.Title, Color: s.Color,
-			Position: s.Position, Greeting: s.Greeting, Locale: s.Locale,
+			Position: s.Position, Greeting: s.Greeting, Locale: s.Locale, IdentitySecret: s.IdentitySecret,
 		})
 	}
 	return o
