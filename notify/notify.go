@@ -141,6 +141,8 @@ type Dispatcher struct {
 	wake     chan struct{} // buffered 1: something became due
 	mu       sync.Mutex
 	inFlight map[string]bool  // delivery IDs a worker holds
+	finished map[string]int   // delivery ID → finishes when its last attempt ended
+	finishes int              // attempts ended so far
 	unstored []store.Delivery // recorded nowhere (the store failed): sent from memory
 	cancel   context.CancelFunc
 	started  bool
@@ -172,6 +174,7 @@ func New(opts Options) (*Dispatcher, error) {
 		channels:    chans,
 		wake:        make(chan struct{}, 1),
 		inFlight:    map[string]bool{},
+		finished:    map[string]int{},
 	}
 	if d.client == nil {
 		d.client = &http.Client{Timeout: 10 * time.Second}

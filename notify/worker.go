@@ -42,6 +42,8 @@ func (d *Dispatcher) run(ctx context.Context) {
 				d.attempt(ctx, del)
 				d.mu.Lock()
 				delete(d.inFlight, del.ID)
+				d.finishes++
+				d.finished[del.ID] = d.finishes
 				d.mu.Unlock()
 				d.poke()
 			}
@@ -72,6 +74,21 @@ func (d *Dispatcher) run(ctx context.Context) {
 // dispatchDue hands every due delivery that no worker holds to the workers
 // and returns when the earliest of the others is due (zero when none is).
 func (d *Dispatcher) dispatchDue(ctx context.Context, work chan<- store.Delivery) time.Time {
+	// A row read now may predate an attempt that ends while it is read;
+	// such a delivery is skipped this round (the worker's poke brings
+	// another) instead of being sent again from its stale copy.
+	d.mu.Lock()
+	snap := d.finishes
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		for id, n := range d.finished {
+			if n <= snap {
+				delete(d.finished, id)
+			}
+		}
+		d.mu.Unlock()
+	}()
 	pending, err := d.store.PendingDeliveries(ctx, pendingBatch)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -86,7 +103,7 @@ func (d *Dispatcher) dispatchDue(ctx context.Context, work chan<- store.Delivery
 	now := d.now()
 	for _, del := range pending {
 		d.mu.Lock()
-		busy := d.inFlight[del.ID]
+		busy := d.inFlight[del.ID] || d.finished[del.ID] > snap
 		d.mu.Unlock()
 		if busy {
 			continue
