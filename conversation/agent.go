@@ -12,14 +12,20 @@ import (
 // that was not yet with a person moves to state human (reason
 // agent_joined): once an agent speaks, the bot stays quiet.
 func (h *Hub) PostAgentMessage(ctx context.Context, id, author, text string) (store.Message, error) {
+	m, _, err := h.PostAgentReply(ctx, id, author, "", text)
+	return m, err
+}
+
+// PostAgentReply is PostAgentMessage with the console's clientID, which
+// makes a retried send idempotent as for visitors: the same clientID twice
+// stores one message and returns it with duplicate = true.
+func (h *Hub) PostAgentReply(ctx context.Context, id, author, clientID, text string) (m store.Message, duplicate bool, err error) {
 	if strings.TrimSpace(text) == "" {
-		return store.Message{}, ErrEmptyText
+		return store.Message{}, false, ErrEmptyText
 	}
-	var m store.Message
-	err := h.update(ctx, id, func(c *change) error {
-		var err error
-		m, _, err = c.appendMessage(store.Message{From: store.FromAgent, Author: author, Text: text})
-		if err != nil {
+	err = h.update(ctx, id, func(c *change) error {
+		m, duplicate, err = c.appendMessage(store.Message{From: store.FromAgent, Author: author, ClientID: clientID, Text: text})
+		if err != nil || duplicate {
 			return err
 		}
 		if c.conv.State != store.StateHuman {
@@ -27,7 +33,7 @@ func (h *Hub) PostAgentMessage(ctx context.Context, id, author, text string) (st
 		}
 		return nil
 	})
-	return m, err
+	return m, duplicate, err
 }
 
 // PostSystemMessage commits a notice to the conversation ("Anna joined")

@@ -81,8 +81,8 @@ type room struct {
 	mu       sync.Mutex
 	subs     []Subscriber // copy-on-write: a snapshot is read without copying
 	visitors int          // how many of subs are visitors (Subscribe, not Watch)
-	turns   []turn       // visitor messages waiting for the bot
-	botBusy bool         // a worker goroutine is draining turns
+	turns    []turn       // visitor messages waiting for the bot
+	botBusy  bool         // a worker goroutine is draining turns
 }
 
 // NewHub returns a hub over opts.Store. Call Close when done.

@@ -89,7 +89,7 @@ func handoffArgs(h store.Handoff) []any {
 
 func scanHandoff(row interface{ Scan(...any) error }) (store.Handoff, error) {
 	var (
-		h                                                       store.Handoff
+		h                                                     store.Handoff
 		due, next, acked, claimed, created, updated, closedAt int64
 	)
 	err := row.Scan(&h.ID, &h.ConversationID, &h.Site, &h.Reason, &h.Team, &h.Priority, &h.State, &h.AssigneeID, &h.AssigneeName, &h.Note,

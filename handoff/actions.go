@@ -1,0 +1,524 @@
+package handoff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/notify"
+	"github.com/andon-chat/andon/store"
+)
+
+// current returns conversation convID and its open handoff, creating the
+// handoff when the conversation waits for a person and the desk has not
+// seen the escalation yet (a claim racing the hub's update). Called with
+// convID's lock held. A conversation without an open handoff is
+// ErrNotFound.
+func (d *Desk) current(ctx context.Context, convID string) (store.Handoff, store.Conversation, error) {
+	if err := d.ctx.Err(); err != nil {
+		return store.Handoff{}, store.Conversation{}, ErrClosed
+	}
+	conv, err := d.st.Conversation(ctx, convID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Handoff{}, store.Conversation{}, fmt.Errorf("conversation %s: %w", convID, ErrNotFound)
+	}
+	if err != nil {
+		return store.Handoff{}, store.Conversation{}, err
+	}
+	d.mu.Lock()
+	e := d.entries[convID]
+	var h store.Handoff
+	if e != nil {
+		e.conv = conv
+		h = e.h
+	}
+	d.mu.Unlock()
+	if e != nil {
+		return h, conv, nil
+	}
+	if conv.State == store.StateWaiting {
+		h, err := d.ensureHandoff(ctx, conv)
+		return h, conv, err
+	}
+	h, err = d.st.OpenHandoff(ctx, convID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Handoff{}, conv, fmt.Errorf("conversation %s is not with the desk: %w", convID, ErrNotFound)
+	}
+	if err != nil {
+		return store.Handoff{}, conv, err
+	}
+	d.remember(ctx, h, conv)
+	return h, conv, nil
+}
+
+// save stores h (a conditional update on its version) and refreshes the
+// cache: a closed handoff leaves it. A conflict means another instance
+// changed it: the cache takes the stored one and the caller gets
+// ErrClaimed.
+func (d *Desk) save(ctx context.Context, h store.Handoff, conv store.Conversation) (store.Handoff, *Item, error) {
+	h.UpdatedAt = d.now().UTC()
+	saved, err := d.st.UpdateHandoff(ctx, h)
+	if errors.Is(err, store.ErrConflict) {
+		if fresh, ferr := d.st.Handoff(ctx, h.ID); ferr == nil {
+			d.cache(fresh, conv)
+		}
+		return store.Handoff{}, nil, fmt.Errorf("handoff %s: %w", h.ID, ErrClaimed)
+	}
+	if err != nil {
+		return store.Handoff{}, nil, err
+	}
+	return saved, d.cache(saved, conv), nil
+}
+
+// cache keeps an open handoff (or forgets a closed one) and returns its
+// item.
+func (d *Desk) cache(h store.Handoff, conv store.Conversation) *Item {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e := d.entries[conv.ID]
+	if h.State != store.HandoffOpen {
+		delete(d.entries, conv.ID)
+		if e != nil {
+			return d.makeItem(h, conv, e.preview, 0)
+		}
+		return d.makeItem(h, conv, "", 0)
+	}
+	if e == nil {
+		e = &entry{}
+		d.entries[conv.ID] = e
+	}
+	e.h, e.conv = h, conv
+	return d.itemLocked(e)
+}
+
+// requireOwner fails unless a owns h.
+func requireOwner(h store.Handoff, a Agent) error {
+	if h.AssigneeID != a.ID {
+		return fmt.Errorf("conversation %s is owned by %q: %w", h.ConversationID, h.AssigneeName, ErrNotOwner)
+	}
+	return nil
+}
+
+// Claim makes agent a the owner of a conversation in the queue. Of
+// concurrent claims exactly one wins (serialised here, and a conditional
+// update in the store across instances); the others get ErrClaimed. The
+// visitor is told "NAME joined" and the conversation moves to state human,
+// where the bot stays quiet. Claiming one's own conversation again returns
+// it unchanged.
+func (d *Desk) Claim(ctx context.Context, convID string, a Agent) (Item, error) {
+	defer d.lock(convID)()
+	h, conv, err := d.current(ctx, convID)
+	if err != nil {
+		return Item{}, err
+	}
+	if h.AssigneeID == a.ID {
+		return *d.entryItem(convID), nil
+	}
+	if h.AssigneeID != "" {
+		return Item{}, fmt.Errorf("conversation %s is owned by %q: %w", convID, h.AssigneeName, ErrClaimed)
+	}
+	now := d.now().UTC()
+	h.AssigneeID, h.AssigneeName, h.ClaimedAt, h.NextPageAt = a.ID, a.Name, now, time.Time{}
+	firstAck := h.AckedAt.IsZero()
+	if firstAck {
+		h.AckedAt = now
+	}
+	h, it, err := d.save(ctx, h, conv)
+	if err != nil {
+		return Item{}, err
+	}
+	if firstAck {
+		d.recordClaim(h.AckedAt.Sub(h.CreatedAt))
+	}
+	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "claimed", "handoff_id": h.ID, "agent_id": a.ID, "agent": a.Name})
+	if err := d.st.AddParticipant(ctx, store.Participant{ConversationID: convID, Kind: "agent", Name: a.Name}); err != nil {
+		d.log.Warn("couldn't record the agent as participant", "conversation", convID, "err", err)
+	}
+	if err := d.join(ctx, conv, a); err != nil {
+		return Item{}, err
+	}
+	it = d.refresh(ctx, convID)
+	d.publish(Event{Type: EventItem, Item: it})
+	return *it, nil
+}
+
+// join tells the visitor that a joined and moves the conversation to
+// state human.
+func (d *Desk) join(ctx context.Context, conv store.Conversation, a Agent) error {
+	if _, err := d.hub.PostSystemMessage(ctx, conv.ID, say(conv.Locale, "joined", firstName(a.Name))); err != nil {
+		return fmt.Errorf("couldn't tell the visitor: %w", err)
+	}
+	if err := d.hub.SetState(ctx, conv.ID, store.StateHuman, conversation.ReasonAgentJoined); err != nil {
+		return fmt.Errorf("couldn't hand the conversation to %s: %w", a.Name, err)
+	}
+	return nil
+}
+
+// refresh re-reads the conversation into the cached entry (its state
+// changed) and returns the item.
+func (d *Desk) refresh(ctx context.Context, convID string) *Item {
+	conv, err := d.st.Conversation(ctx, convID)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e := d.entries[convID]
+	if e == nil {
+		return nil
+	}
+	if err == nil {
+		e.conv = conv
+	}
+	return d.itemLocked(e)
+}
+
+// Reply posts agent a's message to the visitor. Only the owner may reply
+// (ErrNotOwner). A retried clientID stores one message. When the visitor
+// is not connected and left an e-mail address, the reply is mailed with a
+// link back to the chat.
+func (d *Desk) Reply(ctx context.Context, convID string, a Agent, text, clientID string) (store.Message, error) {
+	if strings.TrimSpace(text) == "" {
+		return store.Message{}, fmt.Errorf("empty reply: %w", ErrBadRequest)
+	}
+	unlock := d.lock(convID)
+	h, conv, err := d.current(ctx, convID)
+	if err != nil {
+		unlock()
+		return store.Message{}, err
+	}
+	if err := requireOwner(h, a); err != nil {
+		unlock()
+		return store.Message{}, err
+	}
+	if clientID != "" {
+		clientID = "agent:" + clientID
+	}
+	m, dup, err := d.hub.PostAgentReply(ctx, convID, a.Name, clientID, text)
+	unlock()
+	if err != nil {
+		return store.Message{}, fmt.Errorf("couldn't post the reply: %w", err)
+	}
+	if !dup {
+		d.mailIfAway(conv, a, m)
+	}
+	return m, nil
+}
+
+// mailIfAway mails reply m when the visitor is not in the chat and left an
+// address; in the background, so the agent's send is not held up by SMTP.
+func (d *Desk) mailIfAway(conv store.Conversation, a Agent, m store.Message) {
+	to := visitorEmail(conv)
+	if d.mailer == nil || to == "" || d.hub.VisitorConnected(conv.ID) {
+		return
+	}
+	vm := notify.VisitorMail{To: to, Locale: conv.Locale, AgentName: firstName(a.Name), Text: m.Text, ConversationID: conv.ID}
+	if d.chatURL != nil {
+		vm.ChatURL = d.chatURL(conv)
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(d.ctx), time.Minute)
+		defer cancel()
+		if err := d.mailer.MailReply(ctx, vm); err != nil {
+			d.log.Error("couldn't mail a reply to the visitor", "conversation", conv.ID, "seq", m.Seq, "err", err)
+			d.addEvent(ctx, conv.ID, "mail", map[string]any{"seq": m.Seq, "error": err.Error()})
+			return
+		}
+		d.addEvent(ctx, conv.ID, "mail", map[string]any{"seq": m.Seq, "to": to})
+	}()
+}
+
+// Note adds an internal note to a conversation: every agent sees it, the
+// visitor never does (it is a store event, not a message, and is not
+// published to the conversation's subscribers).
+func (d *Desk) Note(ctx context.Context, convID string, a Agent, text string) (Note, error) {
+	if strings.TrimSpace(text) == "" {
+		return Note{}, fmt.Errorf("empty note: %w", ErrBadRequest)
+	}
+	if _, err := d.st.Conversation(ctx, convID); errors.Is(err, store.ErrNotFound) {
+		return Note{}, fmt.Errorf("conversation %s: %w", convID, ErrNotFound)
+	} else if err != nil {
+		return Note{}, err
+	}
+	n := d.newNote(convID, NoteInternal, a, text)
+	if err := d.saveNote(ctx, n); err != nil {
+		return Note{}, err
+	}
+	d.publish(Event{Type: EventNote, ConversationID: convID, Note: &n})
+	return n, nil
+}
+
+func (d *Desk) newNote(convID, kind string, a Agent, text string) Note {
+	return Note{ID: store.NewID(), ConversationID: convID, Kind: kind, AuthorID: a.ID, AuthorName: a.Name,
+		Text: strings.TrimSpace(text), At: d.now().UTC()}
+}
+
+func (d *Desk) saveNote(ctx context.Context, n Note) error {
+	raw, err := jsonMarshal(n)
+	if err != nil {
+		return err
+	}
+	if err := d.st.AddEvent(ctx, store.Event{ConversationID: n.ConversationID, Kind: "note", Data: raw, At: n.At}); err != nil {
+		return fmt.Errorf("couldn't save the note: %w", err)
+	}
+	return nil
+}
+
+// Transfer passes a conversation to another agent (who owns it at once),
+// to a team's queue, or to an agent of a team, with a handoff note the next
+// person sees first. The owner may transfer; a conversation still in the
+// queue may be routed by any agent.
+func (d *Desk) Transfer(ctx context.Context, convID string, a Agent, t Transfer) (Item, error) {
+	if strings.TrimSpace(t.Note) == "" {
+		return Item{}, ErrNoteRequired
+	}
+	if t.ToAgentID == "" && t.ToTeam == "" {
+		return Item{}, ErrNoTarget
+	}
+	var target Agent
+	if t.ToAgentID != "" {
+		u, err := d.st.User(ctx, t.ToAgentID)
+		if err != nil || u.Disabled || (u.Role != "agent" && u.Role != "admin") {
+			return Item{}, fmt.Errorf("agent %q: %w", t.ToAgentID, ErrNoTarget)
+		}
+		target = AgentFromUser(u)
+	}
+	var teamTitle string
+	if t.ToTeam != "" {
+		tm, ok := d.team(t.ToTeam)
+		if !ok {
+			return Item{}, fmt.Errorf("team %q: %w", t.ToTeam, ErrNoTarget)
+		}
+		teamTitle = tm.Title
+		if teamTitle == "" {
+			teamTitle = tm.Name
+		}
+	}
+	defer d.lock(convID)()
+	h, conv, err := d.current(ctx, convID)
+	if err != nil {
+		return Item{}, err
+	}
+	if h.AssigneeID != "" {
+		if err := requireOwner(h, a); err != nil {
+			return Item{}, err
+		}
+	}
+	now := d.now().UTC()
+	note := d.newNote(convID, NoteTransfer, a, t.Note)
+	h.Note = note.Text
+	if t.ToTeam != "" {
+		h.Team = t.ToTeam
+	}
+	if target.ID != "" {
+		h.AssigneeID, h.AssigneeName, h.ClaimedAt, h.NextPageAt = target.ID, target.Name, now, time.Time{}
+		if h.AckedAt.IsZero() {
+			h.AckedAt = now
+		}
+	} else {
+		sla := d.slaFor(h.Reason)
+		h.AssigneeID, h.AssigneeName, h.DueAt, h.NextPageAt, h.Level = "", "", now.Add(sla), now.Add(sla), 0
+	}
+	h, _, err = d.save(ctx, h, conv)
+	if err != nil {
+		return Item{}, err
+	}
+	if err := d.saveNote(ctx, note); err != nil {
+		d.log.Warn("couldn't keep the transfer note as a note event", "conversation", convID, "err", err)
+	}
+	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "transferred", "handoff_id": h.ID, "from": a.ID, "to_agent": target.ID, "to_team": t.ToTeam})
+	if target.ID != "" {
+		if err := d.st.AddParticipant(ctx, store.Participant{ConversationID: convID, Kind: "agent", Name: target.Name}); err != nil {
+			d.log.Warn("couldn't record the agent as participant", "conversation", convID, "err", err)
+		}
+		if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "transfer_to", firstName(a.Name), firstName(target.Name))); err != nil {
+			return Item{}, err
+		}
+		if err := d.join(ctx, conv, target); err != nil {
+			return Item{}, err
+		}
+	} else {
+		to := teamTitle
+		if to == "" {
+			to = say(conv.Locale, "colleague")
+		}
+		if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "transfer", firstName(a.Name), to)); err != nil {
+			return Item{}, err
+		}
+		if err := d.hub.SetState(ctx, convID, store.StateWaiting, ReasonTransfer); err != nil {
+			return Item{}, err
+		}
+	}
+	it := d.refresh(ctx, convID)
+	d.publish(Event{Type: EventNote, ConversationID: convID, Note: &note})
+	d.publish(Event{Type: EventItem, Item: it})
+	d.notify(ctx, notify.EventHandoffTransferred, it, h.Level, nil, h.Version)
+	return *it, nil
+}
+
+// HandBack gives the conversation back to the bot: the owner closes the
+// handoff (with an optional note for the record), the visitor is told, and
+// the bot answers again. Only a person who took the conversation can do
+// this, so a visitor's request for a person never loops back to the bot
+// unseen.
+func (d *Desk) HandBack(ctx context.Context, convID string, a Agent, note string) error {
+	defer d.lock(convID)()
+	h, conv, err := d.current(ctx, convID)
+	if err != nil {
+		return err
+	}
+	if err := requireOwner(h, a); err != nil {
+		return err
+	}
+	now := d.now().UTC()
+	h.State, h.ClosedAt, h.Outcome, h.ClosedBy, h.NextPageAt = store.HandoffClosed, now, store.OutcomeHandedBack, a.ID, time.Time{}
+	if _, _, err := d.save(ctx, h, conv); err != nil {
+		return err
+	}
+	if strings.TrimSpace(note) != "" {
+		n := d.newNote(convID, NoteHandBack, a, note)
+		if err := d.saveNote(ctx, n); err == nil {
+			d.publish(Event{Type: EventNote, ConversationID: convID, Note: &n})
+		}
+	}
+	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "handed_back", "handoff_id": h.ID, "agent_id": a.ID})
+	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "handback", firstName(a.Name))); err != nil {
+		return err
+	}
+	if err := d.hub.SetState(ctx, convID, store.StateBot, ReasonHandedBack); err != nil {
+		return err
+	}
+	d.publish(Event{Type: EventItemRemoved, ConversationID: convID})
+	return nil
+}
+
+// Resolve closes the conversation with a category from the configuration
+// (ErrBadCategory otherwise), an optional summary, and optionally teaches
+// the knowledge base: the visitor's question as a new example question of
+// an article, or a reply saved as a draft article. Only the owner
+// resolves. The learning is done first, so a failure leaves the
+// conversation open to try again.
+func (d *Desk) Resolve(ctx context.Context, convID string, a Agent, r Resolution) error {
+	if !slices.Contains(d.cfg.Handoff.Categories, r.Category) {
+		return fmt.Errorf("category %q: %w", r.Category, ErrBadCategory)
+	}
+	if r.Learn != nil {
+		switch r.Learn.Kind {
+		case LearnExample, LearnDraft:
+		default:
+			return fmt.Errorf("learning kind %q: %w", r.Learn.Kind, ErrBadRequest)
+		}
+		if d.learner == nil {
+			return fmt.Errorf("no knowledge base to learn into: %w", ErrBadRequest)
+		}
+	}
+	defer d.lock(convID)()
+	h, conv, err := d.current(ctx, convID)
+	if err != nil {
+		return err
+	}
+	if err := requireOwner(h, a); err != nil {
+		return err
+	}
+	if r.Learn != nil {
+		if err := d.learn(ctx, conv, r.Learn); err != nil {
+			return err
+		}
+	}
+	now := d.now().UTC()
+	h.State, h.ClosedAt, h.Outcome, h.ClosedBy, h.NextPageAt = store.HandoffClosed, now, store.OutcomeResolved, a.ID, time.Time{}
+	h.Category, h.Summary = r.Category, strings.TrimSpace(r.Summary)
+	h, it, err := d.save(ctx, h, conv)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"action": "resolved", "handoff_id": h.ID, "agent_id": a.ID, "category": h.Category, "summary": h.Summary}
+	if r.Learn != nil {
+		data["learn"] = r.Learn
+	}
+	d.addEvent(ctx, convID, "handoff", data)
+	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "resolved", firstName(a.Name))); err != nil {
+		return err
+	}
+	if err := d.hub.SetState(ctx, convID, store.StateClosed, ReasonResolved); err != nil {
+		return err
+	}
+	d.publish(Event{Type: EventItemRemoved, ConversationID: convID})
+	d.notify(ctx, notify.EventHandoffResolved, it, h.Level, nil, 0)
+	return nil
+}
+
+// learn applies a resolution's learning, filling in the visitor's question
+// and the agent's last reply where the agent left them out.
+func (d *Desk) learn(ctx context.Context, conv store.Conversation, l *Learning) error {
+	ms, err := d.st.Messages(ctx, conv.ID, 0)
+	if err != nil {
+		return fmt.Errorf("couldn't read the conversation: %w", err)
+	}
+	question := strings.TrimSpace(l.Question)
+	if question == "" {
+		question = questionBefore(ms)
+	}
+	switch l.Kind {
+	case LearnExample:
+		if l.ArticleID == "" || question == "" {
+			return fmt.Errorf("an example question needs an article and a question: %w", ErrBadRequest)
+		}
+		if err := d.learner.AddQuestion(ctx, l.ArticleID, question); err != nil {
+			return fmt.Errorf("couldn't add the example question: %w", err)
+		}
+		l.Question = question
+	case LearnDraft:
+		text := strings.TrimSpace(l.Text)
+		if text == "" {
+			for i := len(ms) - 1; i >= 0; i-- {
+				if ms[i].From == store.FromAgent {
+					text = ms[i].Text
+					break
+				}
+			}
+		}
+		title := strings.TrimSpace(l.Title)
+		if title == "" {
+			title = question
+		}
+		if text == "" || title == "" {
+			return fmt.Errorf("a draft needs a title and a text: %w", ErrBadRequest)
+		}
+		id, err := d.learner.SaveDraft(ctx, title, text, langOf(conv.Locale))
+		if err != nil {
+			return fmt.Errorf("couldn't save the draft: %w", err)
+		}
+		l.Title, l.Text, l.DraftID = title, text, id
+	}
+	return nil
+}
+
+// questionBefore is the visitor's question the bot could not answer: their
+// last message before a person first replied, or their last message.
+func questionBefore(ms []store.Message) string {
+	var last string
+	for _, m := range ms {
+		if m.From == store.FromAgent && last != "" {
+			break
+		}
+		if m.From == store.FromVisitor {
+			last = m.Text
+		}
+	}
+	return last
+}
+
+// Typing relays that the owner is typing to the visitor.
+func (d *Desk) Typing(ctx context.Context, convID string, a Agent, on bool) {
+	d.mu.Lock()
+	e := d.entries[convID]
+	owner := e != nil && e.h.AssigneeID == a.ID
+	d.mu.Unlock()
+	if owner {
+		d.hub.Typing(ctx, convID, store.FromAgent, on)
+	}
+}

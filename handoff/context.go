@@ -1,0 +1,120 @@
+package handoff
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/andon-chat/andon/bot"
+	"github.com/andon-chat/andon/store"
+)
+
+// Context gathers what an agent needs beside the chat: the transcript, the
+// internal notes with the latest handoff note first, why the bot escalated
+// (in words, with the articles it retrieved and their scores), what the
+// site and visitor told about themselves (with whether the identity is
+// verified), the visitor's earlier conversations and the handoff record.
+func (d *Desk) Context(ctx context.Context, convID string) (Context, error) {
+	conv, err := d.st.Conversation(ctx, convID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Context{}, fmt.Errorf("conversation %s: %w", convID, ErrNotFound)
+	}
+	if err != nil {
+		return Context{}, err
+	}
+	out := Context{Conversation: conv, Notes: []Note{}, Earlier: []Earlier{}}
+	if out.Messages, err = d.st.Messages(ctx, convID, 0); err != nil {
+		return Context{}, err
+	}
+	evs, err := d.st.Events(ctx, convID)
+	if err != nil {
+		return Context{}, err
+	}
+	for _, e := range evs {
+		if e.Kind != "note" {
+			continue
+		}
+		var n Note
+		if json.Unmarshal(e.Data, &n) == nil {
+			out.Notes = append(out.Notes, n)
+		}
+	}
+	out.Decision = lastEscalation(out.Messages)
+
+	hs, err := d.st.ConversationHandoffs(ctx, convID)
+	if err != nil {
+		return Context{}, err
+	}
+	if len(hs) > 0 {
+		h := hs[len(hs)-1]
+		out.Handoff = &h
+		out.HandoffNote = h.Note
+		if it := d.entryItem(convID); it != nil {
+			out.Item = it
+		} else {
+			out.Item = d.makeItem(h, conv, "", 0)
+		}
+	}
+	if out.Decision == nil && conv.Reason != "" && out.Handoff != nil {
+		out.Decision = &Decision{Action: bot.Escalate, Reason: out.Handoff.Reason, ReasonText: ReasonText(out.Handoff.Reason, "en")}
+	}
+
+	out.Visitor = d.visitor(conv)
+	q := store.VisitorQuery{Site: conv.Site, Email: visitorEmail(conv), Exclude: conv.ID, Limit: 20}
+	if out.Visitor.Verified {
+		q.UserID = conv.Attributes["user_id"]
+	}
+	earlier, err := d.st.VisitorConversations(ctx, q)
+	if err != nil {
+		return Context{}, err
+	}
+	for _, c := range earlier {
+		e := Earlier{ID: c.ID, State: c.State, Reason: c.Reason, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		if hs, err := d.st.ConversationHandoffs(ctx, c.ID); err == nil && len(hs) > 0 {
+			last := hs[len(hs)-1]
+			e.Reason, e.Category, e.Summary = last.Reason, last.Category, last.Summary
+		}
+		out.Earlier = append(out.Earlier, e)
+	}
+	return out, nil
+}
+
+// visitor is what the conversation tells about its visitor. The user_id
+// attribute is verified when the site has an identity secret: the widget
+// then refuses a hello whose user_id is not signed by the site.
+func (d *Desk) visitor(c store.Conversation) Visitor {
+	v := Visitor{
+		Name: visitorName(c), Email: visitorEmail(c), Locale: c.Locale, Page: c.Page,
+		Attributes: c.Attributes, Online: d.hub.VisitorConnected(c.ID),
+	}
+	for _, k := range []string{"device", "user_agent", "browser"} {
+		if s := c.Attributes[k]; s != "" {
+			v.Device = s
+			break
+		}
+	}
+	if site, ok := d.cfg.Site(c.Site); ok && site.IdentitySecret != "" && c.Attributes["user_id"] != "" {
+		v.Verified = true
+	}
+	return v
+}
+
+// lastEscalation finds the bot's decision recorded with the latest
+// escalation (the hub keeps it in the Meta of the hand-over message).
+func lastEscalation(ms []store.Message) *Decision {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if len(ms[i].Meta) == 0 {
+			continue
+		}
+		var dec bot.Decision
+		if json.Unmarshal(ms[i].Meta, &dec) != nil || dec.Action != bot.Escalate {
+			continue
+		}
+		return &Decision{
+			Action: dec.Action, Reason: dec.Reason, ReasonText: ReasonText(dec.Reason, "en"), Rule: dec.Rule,
+			Confidence: dec.Confidence, Candidates: dec.Candidates, Raw: ms[i].Meta,
+		}
+	}
+	return nil
+}

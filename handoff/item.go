@@ -1,0 +1,160 @@
+package handoff
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/andon-chat/andon/notify"
+	"github.com/andon-chat/andon/store"
+)
+
+// itemLocked is e as a queue row. Called with d.mu held.
+func (d *Desk) itemLocked(e *entry) *Item {
+	return d.makeItem(e.h, e.conv, e.preview, e.unread)
+}
+
+func (d *Desk) makeItem(h store.Handoff, c store.Conversation, preview string, unread int) *Item {
+	it := &Item{
+		ConversationID: c.ID, HandoffID: h.ID, Site: c.Site, State: c.State,
+		Reason: h.Reason, ReasonText: ReasonText(h.Reason, "en"), Team: h.Team, Priority: h.Priority,
+		AssigneeID: h.AssigneeID, AssigneeName: h.AssigneeName,
+		EscalatedAt: h.CreatedAt, AckedAt: h.AckedAt, Level: h.Level,
+		Preview: preview, VisitorName: visitorName(c), VisitorEmail: visitorEmail(c),
+		Locale: c.Locale, Page: c.Page, Note: h.Note, Unread: unread,
+		Outcome: h.Outcome, Category: h.Category, Summary: h.Summary, ClosedAt: h.ClosedAt,
+	}
+	if h.State == store.HandoffOpen && h.AssigneeID == "" {
+		it.DueAt = h.DueAt
+	}
+	return it
+}
+
+func visitorName(c store.Conversation) string {
+	for _, k := range []string{"name", "user_name", "full_name"} {
+		if v := c.Attributes[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func visitorEmail(c store.Conversation) string {
+	if c.Email != "" {
+		return c.Email
+	}
+	return c.Attributes["email"]
+}
+
+// ensureHandoff returns the open handoff of conv, creating it when there is
+// none: routed by reason, with its priority and SLA deadline. A new one is
+// told to the consoles and to the notification channels. Called with conv's
+// lock held.
+func (d *Desk) ensureHandoff(ctx context.Context, conv store.Conversation) (store.Handoff, error) {
+	d.mu.Lock()
+	if e := d.entries[conv.ID]; e != nil {
+		h := e.h
+		d.mu.Unlock()
+		return h, nil
+	}
+	d.mu.Unlock()
+	h, err := d.st.OpenHandoff(ctx, conv.ID)
+	if err == nil { // made by another instance or before a restart
+		d.remember(ctx, h, conv)
+		return h, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return store.Handoff{}, err
+	}
+	now := d.now().UTC()
+	reason := conv.Reason
+	if reason == "" {
+		reason = "asked_for_human"
+	}
+	sla := d.slaFor(reason)
+	h = store.Handoff{
+		ID: store.NewID(), ConversationID: conv.ID, Site: conv.Site, Reason: reason,
+		Team: d.teamFor(reason), Priority: priorityOf(reason), State: store.HandoffOpen,
+		DueAt: now.Add(sla), NextPageAt: now.Add(sla), CreatedAt: now, UpdatedAt: now,
+	}
+	if err := d.st.CreateHandoff(ctx, h); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			if h, err = d.st.OpenHandoff(ctx, conv.ID); err == nil {
+				d.remember(ctx, h, conv)
+				return h, nil
+			}
+		}
+		return store.Handoff{}, fmt.Errorf("couldn't create handoff: %w", err)
+	}
+	d.addEvent(ctx, conv.ID, "handoff", map[string]any{"action": "created", "handoff_id": h.ID, "reason": reason, "team": h.Team})
+	it := d.remember(ctx, h, conv)
+	d.publish(Event{Type: EventItem, Item: it})
+	d.notify(ctx, notify.EventHandoffCreated, it, 0, nil, 0)
+	return h, nil
+}
+
+// remember caches an open handoff with its preview and returns its item.
+func (d *Desk) remember(ctx context.Context, h store.Handoff, conv store.Conversation) *Item {
+	preview := d.lastVisitorText(ctx, conv)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e := &entry{h: h, conv: conv, preview: preview}
+	d.entries[conv.ID] = e
+	return d.itemLocked(e)
+}
+
+// lastVisitorText is the visitor's latest message among the last few.
+func (d *Desk) lastVisitorText(ctx context.Context, conv store.Conversation) string {
+	ms, err := d.st.Messages(ctx, conv.ID, max(0, conv.LastSeq-20))
+	if err != nil {
+		return ""
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].From == store.FromVisitor {
+			return ms[i].Text
+		}
+	}
+	return ""
+}
+
+// addEvent records an audit event on the conversation; a failure is
+// logged, not returned: the change it describes has happened.
+func (d *Desk) addEvent(ctx context.Context, convID, kind string, data any) {
+	raw, err := json.Marshal(data)
+	if err == nil {
+		err = d.st.AddEvent(ctx, store.Event{ConversationID: convID, Kind: kind, Data: raw, At: d.now().UTC()})
+	}
+	if err != nil {
+		d.log.Warn("couldn't record a desk event", "conversation", convID, "kind", kind, "err", err)
+	}
+}
+
+// notify tells the notification channels, when there are any.
+// key tells apart events of one type about one handoff (the level of a
+// page, the version of a transfer), so each is delivered once.
+func (d *Desk) notify(ctx context.Context, typ string, it *Item, level int, paged []string, key any) {
+	if d.notifier == nil || it == nil {
+		return
+	}
+	e := notify.Event{
+		ID:   fmt.Sprintf("%s.%s.%v", it.HandoffID, typ, key),
+		Type: typ, ConversationID: it.ConversationID, Site: it.Site, Reason: it.Reason,
+		ReasonText: it.ReasonText, Team: it.Team, Level: level, Paged: paged, Preview: it.Preview,
+		At: d.now().UTC(),
+	}
+	if d.console != nil {
+		e.ConsoleURL = d.console(it.ConversationID)
+	}
+	d.notifier.Notify(ctx, e)
+}
+
+// entryItem returns the current item of an open handoff, or nil.
+func (d *Desk) entryItem(convID string) *Item {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if e := d.entries[convID]; e != nil {
+		return d.itemLocked(e)
+	}
+	return nil
+}

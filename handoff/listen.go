@@ -1,0 +1,149 @@
+package handoff
+
+import (
+	"context"
+	"errors"
+	"hash/maphash"
+	"sync"
+
+	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/store"
+)
+
+// listener is the desk's subscription to every conversation of the hub.
+// Deliver never refuses an update: an escalation must not be lost because
+// the desk was busy, so the inbox grows instead of evicting the desk.
+type listener struct{ d *Desk }
+
+func (l listener) Deliver(u *conversation.Update) bool {
+	switch u.Kind {
+	case conversation.KindState, conversation.KindMessage:
+	default:
+		return true // typing and deltas are for the watchers
+	}
+	d := l.d
+	d.shards[maphash.String(d.seed, u.ConversationID)%uint64(len(d.shards))].push(u)
+	return true
+}
+
+func (l listener) Evict() {
+	l.d.log.Error("the handoff desk was dropped by the hub; escalations are picked up again at the next start")
+}
+
+// inbox is an unbounded FIFO of updates for one worker.
+type inbox struct {
+	mu     sync.Mutex
+	items  []*conversation.Update
+	wake   chan struct{}
+	closed bool
+}
+
+func newInbox() *inbox { return &inbox{wake: make(chan struct{}, 1)} }
+
+func (in *inbox) push(u *conversation.Update) {
+	in.mu.Lock()
+	if in.closed {
+		in.mu.Unlock()
+		return
+	}
+	in.items = append(in.items, u)
+	in.mu.Unlock()
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (in *inbox) close() {
+	in.mu.Lock()
+	in.closed = true
+	in.mu.Unlock()
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take waits for updates and returns them all; nil once closed.
+func (in *inbox) take() []*conversation.Update {
+	for {
+		in.mu.Lock()
+		if in.closed {
+			in.mu.Unlock()
+			return nil
+		}
+		if len(in.items) > 0 {
+			items := in.items
+			in.items = nil
+			in.mu.Unlock()
+			return items
+		}
+		in.mu.Unlock()
+		<-in.wake
+	}
+}
+
+func (d *Desk) work(in *inbox) {
+	defer d.wg.Done()
+	for {
+		us := in.take()
+		if us == nil {
+			return
+		}
+		for _, u := range us {
+			d.handle(d.ctx, u)
+		}
+	}
+}
+
+// handle turns one hub update into desk state: an escalation becomes a
+// handoff; a visitor's message refreshes the item's preview.
+func (d *Desk) handle(ctx context.Context, u *conversation.Update) {
+	switch u.Kind {
+	case conversation.KindState:
+		if u.State != store.StateWaiting {
+			return
+		}
+		unlock := d.lock(u.ConversationID)
+		defer unlock()
+		conv, err := d.st.Conversation(ctx, u.ConversationID)
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				d.log.Error("couldn't read an escalated conversation", "conversation", u.ConversationID, "err", err)
+			}
+			return
+		}
+		if conv.State != store.StateWaiting {
+			return // claimed or handed back meanwhile
+		}
+		if _, err := d.ensureHandoff(ctx, conv); err != nil && !errors.Is(err, context.Canceled) {
+			d.log.Error("couldn't queue an escalation", "conversation", conv.ID, "err", err)
+		}
+	case conversation.KindMessage:
+		m := u.Message
+		if m == nil {
+			return
+		}
+		var it *Item
+		d.mu.Lock()
+		if e := d.entries[u.ConversationID]; e != nil {
+			switch m.From {
+			case store.FromVisitor:
+				e.preview = m.Text
+				if e.h.AssigneeID != "" {
+					e.unread++
+				}
+				it = d.itemLocked(e)
+			case store.FromAgent:
+				if e.unread > 0 {
+					e.unread = 0
+					it = d.itemLocked(e)
+				}
+			}
+		}
+		d.mu.Unlock()
+		if it != nil {
+			d.publish(Event{Type: EventItem, Item: it})
+		}
+	}
+}

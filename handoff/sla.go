@@ -1,0 +1,151 @@
+package handoff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/andon-chat/andon/notify"
+	"github.com/andon-chat/andon/store"
+)
+
+// Tick does what is due at the desk's clock: it pages the next decision
+// maker of the chain for every queued handoff past its SLA, and returns to
+// the queue the conversations of agents whose grace period has run out.
+// A background loop calls it every TickInterval; tests call it after moving
+// the clock.
+func (d *Desk) Tick(ctx context.Context) {
+	now := d.now()
+	var due []string
+	var gone []Agent
+	d.mu.Lock()
+	for id, e := range d.entries {
+		if e.h.AssigneeID == "" && !e.h.NextPageAt.IsZero() && !now.Before(e.h.NextPageAt) {
+			due = append(due, id)
+		}
+	}
+	for _, p := range d.agents {
+		if !p.graceUntil.IsZero() && !now.Before(p.graceUntil) && !p.available() {
+			p.graceUntil = time.Time{}
+			gone = append(gone, p.agent)
+		}
+	}
+	d.mu.Unlock()
+	for _, id := range due {
+		if err := d.page(ctx, id); err != nil && !errors.Is(err, context.Canceled) {
+			d.log.Error("couldn't page the escalation chain", "conversation", id, "err", err)
+		}
+	}
+	for _, a := range gone {
+		d.returnOwned(ctx, a, fmt.Sprintf("%s's console closed and did not come back within %s: back in the queue.", a.Name, d.grace()))
+	}
+}
+
+// page escalates one step up the team's chain: the next address is paged
+// (notify handoff.sla_missed with Paged), consoles get a page event, and
+// the visitor hears honestly, once, that it is taking longer and may leave
+// an e-mail address. The next step follows after another SLA period, until
+// the chain is exhausted.
+func (d *Desk) page(ctx context.Context, convID string) error {
+	defer d.lock(convID)()
+	h, conv, err := d.current(ctx, convID)
+	if err != nil {
+		return err
+	}
+	now := d.now()
+	if h.AssigneeID != "" || h.NextPageAt.IsZero() || now.Before(h.NextPageAt) {
+		return nil // claimed or paged meanwhile
+	}
+	tm, _ := d.team(h.Team)
+	chain := tm.Chain
+	if h.Team == "" || len(chain) == 0 {
+		if def, ok := d.team(d.cfg.Handoff.DefaultTeam); ok && len(chain) == 0 {
+			chain = def.Chain
+		}
+	}
+	h.Level++
+	var paged []string
+	if h.Level <= len(chain) {
+		paged = []string{chain[h.Level-1]}
+	}
+	if h.Level < len(chain) {
+		h.NextPageAt = now.UTC().Add(d.slaFor(h.Reason))
+	} else {
+		h.NextPageAt = time.Time{} // nobody left to page
+	}
+	h, it, err := d.save(ctx, h, conv)
+	if err != nil {
+		if errors.Is(err, ErrClaimed) {
+			return nil
+		}
+		return err
+	}
+	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "sla_missed", "handoff_id": h.ID, "level": h.Level, "paged": paged})
+	d.notify(ctx, notify.EventHandoffSLAMissed, it, h.Level, paged, h.Level)
+	d.publish(Event{Type: EventPage, Item: it, ConversationID: convID, Level: h.Level, Paged: paged})
+	if h.Level == 1 {
+		text := say(conv.Locale, "sla_missed")
+		if addr := visitorEmail(conv); addr != "" {
+			text = say(conv.Locale, "sla_missed_at", addr)
+		}
+		if _, err := d.hub.PostSystemMessage(ctx, convID, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// returnOwned puts every conversation agent a owns back in the queue with
+// a note (their console closed, or their account is gone): nothing stays
+// with someone who is not there.
+func (d *Desk) returnOwned(ctx context.Context, a Agent, noteText string) {
+	d.mu.Lock()
+	var ids []string
+	for id, e := range d.entries {
+		if e.h.AssigneeID == a.ID {
+			ids = append(ids, id)
+		}
+	}
+	d.mu.Unlock()
+	for _, id := range ids {
+		if err := d.requeue(ctx, id, a, noteText); err != nil && !errors.Is(err, context.Canceled) {
+			d.log.Error("couldn't return a conversation to the queue", "conversation", id, "agent", a.ID, "err", err)
+		}
+	}
+}
+
+// requeue returns one conversation of agent a to the queue with a note,
+// and tells the visitor.
+func (d *Desk) requeue(ctx context.Context, convID string, a Agent, noteText string) error {
+	defer d.lock(convID)()
+	h, conv, err := d.current(ctx, convID)
+	if err != nil {
+		return err
+	}
+	if h.AssigneeID != a.ID {
+		return nil // transferred or reclaimed meanwhile
+	}
+	now := d.now().UTC()
+	sla := d.slaFor(h.Reason)
+	note := Note{ID: store.NewID(), ConversationID: convID, Kind: NoteReturn, Text: noteText, At: now}
+	h.AssigneeID, h.AssigneeName, h.Note = "", "", noteText
+	h.DueAt, h.NextPageAt, h.Level = now.Add(sla), now.Add(sla), 0
+	if _, _, err := d.save(ctx, h, conv); err != nil {
+		return err
+	}
+	if err := d.saveNote(ctx, note); err != nil {
+		d.log.Warn("couldn't keep the return note", "conversation", convID, "err", err)
+	}
+	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "returned", "handoff_id": h.ID, "agent_id": a.ID})
+	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "agent_left", firstName(a.Name))); err != nil {
+		return err
+	}
+	if err := d.hub.SetState(ctx, convID, store.StateWaiting, ReasonAgentLeft); err != nil {
+		return err
+	}
+	it := d.refresh(ctx, convID)
+	d.publish(Event{Type: EventNote, ConversationID: convID, Note: &note})
+	d.publish(Event{Type: EventItem, Item: it})
+	return nil
+}

@@ -1,0 +1,47 @@
+package handoff
+
+import (
+	"fmt"
+
+	"github.com/andon-chat/andon/bot"
+)
+
+// What the desk tells the visitor, by language. Keys are the occasions.
+var visitorPhrases = map[string]map[string]string{
+	"en": {
+		"joined":        "%s joined",
+		"transfer":      "%s is passing you on to %s; they'll see this conversation.",
+		"transfer_to":   "%s is passing you on to %s.",
+		"colleague":     "a colleague",
+		"handback":      "%s handed you back to the assistant. Ask away!",
+		"resolved":      "%s closed this conversation. Write again any time if you need more help.",
+		"agent_left":    "%s had to leave. You're back in the queue; the next available person will take over.",
+		"sla_missed":    "Sorry for the wait: everyone is busy right now, and we've asked more people to step in. If you'd rather not wait, leave your e-mail address and we'll reply there.",
+		"sla_missed_at": "Sorry for the wait: everyone is busy right now, and we've asked more people to step in. If you leave, we'll reply to %s.",
+	},
+	"sv": {
+		"joined":        "%s anslöt",
+		"transfer":      "%s skickar dig vidare till %s; de ser hela samtalet.",
+		"transfer_to":   "%s skickar dig vidare till %s.",
+		"colleague":     "en kollega",
+		"handback":      "%s lämnade tillbaka dig till assistenten. Fråga på!",
+		"resolved":      "%s avslutade samtalet. Skriv igen när du vill om du behöver mer hjälp.",
+		"agent_left":    "%s var tvungen att gå. Du står i kö igen; nästa lediga person tar över.",
+		"sla_missed":    "Förlåt att det dröjer: alla är upptagna just nu, och vi har bett fler att hjälpa till. Vill du inte vänta kan du lämna din e-postadress så svarar vi där.",
+		"sla_missed_at": "Förlåt att det dröjer: alla är upptagna just nu, och vi har bett fler att hjälpa till. Om du går härifrån svarar vi till %s.",
+	},
+}
+
+// say returns the phrase for key in the language of locale (English when
+// there is none), filled with args.
+func say(locale, key string, args ...any) string {
+	l := "en"
+	if bot.NormalizeLang(locale) == bot.LangSwedish {
+		l = "sv"
+	}
+	p := visitorPhrases[l][key]
+	if len(args) > 0 {
+		return fmt.Sprintf(p, args...)
+	}
+	return p
+}
