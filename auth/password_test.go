@@ -1,0 +1,92 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHashAndVerify(t *testing.T) {
+	t.Parallel()
+	h, err := HashPassword("correct horse battery", testParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("hash %q does not carry its parameters", h)
+	}
+	again, _ := HashPassword("correct horse battery", testParams)
+	if again == h {
+		t.Fatal("two hashes of one password are equal: the salt is not random")
+	}
+	tests := []struct {
+		name, hash, password string
+		want                 bool
+		wantErr              bool
+	}{
+		{"right", h, "correct horse battery", true, false},
+		{"other hash of it", again, "correct horse battery", true, false},
+		{"wrong", h, "correct horse battery!", false, false},
+		{"empty", h, "", false, false},
+		{"not argon2id", "$2a$10$abcdefghijklmnopqrstuv", "x", false, true},
+		{"other algorithm", strings.Replace(h, "argon2id", "argon2i", 1), "correct horse battery", false, true},
+		{"bad params", strings.Replace(h, "m=64", "m=x", 1), "correct horse battery", false, true},
+		{"absurd memory", strings.Replace(h, "m=64", "m=99999999", 1), "correct horse battery", false, true},
+		{"cut", h[:strings.LastIndex(h, "$")], "correct horse battery", false, true},
+		{"short key", h[:len(h)-30], "correct horse battery", false, true},
+		{"empty hash", "", "x", false, true},
+	}
+	for _, tc := range tests {
+		got, err := VerifyPassword(tc.hash, tc.password)
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("%s: VerifyPassword = %v, %v; want %v, error %v", tc.name, got, err, tc.want, tc.wantErr)
+		}
+	}
+	// The parameters come from the hash, not from the caller: a hash made
+	// with other costs still verifies.
+	other, _ := HashPassword("correct horse battery", Params{Memory: 128, Time: 2, Threads: 2})
+	if ok, err := VerifyPassword(other, "correct horse battery"); !ok || err != nil {
+		t.Fatalf("hash with other parameters: %v, %v", ok, err)
+	}
+}
+
+func TestDefaultParamsHash(t *testing.T) {
+	t.Parallel()
+	h, err := HashPassword("correct horse battery", Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("zero Params should mean DefaultParams, got %q", h)
+	}
+	if ok, _ := VerifyPassword(h, "correct horse battery"); !ok {
+		t.Fatal("default-cost hash does not verify")
+	}
+}
+
+func TestCheckPassword(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		password, email string
+		ok              bool
+	}{
+		{"long enough pass", "anna@example.com", true},
+		{"åäöåäöåäöå", "", true}, // ten characters, more bytes
+		{"short", "", false},
+		{"anna@example.com", "anna@example.com", false},
+		{"          ", "", false},
+		{strings.Repeat("x", 1025), "", false},
+	}
+	for _, tc := range tests {
+		if msg := checkPassword(tc.password, tc.email); (msg == "") != tc.ok {
+			t.Errorf("checkPassword(%q) = %q, want ok %v", tc.password, msg, tc.ok)
+		}
+	}
+}
+
+func BenchmarkHashDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := HashPassword("correct horse battery", DefaultParams); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
