@@ -278,6 +278,7 @@
     '.state{margin:0 12px 8px;padding:10px 12px;border-radius:10px;background:#f6f8fa;border:1px solid var(--line);',
     'font-size:14px;flex:none}',
     '.state form{display:flex;gap:6px;margin-top:8px;flex-wrap:wrap}',
+    '.state div[hidden]+form{margin-top:0}',
     '.state input{flex:1;min-width:0;padding:8px 10px;border:1px solid #8c959f;border-radius:8px;background:#fff}',
     '.btn{padding:8px 14px;border-radius:8px;border:1px solid var(--a);background:var(--a);color:var(--at);font-weight:600}',
     '.btn2{padding:7px 12px;border-radius:18px;border:1px solid var(--line);background:#fff;color:#1f2328;font-size:14px}',
@@ -683,8 +684,8 @@
     place(renderMsg(m), keyOf(m));
     if (m.from !== 'visitor') {
       if (typingFrom === m.from) showTyping(false);
-      if (m.from === 'agent' && m.author && S.state === 'human' && !(S.st && S.st.author)) renderState();
-      if (fresh_ && live_) announce(fmt(T.said, { name: who(m) || T.agent, text: m.text.slice(0, 300) }));
+      if ((m.from === 'agent' && m.author && S.state === 'human' && !(S.st && S.st.author)) || (m.from === 'system' && S.state === 'waiting')) renderState();
+      if (fresh_ && live_) announce(m.from === 'system' ? m.text.slice(0, 300) : fmt(T.said, { name: who(m) || T.agent, text: m.text.slice(0, 300) }));
     }
     if (isOpen && d.visibilityState !== 'hidden') S.seen = S.last;
     scrollDown(m.from === 'visitor');
@@ -807,6 +808,15 @@
   }
 
   // ---------------------------------------------------------------- state
+  // asked reports whether the server's latest word, the escalation notice,
+  // already asks for an e-mail address, so the form goes without repeating it.
+  function asked() {
+    for (var i = S.msgs.length - 1; i >= 0; i--) {
+      var m = S.msgs[i];
+      if (m.from !== 'visitor') return m.from === 'system' && /e-?mail|e-post/i.test(m.text);
+    }
+    return false;
+  }
   function humanName() {
     if (S.st && S.st.author) return S.st.author;
     for (var i = S.msgs.length - 1; i >= 0; i--) if (S.msgs[i].from === 'agent' && S.msgs[i].author) return S.msgs[i].author;
@@ -823,7 +833,7 @@
     asking = false;
     save();
     renderState();
-    if (prev !== S.state + S.st.eta && !stateEl.hidden) announce(stateTxt.textContent);
+    if (prev !== S.state + S.st.eta && stateTxt.textContent) announce(stateTxt.textContent);
   }
   function renderState() {
     var s = S.state, st = S.st || {}, txt = '', showForm = false, showNew = false;
@@ -834,7 +844,7 @@
         txt = fmt(T.waitEta, { name: name, n: n === 1 ? T.min1 : fmt(T.minN, { n: n }) });
       } else if (st.known) {
         if (S.email) txt = fmt(T.emailThanks, { email: S.email });
-        else { txt = T.nobody; showForm = true; }
+        else { txt = asked() ? '' : T.nobody; showForm = true; }
       } else {
         txt = fmt(T.waitSoon, { name: name });
       }
@@ -847,7 +857,8 @@
       txt = T.asking;
     }
     stateTxt.textContent = txt;
-    stateEl.hidden = !txt;
+    stateEl.hidden = !txt && !showForm;
+    stateTxt.hidden = !txt;
     form.hidden = !showForm;
     newBtn.hidden = !showNew;
     humanBtn.parentNode.hidden = s !== 'bot' || asking;
@@ -893,13 +904,7 @@
     ws = sock;
     clearTimeout(helloTimer);
     helloTimer = setTimeout(function () { if (ws === sock && !wsOK) sock.close(); }, 15000);
-    sock.onopen = function () {
-      if (ws !== sock) return;
-      var h = { type: 'hello', locale: LANG, page: location.href };
-      if (S.token) { h.token = S.token; h.last_seq = S.last; }
-      if (ATTRS) h.attributes = ATTRS;
-      sock.send(JSON.stringify(h));
-    };
+    sock.onopen = function () { if (ws === sock) hello(sock); };
     sock.onmessage = function (ev) {
       if (ws !== sock) return;
       var f;
@@ -914,6 +919,12 @@
       refreshPending();
       schedule();
     };
+  }
+  function hello(sock) {
+    var h = { type: 'hello', locale: LANG, page: location.href };
+    if (S.token) { h.token = S.token; h.last_seq = S.last; }
+    if (ATTRS) h.attributes = ATTRS;
+    try { sock.send(JSON.stringify(h)); } catch (e) { /* onclose will follow */ }
   }
   // flushOut resends the outbox after a (re)connect with the same
   // client_ids, paced below the server's message rate so that a long
@@ -981,6 +992,15 @@
   }
   function onError(f, sock) {
     var code = String(f.code || '');
+    if (code === 'forbidden_identity' && ATTRS) {
+      // The site's user_hash does not prove its user_id: chat on without
+      // the identity rather than not at all, and tell the site's developer.
+      if (w.console) console.warn('andon: ' + f.message);
+      delete ATTRS.user_id;
+      delete ATTRS.user_hash;
+      hello(sock);
+      return;
+    }
     if (/token/.test(code)) {
       // The resume token was refused and the server starts a new
       // conversation on this connection; keep only the unsent messages.
@@ -1036,6 +1056,7 @@
     if (cfg && typeof cfg === 'object') for (var k in cfg) CFG[k] = cfg[k];
     LANG = pickLang(CFG.locale);
     T = STR[LANG];
+    var linked = takeLink();
     build();
     w.addEventListener('online', kick);
     w.addEventListener('offline', function () { if (!wsOK) setStatus('offline'); });
@@ -1048,8 +1069,33 @@
     });
     w.andon = w.andon || {};
     w.andon[SITE] = { open: function () { open(true); }, close: close };
-    if (rd(OPENKEY, true) === '1') open(false);
+    w.addEventListener('hashchange', function () {
+      if (!takeLink()) return;
+      var sock = ws;
+      ws = null;
+      wsOK = false;
+      if (sock) try { sock.close(1000); } catch (e) { /* already closed */ }
+      renderAll();
+      renderState();
+      attempt = 0;
+      open(false);
+    });
+    if (linked || rd(OPENKEY, true) === '1') open(false);
     else if (S.token || S.out.length) connect();
+  }
+  // takeLink adopts the conversation of a link from an e-mail,
+  // #andon-resume=TOKEN, when the token is this site's, and takes the token
+  // out of the address bar.
+  function takeLink() {
+    var m = /(?:^#|&)andon-resume=([\w-]+\.[\w-]+)/.exec(location.hash), p;
+    if (!m) return false;
+    try { p = atob(m[1].split('.')[0].replace(/-/g, '+').replace(/_/g, '/')).split('\n'); } catch (e) { return false; }
+    if (p[1] !== SITE || !p[2]) return false;
+    try { history.replaceState(history.state, '', location.pathname + location.search); } catch (e) { /* keep it */ }
+    if (p[2] !== S.cid) { S = fresh(); S.cid = p[2]; }
+    S.token = m[1];
+    wr(KEY, JSON.stringify(S));
+    return true;
   }
   function go() {
     var done = false, t = setTimeout(function () { fin(null); }, 4000);

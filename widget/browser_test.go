@@ -1,0 +1,204 @@
+package widget
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/andon-chat/andon/store"
+)
+
+// These tests run the real widget.js in headless chromium against a Handler:
+// what a visitor sees of a person taking over, a link from an e-mail, and
+// the e-mail request when nobody is on duty. The whole flow with the
+// console is e2e's; these keep the widget's own side honest.
+
+// browserPath finds chromium: ANDON_CHROMIUM, else Debian's. Without one the
+// test skips, or fails when CI=true, where a silent skip would hide it.
+func browserPath(t *testing.T) string {
+	t.Helper()
+	for _, c := range []string{os.Getenv("ANDON_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if c == "" {
+			continue
+		}
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed (apt-get install chromium); browser tests must run in CI")
+	}
+	t.Skip("skipping browser test: chromium is not installed (apt-get install chromium, or set ANDON_CHROMIUM)")
+	return ""
+}
+
+// browser starts a headless chromium with an empty profile and returns a
+// tab bounded by the test's deadline.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := browserPath(t)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true), chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 800))
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 800)); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("couldn't start chromium %s: %v", path, err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() {
+		cancel()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return tctx
+}
+
+const shadow = `document.querySelector('andon-widget').shadowRoot`
+
+// until polls a JavaScript expression until it is truthy; on timeout it
+// keeps a screenshot and fails with the widget's text.
+func until(ctx context.Context, t *testing.T, what, expr string) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	pred := `(() => { try { return !!(` + expr + `); } catch (e) { return false; } })()`
+	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](pred, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		keepScreenshot(ctx, t, "failed-"+strings.ReplaceAll(t.Name(), "/", "-"))
+		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { try { return `+shadow+`.querySelector('.panel').innerText } catch (e) { return String(e) } })()`))
+		t.Fatalf("timed out waiting for %s; widget text:\n%s", what, text)
+	}
+}
+
+func eval[T any](ctx context.Context, t *testing.T, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("couldn't evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// keepScreenshot saves a PNG in ANDON_ARTIFACTS, or the test's temporary
+// directory.
+func keepScreenshot(ctx context.Context, t *testing.T, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("couldn't take screenshot %s: %v", name, err)
+		return
+	}
+	dir := os.Getenv("ANDON_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	p := filepath.Join(dir, "widget-"+name+".png")
+	if err := os.MkdirAll(dir, 0o755); err == nil && os.WriteFile(p, png, 0o644) == nil {
+		t.Logf("screenshot: %s", p)
+	}
+}
+
+// TestBrowserPersonTakesOverByLink escalates a conversation, lets a person
+// join, reply and type, then opens the e-mail link in a browser that has
+// never seen the conversation: the widget opens on it with the transcript,
+// "Anna joined" as a notice, Anna's reply under her name, "You're chatting
+// with Anna", her typing, and the token gone from the address bar.
+func TestBrowserPersonTakesOverByLink(t *testing.T) {
+	t.Parallel()
+	browserPath(t)
+	e := newEnv(t, Options{}, echoBot{})
+	ctx := context.Background()
+	c := e.mustDial()
+	c.send(map[string]any{"type": "hello", "locale": "en", "page": e.srv.URL + "/?from=mail"})
+	w := c.expect("welcome")
+	c.message("m1", "a billing question")
+	c.ws.Close()
+	waitFor(t, "the escalation", func() bool {
+		conv, err := e.st.Conversation(ctx, w.ConversationID)
+		return err == nil && conv.State == store.StateWaiting
+	})
+	if _, err := e.hub.PostSystemMessage(ctx, w.ConversationID, "Anna joined"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.hub.SetState(ctx, w.ConversationID, store.StateHuman, "agent_joined"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hub.PostAgentMessage(ctx, w.ConversationID, "Anna", "Hi, Anna here. Let me look at your invoice."); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := e.st.Conversation(ctx, w.ConversationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := e.h.ChatURL(conv, e.srv.URL)
+	if !strings.HasPrefix(link, e.srv.URL+"/?from=mail#"+ResumeFragment) {
+		t.Fatalf("ChatURL = %q", link)
+	}
+
+	b := browser(t)
+	if err := chromedp.Do(b, chromedp.Navigate(link)); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the open widget with Anna's reply",
+		`!`+shadow+`.querySelector('.panel').hidden && `+shadow+`.querySelector('.m.agent .b').textContent.includes('invoice')`)
+	type view struct {
+		Hash, Stored, Who, System, SystemWho, State, Visitor string
+	}
+	got := eval[view](b, t, `(() => {
+		const r = `+shadow+`, q = s => r.querySelector(s);
+		const key = Object.keys(localStorage).find(k => k.startsWith('andon:v1:') && !k.endsWith(':open'));
+		return {Hash: location.hash, Stored: JSON.parse(localStorage.getItem(key)).cid,
+			Who: q('.m.agent .who').textContent, System: [...r.querySelectorAll('.m.system .b')].pop().textContent,
+			SystemWho: r.querySelector('.m.system .who') ? 'shown' : '', State: q('.state').hidden ? '(hidden)' : q('.state').innerText,
+			Visitor: q('.m.visitor .b').textContent};
+	})()`)
+	want := view{Hash: "", Stored: w.ConversationID, Who: "Anna", System: "Anna joined", SystemWho: "",
+		State: "You’re chatting with Anna.", Visitor: "a billing question"}
+	if got != want {
+		t.Errorf("widget shows\n%+v\nwant\n%+v", got, want)
+	}
+	e.hub.Typing(ctx, w.ConversationID, store.FromAgent, true)
+	until(b, t, "Anna typing", `!`+shadow+`.querySelector('.typing').hidden && `+shadow+`.querySelector('.typing').textContent === 'Anna is typing…'`)
+	keepScreenshot(b, t, "person-took-over")
+}
+
+// TestBrowserNobodyOnDutyAsksOnce escalates with nobody on duty: the
+// server's notice asks for the e-mail address and the widget shows the form
+// beneath it without asking again.
+func TestBrowserNobodyOnDutyAsksOnce(t *testing.T) {
+	t.Parallel()
+	browserPath(t)
+	e := newEnv(t, Options{}, echoBot{})
+	b := browser(t)
+	if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the launcher", shadow+`.querySelector('.launcher')`)
+	if err := chromedp.Do(b, chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.launcher')`))); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the composer", `!`+shadow+`.querySelector('.panel').hidden`)
+	if err := chromedp.Do(b, chromedp.SendKeys(chromedp.JSPath(shadow+`.querySelector('textarea')`), "a billing question"),
+		chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.snd')`))); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the e-mail form", `!`+shadow+`.querySelector('.state form').hidden && !`+shadow+`.querySelector('.state').hidden`)
+	text := eval[string](b, t, shadow+`.querySelector('.panel').innerText`)
+	if n := strings.Count(strings.ToLower(text), "leave your e-mail"); n != 1 || !eval[bool](b, t, shadow+`.querySelector('.state > div').hidden`) {
+		t.Errorf("the widget asks for the e-mail address %d times, want once (the server's notice) with the form beneath it:\n%s", n, text)
+	}
+	if !strings.Contains(eval[string](b, t, shadow+`.querySelector('.m.system .b').textContent`), "e-mail") {
+		t.Error("the server's notice does not ask for the e-mail address")
+	}
+	keepScreenshot(b, t, "nobody-on-duty")
+}
