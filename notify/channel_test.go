@@ -35,6 +35,7 @@ func TestFilters(t *testing.T) {
 		{"frustration:caps", "billing", []string{"webhook:all", "webhook:billing-team", "email:everyone"}},
 		{"asked_for_human", "", []string{"webhook:all", "email:everyone"}}, // a team filter wants a team
 	}
+	cfg.SMTP.Host = "mail.example.com" // never reached: the dispatcher is not started
 	st := openStore(t, "")
 	d := newDispatcher(t, cfg, st)
 	for i, tc := range tests {
@@ -107,6 +108,15 @@ func TestChannelConfigErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: New = %v, want an error about %q", tc.name, err, tc.want)
 		}
+	}
+	noSMTP := testConfig(nil, []config.EmailNotify{{Name: "a", To: []string{"x@example.com"}}})
+	if _, err := New(Options{Config: noSMTP, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "smtp") {
+		t.Errorf("New with an e-mail channel and no SMTP host = %v", err)
+	}
+	badTLS := testConfig(nil, nil)
+	badTLS.SMTP.TLS = "ssl"
+	if _, err := New(Options{Config: badTLS, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "tls") {
+		t.Errorf("New with smtp.tls = ssl: %v", err)
 	}
 	if _, err := New(Options{Config: testConfig(nil, nil)}); err == nil {
 		t.Error("New without a store succeeded")

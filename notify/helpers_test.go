@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"crypto/hmac"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -137,7 +136,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		Timestamp: req.Header.Get(HeaderTimestamp), Signature: req.Header.Get(HeaderSignature), Body: body,
 	}
 	got.Signed = req.Method == http.MethodPost && got.Signature != "" &&
-		hmac.Equal([]byte(got.Signature), []byte(Sign(r.secret, body)))
+		Verify(r.secret, body, got.Signature)
 	r.mu.Lock()
 	n := len(r.reqs)
 	r.reqs = append(r.reqs, got)

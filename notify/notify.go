@@ -81,7 +81,8 @@ type Options struct {
 	Config config.Config
 	// Store keeps the deliveries.
 	Store store.Deliveries
-	// Client sends webhooks; nil means a client with a 10 s timeout.
+	// Client sends webhooks; nil means a client with a 10 s timeout that
+	// does not follow redirects.
 	Client *http.Client
 	// Logger receives deliveries that failed; nil discards.
 	Logger *slog.Logger
@@ -160,6 +161,14 @@ func New(opts Options) (*Dispatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("couldn't create the notifier: %w", err)
 	}
+	if len(opts.Config.Notify.Emails) > 0 && opts.Config.SMTP.Host == "" {
+		return nil, errors.New("couldn't create the notifier: [[notify.email]] needs an [smtp] host to send through")
+	}
+	switch opts.Config.SMTP.TLS {
+	case "", "starttls", "tls", "none":
+	default:
+		return nil, fmt.Errorf("couldn't create the notifier: smtp.tls is %q, want starttls, tls or none", opts.Config.SMTP.TLS)
+	}
 	d := &Dispatcher{
 		cfg:         opts.Config,
 		store:       opts.Store,
@@ -177,7 +186,12 @@ func New(opts Options) (*Dispatcher, error) {
 		finished:    map[string]int{},
 	}
 	if d.client == nil {
-		d.client = &http.Client{Timeout: 10 * time.Second}
+		d.client = &http.Client{
+			Timeout: 10 * time.Second,
+			// A redirected POST turns into a GET on 301/302; the log should
+			// say the URL moved rather than record a GET as delivered.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)

@@ -57,6 +57,13 @@ func Sign(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
+// Verify reports whether signature (an X-Andon-Signature value) is the
+// signature of body under secret, in constant time: what a receiver written
+// in Go calls before trusting a delivery.
+func Verify(secret string, body []byte, signature string) bool {
+	return hmac.Equal([]byte(signature), []byte(Sign(secret, body)))
+}
+
 // webhookJSON is the body of a json webhook: the same bytes on every attempt.
 func webhookJSON(deliveryID string, e Event) ([]byte, error) {
 	paged := e.Paged
