@@ -127,9 +127,15 @@ func Open(ctx context.Context, opts Options) (*Base, error) {
 // changed: an article whose content hash is unchanged is not re-embedded.
 // Articles not in arts are kept. A missing status means published.
 func (b *Base) Import(ctx context.Context, arts []Article) (ImportReport, error) {
-	var rep ImportReport
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.importLocked(ctx, arts)
+}
+
+// importLocked is Import with b.mu held, for changes that read an article
+// and write it back without another import in between.
+func (b *Base) importLocked(ctx context.Context, arts []Article) (ImportReport, error) {
+	var rep ImportReport
 	if b.closed {
 		return rep, errors.New("couldn't import: knowledge base is closed")
 	}
