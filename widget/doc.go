@@ -23,9 +23,9 @@
 //     offending field of a bad_request) and client_id (the message refused
 //     with too_large, rate_limited or internal_error, which the client may
 //     send again with the same client_id). Codes: bad_request, too_large,
-//     rate_limited, bad_token, token_expired, internal_error. A frame over
-//     Limits.MaxFrameBytes closes the connection (1009); every other bad
-//     frame leaves it open.
+//     rate_limited, bad_token, token_expired, forbidden_identity,
+//     internal_error. A frame over Limits.MaxFrameBytes closes the
+//     connection (1009); every other bad frame leaves it open.
 //   - Refusals before the upgrade are HTTP statuses with a JSON body
 //     {code, message}: 404 unknown_site, 403 forbidden_origin, 429
 //     too_many_connections (per client IP), 503 server_busy or
@@ -35,4 +35,15 @@
 //     decides.
 //   - On shutdown, every connection gets close code 1012 ("server shutting
 //     down"): reconnect.
+//   - Identity verification: on a site with an identity secret, a hello
+//     whose attributes carry user_id must carry user_hash =
+//     hex(HMAC-SHA256(secret, user_id)) (IdentityHash), compared in
+//     constant time. A missing or wrong hash gets an error frame
+//     forbidden_identity (field attributes) before anything is stored or
+//     resumed, and the connection waits for another hello. A verified hello
+//     is stored without user_hash and with identity_verified = "true";
+//     identity_verified sent by a visitor is removed from every hello.
+//   - ChatURL links an e-mail back to a conversation: the visitor's page when
+//     it is on one of the site's origins, with #andon-resume=TOKEN, which
+//     widget.js takes, removes from the address bar and resumes.
 package widget
