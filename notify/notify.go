@@ -9,6 +9,20 @@
 // resumes whatever was still pending. A delivery keeps its ID on every
 // attempt (X-Andon-Delivery), so a receiver can drop the repeats that
 // at-least-once implies.
+//
+// A format = "json" webhook receives a POST whose body is a WebhookBody and
+// these headers:
+//
+//	X-Andon-Delivery:  the delivery ID (also the body's "id"), the same on every retry
+//	X-Andon-Event:     the event type, e.g. handoff.created
+//	X-Andon-Timestamp: Unix seconds when this attempt was sent
+//	X-Andon-Signature: sha256=HEX, HMAC-SHA256 of the raw body under the webhook's secret
+//
+// A receiver checks the signature over the raw bytes (Verify does that in
+// Go), answers 2xx quickly, and ignores a delivery ID it has seen. Any 5xx,
+// a 429 (its Retry-After is honoured) or a network error is retried with
+// exponential backoff; any other status fails the delivery at once, since
+// asking again would get the same answer. Redirects are not followed.
 package notify
 
 import (
