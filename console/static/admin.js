@@ -88,7 +88,7 @@ export async function deliveriesView(app) {
     else fill(body, rows.map((d) => h('tr', {},
       h('td', {}, new Date(d.created_at).toLocaleString()),
       h('td', {}, d.channel),
-      h('td', {}, d.event, d.conversation_id ? h('a', { href: '#c/' + d.conversation_id, class: 'small' }, ' ↗') : null),
+      h('td', {}, d.event_type, d.conversation_id ? h('a', { href: '#c/' + d.conversation_id, class: 'small' }, ' ↗') : null),
       h('td', {}, h('span', { class: 'badge st-' + d.status }, d.status)),
       h('td', {}, String(d.attempts)),
       h('td', { class: 'small' }, d.last_error || (d.last_status ? 'HTTP ' + d.last_status : '')))));

@@ -86,15 +86,13 @@ export class Desk {
       (a.priority - b.priority) || (Date.parse(a.escalated_at) - Date.parse(b.escalated_at)));
     const waiting = items.filter((i) => !i.assignee_id);
     const mine = items.filter((i) => i.assignee_id === me);
-    const others = items.filter((i) => i.assignee_id && i.assignee_id !== me);
     fill(el,
       h('h2', {}, t('waiting'), h('span', { class: 'count' }, String(waiting.length))),
       waiting.length ? h('ul', { class: 'items', id: 'queue-waiting' }, waiting.map((i) => this.row(i)))
         : h('p', { class: 'muted small pad' }, t('emptyQueue')),
       h('h2', {}, t('mine'), h('span', { class: 'count' }, String(mine.length))),
       mine.length ? h('ul', { class: 'items', id: 'queue-mine' }, mine.map((i) => this.row(i)))
-        : h('p', { class: 'muted small pad' }, t('emptyMine')),
-      others.length ? [h('h2', {}, t('others')), h('ul', { class: 'items' }, others.map((i) => this.row(i)))] : null);
+        : h('p', { class: 'muted small pad' }, t('emptyMine')));
     this.tick();
   }
 
@@ -457,8 +455,8 @@ export class Desk {
     const item = ctx.item || {};
     const v = ctx.visitor || {};
     const d = ctx.decision;
-    const handoffNotes = [...this.conv.notes.values()].filter((n) => n.kind === 'transfer' || n.kind === 'system');
-    const firstNote = item.note || (handoffNotes.length ? handoffNotes[handoffNotes.length - 1].text : '');
+    const handoffNotes = [...this.conv.notes.values()].filter((n) => n.kind === 'transfer' || n.kind === 'return');
+    const firstNote = item.note || ctx.handoff_note || (handoffNotes.length ? handoffNotes[handoffNotes.length - 1].text : '');
     const attrs = Object.entries(v.attributes || ctx.conversation.attributes || {});
     fill(el,
       h('button', { class: 'only-phone back', onclick: () => { document.body.dataset.pane = 'conv'; } }, '‹ ', t('back')),

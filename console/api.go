@@ -1,0 +1,317 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/andon-chat/andon/auth"
+	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/store"
+)
+
+// The desk's routes: each reads its input strictly, calls the desk once
+// and answers the documented JSON. Errors go back to Routes, which turns
+// them into the error body with a stable code.
+
+// actor is the signed-in user as the desk sees them, and a context bounded
+// by requestTimeout.
+func (s *Server) actor(r *http.Request) (handoff.Agent, context.Context, context.CancelFunc, error) {
+	u, ok := auth.UserFrom(r.Context())
+	if !ok {
+		// Routes puts every handler behind auth.Require; this is a wiring bug.
+		return handoff.Agent{}, nil, nil, errors.New("no user in the request context")
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	return agentOf(u), ctx, cancel, nil
+}
+
+// queryInt reads an optional integer query parameter within [lo, hi].
+func queryInt(r *http.Request, name string, def, lo, hi int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("Query parameter %q must be a whole number from %d to %d.", name, lo, hi)
+	}
+	return n, nil
+}
+
+func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	items, err := s.desk.Queue(ctx, a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": toItems(items)})
+	return nil
+}
+
+func (s *Server) getConversations(w http.ResponseWriter, r *http.Request) error {
+	_, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	state := r.URL.Query().Get("state")
+	switch state {
+	case "", store.StateClosed, store.StateHuman, store.StateWaiting, store.StateBot:
+	default:
+		return badRequest("Query parameter \"state\" must be closed, human, waiting or bot.")
+	}
+	limit, err := queryInt(r, "limit", 50, 1, 200)
+	if err != nil {
+		return err
+	}
+	items, err := s.desk.Conversations(ctx, handoff.Filter{State: state, Limit: limit})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": toItems(items)})
+	return nil
+}
+
+func (s *Server) getContext(w http.ResponseWriter, r *http.Request) error {
+	_, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	c, err := s.desk.Context(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toContext(c))
+	return nil
+}
+
+// getMessages is how a console that reconnected fills the gap: the
+// messages after the last seq it has.
+func (s *Server) getMessages(w http.ResponseWriter, r *http.Request) error {
+	_, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	after := int64(0)
+	if v := r.URL.Query().Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return badRequest("Query parameter \"after\" must be a seq, a whole number of 0 or more.")
+		}
+		after = n
+	}
+	id := r.PathValue("id")
+	if _, err := s.hub.Conversation(ctx, id); err != nil {
+		return err
+	}
+	msgs, err := s.hub.Messages(ctx, id, after)
+	if err != nil {
+		return err
+	}
+	if msgs == nil {
+		msgs = []store.Message{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+	return nil
+}
+
+func (s *Server) postClaim(w http.ResponseWriter, r *http.Request) error {
+	var body struct{}
+	if err := decode(w, r, &body, true); err != nil {
+		return err
+	}
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	it, err := s.desk.Claim(ctx, r.PathValue("id"), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"item": toItem(it)})
+	return nil
+}
+
+// required refuses a missing or blank text field.
+func required(name, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return apiErr(http.StatusBadRequest, codeEmptyText, "Field %q is required and must not be blank.", name)
+	}
+	return nil
+}
+
+func (s *Server) postReply(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Text     string `json:"text"`
+		ClientID string `json:"client_id"`
+	}
+	if err := decode(w, r, &body, false); err != nil {
+		return err
+	}
+	if err := required("text", body.Text); err != nil {
+		return err
+	}
+	if len(body.ClientID) > 100 {
+		return badRequest("Field \"client_id\" is longer than 100 characters.")
+	}
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	m, err := s.desk.Reply(ctx, r.PathValue("id"), a, body.Text, body.ClientID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"message": m})
+	return nil
+}
+
+func (s *Server) postNote(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Text string `json:"text"`
+	}
+	if err := decode(w, r, &body, false); err != nil {
+		return err
+	}
+	if err := required("text", body.Text); err != nil {
+		return err
+	}
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	n, err := s.desk.Note(ctx, r.PathValue("id"), a, body.Text)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"note": toNote(n)})
+	return nil
+}
+
+func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		ToAgentID string `json:"to_agent_id"`
+		ToTeam    string `json:"to_team"`
+		Note      string `json:"note"`
+	}
+	if err := decode(w, r, &body, false); err != nil {
+		return err
+	}
+	if body.ToAgentID == "" && body.ToTeam == "" {
+		return apiErr(http.StatusBadRequest, codeNoTarget, "Name who takes over: to_agent_id or to_team.")
+	}
+	if strings.TrimSpace(body.Note) == "" {
+		return badRequest("Field \"note\" is required: the next person reads it first.")
+	}
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	it, err := s.desk.Transfer(ctx, r.PathValue("id"), a, handoff.Transfer{ToAgentID: body.ToAgentID, ToTeam: body.ToTeam, Note: body.Note})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"item": toItem(it)})
+	return nil
+}
+
+func (s *Server) postHandBack(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := decode(w, r, &body, true); err != nil {
+		return err
+	}
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if err := s.desk.HandBack(ctx, r.PathValue("id"), a, body.Note); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type learnBody struct {
+	Kind      string `json:"kind"`
+	ArticleID string `json:"article_id"`
+	Question  string `json:"question"`
+	Title     string `json:"title"`
+	Text      string `json:"text"`
+}
+
+func (s *Server) postResolve(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Category string     `json:"category"`
+		Summary  string     `json:"summary"`
+		Learn    *learnBody `json:"learn"`
+	}
+	if err := decode(w, r, &body, false); err != nil {
+		return err
+	}
+	if body.Category == "" {
+		return apiErr(http.StatusBadRequest, codeBadCategory, "Field \"category\" is required: one of GET /api/categories.")
+	}
+	res := handoff.Resolution{Category: body.Category, Summary: body.Summary}
+	if l := body.Learn; l != nil {
+		switch l.Kind {
+		case handoff.LearnExample:
+			if l.ArticleID == "" {
+				return badRequest("Field \"learn.article_id\" is required for kind example.")
+			}
+		case handoff.LearnDraft:
+		default:
+			return badRequest("Field \"learn.kind\" must be example or draft.")
+		}
+		res.Learn = &handoff.Learning{Kind: l.Kind, ArticleID: l.ArticleID, Question: l.Question, Title: l.Title, Text: l.Text}
+	}
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if err := s.desk.Resolve(ctx, r.PathValue("id"), a, res); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) postPresence(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Status string `json:"status"`
+	}
+	if err := decode(w, r, &body, false); err != nil {
+		return err
+	}
+	switch body.Status {
+	case handoff.StatusOnline, handoff.StatusAway, handoff.StatusOffline:
+	default:
+		return badRequest("Field \"status\" must be online, away or offline.")
+	}
+	a, ctx, cancel, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if err := s.desk.SetPresence(ctx, a, body.Status); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": body.Status})
+	return nil
+}

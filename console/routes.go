@@ -1,0 +1,58 @@
+package console
+
+import (
+	"net/http"
+
+	"github.com/andon-chat/andon/auth"
+)
+
+// route is one API route: its pattern, the role it needs and its handler.
+// Every API route is in this list, which Routes mounts behind
+// auth.Require and the security tests walk, so that a new route cannot be
+// left open by forgetting it.
+type route struct {
+	pattern string
+	role    string
+	handle  func(w http.ResponseWriter, r *http.Request) error
+}
+
+func (s *Server) routes() []route {
+	agent, admin := auth.RoleAgent, auth.RoleAdmin
+	return []route{
+		{"GET /api/queue", agent, s.getQueue},
+		{"GET /api/conversations", agent, s.getConversations},
+		{"GET /api/conversations/{id}", agent, s.getContext},
+		{"GET /api/conversations/{id}/messages", agent, s.getMessages},
+		{"POST /api/conversations/{id}/claim", agent, s.postClaim},
+		{"POST /api/conversations/{id}/messages", agent, s.postReply},
+		{"POST /api/conversations/{id}/notes", agent, s.postNote},
+		{"POST /api/conversations/{id}/transfer", agent, s.postTransfer},
+		{"POST /api/conversations/{id}/handback", agent, s.postHandBack},
+		{"POST /api/conversations/{id}/resolve", agent, s.postResolve},
+		{"POST /api/presence", agent, s.postPresence},
+		{"GET /api/agents", agent, s.getAgents},
+		{"GET /api/teams", agent, s.getTeams},
+		{"GET /api/canned", agent, s.getCanned},
+		{"GET /api/categories", agent, s.getCategories},
+		{"GET /api/articles", agent, s.getArticles},
+		{"GET /api/deliveries", admin, s.getDeliveries},
+	}
+}
+
+// Routes mounts the console on mux: the API routes above (each behind
+// auth.Require with its role, which also checks CSRF and Origin on every
+// change), the agent WebSocket and the UI. The login and user routes are
+// auth's (auth.Service.Routes).
+func (s *Server) Routes(mux *http.ServeMux) {
+	for _, rt := range s.routes() {
+		h := rt.handle
+		mux.Handle(rt.pattern, s.auth.Require(rt.role, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := h(w, r); err != nil {
+				s.fail(w, r, err)
+			}
+		})))
+	}
+	mux.HandleFunc("GET /ws/agent", s.handleAgentWS)
+	mux.HandleFunc("GET /console/", s.serveStatic)
+	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
+}
