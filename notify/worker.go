@@ -148,17 +148,18 @@ func (d *Dispatcher) attempt(ctx context.Context, del store.Delivery) {
 	default:
 		del.LastError = err.Error()
 		wait := d.backoff(del.Attempts)
-		if errors.As(err, &ae) && ae.retryAfter > wait {
-			wait = min(ae.retryAfter, d.maxRetry)
+		if errors.As(err, &ae) {
+			// The receiver knows best when it can take it, within reason.
+			wait = max(wait, min(ae.retryAfter, d.maxRetry))
 		}
 		del.NextAttemptAt = now.Add(wait)
 	}
 	if err != nil {
-		level := "retrying"
+		outcome := "retrying"
 		if del.Status == store.DeliveryFailed {
-			level = "gave up"
+			outcome = "gave up"
 		}
-		d.log.Warn("notification not delivered", "delivery", del.ID, "channel", del.Channel, "attempt", del.Attempts, "outcome", level, "err", err)
+		d.log.Warn("notification not delivered", "delivery", del.ID, "channel", del.Channel, "attempt", del.Attempts, "outcome", outcome, "err", err)
 	}
 	d.record(ctx, del)
 }
