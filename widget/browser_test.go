@@ -2,9 +2,13 @@ package widget
 
 import (
 	"context"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -201,4 +205,70 @@ func TestBrowserNobodyOnDutyAsksOnce(t *testing.T) {
 		t.Error("the server's notice does not ask for the e-mail address")
 	}
 	keepScreenshot(b, t, "nobody-on-duty")
+}
+
+// TestBrowserIdentity embeds the widget as a shop would, with user_id and
+// user_hash on the script tag: a correct hash is stored as verified; a
+// forged one is refused and the widget chats on anonymously. Then a link
+// to the first conversation, followed on the same page (only the fragment
+// changes), switches the open widget to it.
+func TestBrowserIdentity(t *testing.T) {
+	t.Parallel()
+	browserPath(t)
+	e := newEnv(t, Options{Sites: []Site{{Name: "default", IdentitySecret: testIdentitySecret}}}, echoBot{})
+	page := func(hash string) string {
+		return `<!doctype html><html lang="en"><title>shop</title><body><p>shop</p>` +
+			`<script src="/widget.js" data-attr-user_id="42" data-attr-user_hash="` + hash + `" data-attr-plan="pro" async></script>`
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /good.html", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(page(IdentityHash(testIdentitySecret, "42"))))
+	})
+	mux.HandleFunc("GET /forged.html", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(page(IdentityHash("a guess", "42"))))
+	})
+	mux.Handle("/", e.h)
+	shop := httptest.NewServer(mux)
+	t.Cleanup(shop.Close)
+
+	b := browser(t)
+	cidOf := func() string {
+		return `(() => { const k = Object.keys(localStorage).find(k => k.startsWith('andon:v1:') && !k.endsWith(':open')); return k && JSON.parse(localStorage.getItem(k)).cid; })()`
+	}
+	visit := func(path string) string {
+		t.Helper()
+		if err := chromedp.Do(b, chromedp.Navigate(shop.URL+path)); err != nil {
+			t.Fatal(err)
+		}
+		until(b, t, "the launcher", shadow+`.querySelector('.launcher')`)
+		if err := chromedp.Do(b, chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.launcher')`))); err != nil {
+			t.Fatal(err)
+		}
+		until(b, t, "a conversation", cidOf())
+		return eval[string](b, t, cidOf())
+	}
+	good := visit("/good.html")
+	if got, want := e.attributes(good), map[string]string{"user_id": "42", "plan": "pro", "identity_verified": "true"}; !maps.Equal(got, want) {
+		t.Errorf("verified visitor stored as %v, want %v", got, want)
+	}
+	if err := chromedp.Do(b, chromedp.Evaluate[chromedp.Void](`localStorage.clear(); sessionStorage.clear()`)); err != nil {
+		t.Fatal(err)
+	}
+	forged := visit("/forged.html")
+	if forged == good {
+		t.Fatal("the forged page resumed the verified conversation")
+	}
+	if got, want := e.attributes(forged), map[string]string{"plan": "pro"}; !maps.Equal(got, want) {
+		t.Errorf("forged visitor stored as %v, want %v", got, want)
+	}
+
+	conv, err := e.st.Conversation(context.Background(), good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, _ := strings.Cut(e.h.ChatURL(conv, shop.URL), "#")
+	if err := chromedp.Do(b, chromedp.Evaluate[chromedp.Void](`location.hash = `+strconv.Quote(token))); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the linked conversation", cidOf()+` === `+strconv.Quote(good)+` && location.hash === ''`)
 }
