@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"errors"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -171,5 +172,32 @@ func TestCloseCutsAttemptShort(t *testing.T) {
 	row := onlyDelivery(t, st)
 	if row.Status != store.DeliveryPending || row.Attempts != 0 {
 		t.Fatalf("row after Close = %+v, want pending with no attempt counted", row)
+	}
+}
+
+// A failed delivery sent again by an admin keeps its ID and gets a fresh
+// round of attempts.
+func TestRedeliver(t *testing.T) {
+	t.Parallel()
+	rcv := newReceiver(t, "k", answers(410))
+	st := openStore(t, "")
+	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
+	d.Start(t.Context())
+	d.Notify(t.Context(), sampleEvent("ev"))
+	id := onlyDelivery(t, st).ID
+	waitDelivery(t, st, id, isStatus(store.DeliveryFailed))
+	if err := d.Redeliver(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+	row := waitDelivery(t, st, id, isStatus(store.DeliveryDelivered))
+	if row.Attempts != 1 || row.LastError != "" || row.LastStatus != 200 {
+		t.Fatalf("row = %+v, want delivered on the first attempt of the new round", row)
+	}
+	reqs := rcv.requests()
+	if len(reqs) != 2 || reqs[0].Delivery != id || reqs[1].Delivery != id {
+		t.Fatalf("requests = %+v, want two of %s", reqs, id)
+	}
+	if err := d.Redeliver(t.Context(), "dlv_unknown"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Redeliver(unknown) = %v, want ErrNotFound", err)
 	}
 }

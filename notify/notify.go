@@ -303,3 +303,24 @@ func (d *Dispatcher) poke() {
 	default:
 	}
 }
+
+// Redeliver queues delivery id again with a fresh round of attempts, under
+// the same ID: the admin's "send again" once a receiver is fixed (a pending
+// one starts its round again, now). It returns store.ErrNotFound for an
+// unknown ID.
+func (d *Dispatcher) Redeliver(ctx context.Context, id string) error {
+	del, err := d.store.Delivery(ctx, id)
+	if err != nil {
+		return fmt.Errorf("couldn't redeliver %s: %w", id, err)
+	}
+	if _, ok := d.channel(del.Channel); !ok {
+		return fmt.Errorf("couldn't redeliver %s: channel %q is no longer configured", id, del.Channel)
+	}
+	del.Status, del.Attempts, del.LastError, del.LastStatus = store.DeliveryPending, 0, "", 0
+	del.NextAttemptAt, del.DeliveredAt = d.now(), time.Time{}
+	if err := d.store.UpdateDelivery(ctx, del); err != nil {
+		return fmt.Errorf("couldn't redeliver %s: %w", id, err)
+	}
+	d.poke()
+	return nil
+}
