@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -131,4 +132,18 @@ func (s *Service) Accept(ctx context.Context, req SetupRequest) (store.User, err
 	}
 	s.log.InfoContext(ctx, "one-time link used", "kind", inv.Kind, "user", u.ID, "email", u.Email)
 	return public(u), nil
+}
+
+// LocalURL turns a listen address into the base of links made outside a
+// request (EnsureSetup, the CLI) when no public URL is configured:
+// ":8080" and "0.0.0.0:8080" become "http://localhost:8080".
+func LocalURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -21,6 +21,7 @@ Usage:
   andon eval    --kb FILE --questions FILE [--json] [--sweep] [--calibrate [--target 0.05]]
   andon bench   idle|messages [flags]   (load tests over loopback; see andon bench -h)
   andon config  check FILE | example
+  andon user    add|list|reset|disable|enable [flags]   (console users; see andon user help)
   andon version
 `
 
@@ -42,6 +43,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runBench(rest, stdout, stderr)
 	case "config":
 		return runConfig(rest, stdout, stderr)
+	case "user":
+		return runUser(rest, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "andon", version())
 		return 0
