@@ -97,7 +97,7 @@ func (c *change) stateUpdate() *Update { return c.h.StateUpdate(c.ctx, c.conv) }
 func (h *Hub) StateUpdate(ctx context.Context, c store.Conversation) *Update {
 	u := &Update{ConversationID: c.ID, Kind: KindState, State: c.State, Reason: c.Reason}
 	if c.State == store.StateWaiting {
-		u.ETASeconds = etaSeconds(h.avail.Staffing(ctx, c.Site, c.Reason))
+		u.ETASeconds = etaSeconds(h.availability().Staffing(ctx, c.Site, c.Reason))
 	}
 	return u
 }

@@ -17,6 +17,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/andon-chat/andon/store"
@@ -50,7 +51,7 @@ type Options struct {
 type Hub struct {
 	store      store.Store
 	responder  Responder
-	avail      Availability
+	avail      atomic.Pointer[Availability]
 	bus        Bus
 	log        *slog.Logger
 	botTimeout time.Duration
@@ -90,7 +91,6 @@ func NewHub(opts Options) *Hub {
 	h := &Hub{
 		store:      opts.Store,
 		responder:  opts.Responder,
-		avail:      opts.Availability,
 		bus:        opts.Bus,
 		log:        opts.Logger,
 		botTimeout: opts.BotTimeout,
@@ -98,9 +98,7 @@ func NewHub(opts Options) *Hub {
 		history:    opts.HistoryTurns,
 		rooms:      make(map[string]*room),
 	}
-	if h.avail == nil {
-		h.avail = NobodyOnDuty{}
-	}
+	h.SetAvailability(opts.Availability)
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -126,6 +124,18 @@ func (h *Hub) Close() {
 	h.cancel()
 	h.wg.Wait()
 }
+
+// SetAvailability replaces who the hub asks about staffing (nil:
+// NobodyOnDuty). The handoff desk, which needs the hub to exist first,
+// registers itself this way when it starts.
+func (h *Hub) SetAvailability(a Availability) {
+	if a == nil {
+		a = NobodyOnDuty{}
+	}
+	h.avail.Store(&a)
+}
+
+func (h *Hub) availability() Availability { return *h.avail.Load() }
 
 // acquire returns the room of conversation id, creating it, and holds it
 // until release.

@@ -32,7 +32,7 @@ func (h *Hub) escalationText(ctx context.Context, c store.Conversation, reason, 
 	if text == "" {
 		text = bot.Say(lang, bot.KeyEscalateHuman)
 	}
-	return text + " " + staffingText(lang, h.avail.Staffing(ctx, c.Site, reason))
+	return text + " " + staffingText(lang, h.availability().Staffing(ctx, c.Site, reason))
 }
 
 // staffingText says honestly who comes and when: "Anna or Bert from the

@@ -123,7 +123,8 @@ func New(opts Options) (*Desk, error) {
 	return d, nil
 }
 
-// Start subscribes to the hub, loads the open handoffs, reconciles them with
+// Start subscribes to the hub, becomes the hub's Availability (so an
+// escalated visitor hears who comes and when), loads the open handoffs, reconciles them with
 // the conversations (waiting ones without a handoff enter the queue; human
 // ones whose owner is gone return to it), and starts the SLA and grace
 // timers.
@@ -142,6 +143,7 @@ func (d *Desk) Start(ctx context.Context) error {
 	// Subscribe first: an escalation during the reconcile is then seen by
 	// one or both, and ensureHandoff makes that one handoff.
 	d.unsubHub = d.hub.SubscribeAll(listener{d})
+	d.hub.SetAvailability(d)
 	if err := d.reconcile(ctx); err != nil {
 		return fmt.Errorf("couldn't reconcile handoffs: %w", err)
 	}
@@ -165,6 +167,7 @@ func (d *Desk) Close() {
 	d.mu.Unlock()
 	if unsub != nil {
 		unsub()
+		d.hub.SetAvailability(nil)
 	}
 	d.cancel()
 	for _, in := range d.shards {
