@@ -240,42 +240,64 @@ func decodeFrame(data []byte, v any) *apiError {
 	return nil
 }
 
-// watch subscribes the console to a conversation's live updates.
+// watchingFrame confirms a watch: from here on every update of the
+// conversation is sent, and LastSeq (read after subscribing) tells the
+// console whether it must fetch messages it has not got.
+type watchingFrame struct {
+	Type           string `json:"type"`
+	ConversationID string `json:"conversation_id"`
+	State          string `json:"state"`
+	LastSeq        int64  `json:"last_seq"`
+}
+
+// watch subscribes the console to a conversation's live updates and
+// confirms with a watching frame. Watching again only confirms again.
 func (c *agentConn) watch(ctx context.Context, id string) *apiError {
 	c.mu.Lock()
 	_, already := c.watches[id]
 	n := len(c.watches)
 	c.mu.Unlock()
-	if already {
-		return nil
-	}
-	if n >= c.s.limits.MaxWatches {
+	if !already && n >= c.s.limits.MaxWatches {
 		return badRequest("At most %d conversations can be watched at once; unwatch one first.", c.s.limits.MaxWatches)
 	}
 	if _, err := c.s.hub.Conversation(ctx, id); err != nil {
-		if e := classify(err); e != nil && e.code == codeNotFound {
-			return e
+		return c.watchFailed(id, err)
+	}
+	if !already {
+		cancel := c.s.desk.Watch(id, c)
+		c.mu.Lock()
+		_, dup := c.watches[id]
+		select {
+		case <-c.done:
+			dup = true
+		default:
 		}
-		c.s.log.Warn("couldn't read conversation to watch", "conversation", id, "err", err)
-		return apiErr(http.StatusInternalServerError, codeInternal, "Couldn't watch the conversation; try again.")
-	}
-	cancel := c.s.hub.Watch(id, c)
-	c.mu.Lock()
-	select {
-	case <-c.done:
+		if !dup {
+			c.watches[id] = cancel
+		}
 		c.mu.Unlock()
-		cancel()
-		return nil
-	default:
+		if dup {
+			cancel()
+		}
 	}
-	if _, dup := c.watches[id]; dup {
-		c.mu.Unlock()
-		cancel()
-		return nil
+	// Read after subscribing: whatever is committed later is queued too.
+	conv, err := c.s.hub.Conversation(ctx, id)
+	if err != nil {
+		return c.watchFailed(id, err)
 	}
-	c.watches[id] = cancel
-	c.mu.Unlock()
+	raw, _ := json.Marshal(watchingFrame{Type: "watching", ConversationID: id, State: conv.State, LastSeq: conv.LastSeq})
+	if !c.push(outFrame{raw: raw}) {
+		c.Evict()
+	}
 	return nil
+}
+
+func (c *agentConn) watchFailed(id string, err error) *apiError {
+	if e := classify(err); e != nil && e.code == codeNotFound {
+		return e
+	}
+	c.s.log.Warn("couldn't read conversation to watch", "conversation", id, "err", err)
+	return apiErr(http.StatusInternalServerError, codeInternal, "Couldn't watch the conversation; try again.")
 }
 
 func (c *agentConn) unwatch(id string) {

@@ -416,9 +416,9 @@ func TestFillVars(t *testing.T) {
 	vars := map[string]string{"visitor.name": "", "agent.first_name": "Anna", "attributes.plan": "pro"}
 	for in, want := range map[string]string{
 		"Hi {{visitor.name}}, I am {{ agent.first_name }}.": "Hi, I am Anna.",
-		"Plan: {{attributes.plan}}":                        "Plan: pro",
-		"{{unknown}} stays out":                            " stays out",
-		"no variables : kept":                              "no variables : kept",
+		"Plan: {{attributes.plan}}":                         "Plan: pro",
+		"{{unknown}} stays out":                             " stays out",
+		"no variables : kept":                               "no variables : kept",
 	} {
 		if got := fillVars(in, vars); got != want {
 			t.Errorf("fillVars(%q) = %q, want %q", in, got, want)

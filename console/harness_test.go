@@ -306,13 +306,15 @@ type frame struct {
 	Item           *itemJSON       `json:"item"`
 	Queue          []itemJSON      `json:"queue"`
 	Agent          *userJSON       `json:"agent"`
-	Message        *store.Message  `json:"message"`
+	Message        *store.Message  `json:"-"` // decoded from message frames only
+	MessageRaw     json.RawMessage `json:"message"`
 	Note           *noteJSON       `json:"note"`
 	State          string          `json:"state"`
 	From           string          `json:"from"`
 	On             bool            `json:"on"`
 	Code           string          `json:"code"`
 	Agents         []presenceJSON  `json:"agents"`
+	LastSeq        int64           `json:"last_seq"`
 	Raw            json.RawMessage `json:"-"`
 }
 
@@ -328,6 +330,12 @@ func (a *agentWS) read() frame {
 		a.t.Fatalf("bad frame %s: %v", raw, err)
 	}
 	f.Raw = raw
+	if f.Type == "message" {
+		f.Message = new(store.Message)
+		if err := json.Unmarshal(f.MessageRaw, f.Message); err != nil {
+			a.t.Fatalf("bad message frame %s: %v", raw, err)
+		}
+	}
 	return f
 }
 
