@@ -288,6 +288,9 @@ func (s *Service) checkTeams(teams []string) ([]string, error) {
 
 func normalizeEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return "", errorf(http.StatusBadRequest, CodeInvalidEmail, "Enter an e-mail address: it is the login.")
+	}
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || !strings.Contains(email, "@") {
 		return "", errorf(http.StatusBadRequest, CodeInvalidEmail, "%q is not an e-mail address like anna@example.com.", email)
