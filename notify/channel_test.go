@@ -35,7 +35,7 @@ func TestFilters(t *testing.T) {
 		{"frustration:caps", "billing", []string{"webhook:all", "webhook:billing-team", "email:everyone"}},
 		{"asked_for_human", "", []string{"webhook:all", "email:everyone"}}, // a team filter wants a team
 	}
-	cfg.SMTP.Host = "mail.example.com" // never reached: the dispatcher is not started
+	cfg.SMTP.Host, cfg.SMTP.From = "mail.example.com", "andon@example.com" // never reached: the dispatcher is not started
 	st := openStore(t, "")
 	d := newDispatcher(t, cfg, st)
 	for i, tc := range tests {
@@ -112,6 +112,11 @@ func TestChannelConfigErrors(t *testing.T) {
 	noSMTP := testConfig(nil, []config.EmailNotify{{Name: "a", To: []string{"x@example.com"}}})
 	if _, err := New(Options{Config: noSMTP, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "smtp") {
 		t.Errorf("New with an e-mail channel and no SMTP host = %v", err)
+	}
+	noFrom := testConfig(nil, nil)
+	noFrom.SMTP.Host = "mail.example.com"
+	if _, err := New(Options{Config: noFrom, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "from") {
+		t.Errorf("New with an SMTP host and no sender = %v", err)
 	}
 	badTLS := testConfig(nil, nil)
 	badTLS.SMTP.TLS = "ssl"

@@ -178,6 +178,9 @@ func New(opts Options) (*Dispatcher, error) {
 	if len(opts.Config.Notify.Emails) > 0 && opts.Config.SMTP.Host == "" {
 		return nil, errors.New("couldn't create the notifier: [[notify.email]] needs an [smtp] host to send through")
 	}
+	if opts.Config.SMTP.Host != "" && opts.Config.SMTP.From == "" {
+		return nil, errors.New("couldn't create the notifier: smtp.from (the sender) is required with smtp.host")
+	}
 	switch opts.Config.SMTP.TLS {
 	case "", "starttls", "tls", "none":
 	default:
