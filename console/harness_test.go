@@ -60,14 +60,18 @@ type env struct {
 }
 
 type envOptions struct {
-	cfg    *config.Config
-	limits Limits
+	cfg         *config.Config
+	limits      Limits
+	synchronous string // SQLite's; "normal" unless set
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "andon.db"), sqlite.Options{Synchronous: "normal"})
+	if o.synchronous == "" {
+		o.synchronous = "normal"
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "andon.db"), sqlite.Options{Synchronous: o.synchronous})
 	if err != nil {
 		t.Fatal(err)
 	}
