@@ -10,25 +10,35 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/bot"
 	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/console"
 	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/knowledge/demo"
+	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
 	"github.com/andon-chat/andon/store/sqlite"
 	"github.com/andon-chat/andon/widget"
 )
 
-// Storage is what the relational store provides: conversations and articles.
+// Storage is what the relational store provides: conversations, articles,
+// console users, handoffs and the notification delivery log.
 type Storage interface {
 	store.Store
+	store.Users
+	store.Handoffs
+	store.Deliveries
 	knowledge.ArticleStore
 }
 
@@ -40,8 +50,14 @@ type App struct {
 	kb      *knowledge.Base
 	hub     *conversation.Hub
 	visitor *widget.Handler
+	notify  *notify.Dispatcher
+	auth    *auth.Service
+	desk    *handoff.Desk
+	console *console.Server
 	handler http.Handler
 	ready   atomic.Bool
+
+	setupLink string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -82,9 +98,100 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		Logger:    logger,
 	})
 	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, logger))
+	if err := a.openDesk(ctx, secret); err != nil {
+		return nil, err
+	}
 	a.handler = withRequestID(logger, a.routes())
 	a.ready.Store(true)
 	return a, nil
+}
+
+// openDesk builds the people's side: notifications, console users, the
+// handoff desk (which becomes the hub's Availability) and the console.
+func (a *App) openDesk(ctx context.Context, secret []byte) error {
+	cfg, logger := a.cfg, a.log
+	var err error
+	a.notify, err = notify.New(notify.Options{Config: cfg, Store: a.store, Logger: logger})
+	if err != nil {
+		return err
+	}
+	a.notify.Start(ctx)
+	teams := make([]string, 0, len(cfg.Teams))
+	for _, t := range cfg.Teams {
+		teams = append(teams, t.Name)
+	}
+	a.auth, err = auth.New(auth.Options{
+		Store:     a.store,
+		Secret:    secret,
+		PublicURL: cfg.Server.PublicURL,
+		LocalURL:  localURL(cfg.Server.Addr),
+		Teams:     teams,
+		Logger:    logger,
+	})
+	if err != nil {
+		return err
+	}
+	a.desk, err = handoff.New(handoff.Options{
+		Hub:      a.hub,
+		Store:    a.store,
+		Config:   cfg,
+		Notifier: a.notify,
+		Mailer:   a.notify,
+		Learner:  a.kb,
+		Logger:   logger,
+		ChatURL: func(c store.Conversation) string {
+			return a.visitor.ChatURL(c, cfg.Server.PublicURL)
+		},
+		ConsoleURL: func(id string) string {
+			return strings.TrimRight(publicOrLocal(cfg), "/") + "/console/#c/" + id
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("couldn't build the handoff desk: %w", err)
+	}
+	if err := a.desk.Start(ctx); err != nil {
+		return err
+	}
+	a.console, err = console.New(console.Options{
+		Desk: a.desk, Auth: a.auth, Hub: a.hub, Config: cfg,
+		Knowledge: a.kb, Notify: a.notify, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	link, err := a.auth.EnsureSetup(ctx)
+	if err != nil {
+		return fmt.Errorf("couldn't prepare the first admin's setup link: %w", err)
+	}
+	if link != "" {
+		logger.Warn("no console users yet: open this one-time link to create the first admin", "url", link)
+	}
+	a.setupLink = link
+	return nil
+}
+
+// SetupLink is the one-time link for the first admin that New printed, or
+// "" when users existed already.
+func (a *App) SetupLink() string { return a.setupLink }
+
+// localURL is the address of a server listening on addr as seen from this
+// machine, for links printed before any request came in.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func publicOrLocal(cfg config.Config) string {
+	if cfg.Server.PublicURL != "" {
+		return cfg.Server.PublicURL
+	}
+	return localURL(cfg.Server.Addr)
 }
 
 // OpenStore opens the configured relational store.
@@ -188,6 +295,8 @@ func (a *App) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
+	a.auth.Routes(mux)
+	a.console.Routes(mux)
 	mux.Handle("/", a.visitor)
 	return mux
 }
@@ -227,6 +336,9 @@ func (a *App) CloseConnections() {
 	if a.visitor != nil {
 		a.visitor.Close()
 	}
+	if a.console != nil {
+		a.console.Close()
+	}
 }
 
 // Close releases everything New opened, in reverse order. It may be called
@@ -239,8 +351,14 @@ func (a *App) Close() error {
 func (a *App) close() error {
 	a.CloseConnections()
 	var errs []error
+	if a.desk != nil {
+		a.desk.Close()
+	}
 	if a.hub != nil {
 		a.hub.Close()
+	}
+	if a.notify != nil {
+		a.notify.Close()
 	}
 	if a.kb != nil {
 		errs = append(errs, a.kb.Close())
