@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -103,6 +104,8 @@ type Service struct {
 	dummyHash string // verified against when the e-mail is unknown, so both take as long
 
 	lastSweep atomic.Int64 // unix micros of the last expired-session sweep
+
+	hashing chan struct{} // semaphore: argon2id runs at once (see hash)
 }
 
 // New checks opts and returns the service.
@@ -150,6 +153,7 @@ func New(opts Options) (*Service, error) {
 	if d.Params.Memory == 0 || d.Params.Time == 0 || d.Params.Threads == 0 {
 		return nil, fmt.Errorf("couldn't start auth: incomplete argon2id parameters %+v", d.Params)
 	}
+	s.hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 	s.perIP = newLimiter(d.PerIP)
 	s.perMail = newLimiter(d.PerEmail)
 	return s, nil

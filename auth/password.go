@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -111,3 +112,34 @@ func checkPassword(password, email string) string {
 	}
 	return ""
 }
+
+// hash and verify run argon2id under the service's semaphore: each run
+// takes Params.Memory (19 MiB by default), so a burst of logins from many
+// addresses, which the per-IP limit does not stop, queues for CPU instead
+// of allocating without bound.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	if err := s.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer s.release()
+	return HashPassword(password, s.opts.Params)
+}
+
+func (s *Service) verify(ctx context.Context, encoded, password string) (bool, error) {
+	if err := s.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer s.release()
+	return VerifyPassword(encoded, password)
+}
+
+func (s *Service) acquire(ctx context.Context) error {
+	select {
+	case s.hashing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("couldn't check the password: %w", ctx.Err())
+	}
+}
+
+func (s *Service) release() { <-s.hashing }

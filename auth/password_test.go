@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHashAndVerify(t *testing.T) {
@@ -88,5 +91,22 @@ func BenchmarkHashDefault(b *testing.B) {
 		if _, err := HashPassword("correct horse battery", DefaultParams); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestHashingIsBounded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	for range cap(e.svc.hashing) {
+		e.svc.hashing <- struct{}{} // every slot busy
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := e.svc.verify(ctx, e.svc.dummy(), "x"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("verify with every slot busy: %v, want it to wait and give up with the context", err)
+	}
+	<-e.svc.hashing
+	if ok, err := e.svc.verify(t.Context(), e.svc.dummy(), "x"); ok || err != nil {
+		t.Fatalf("verify with a free slot: %v, %v", ok, err)
 	}
 }

@@ -112,7 +112,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	invalid := errorf(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.")
 	u, err := s.st.UserByEmail(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
-		_, _ = VerifyPassword(s.dummy(), password) // take as long as a real check
+		_, _ = s.verify(ctx, s.dummy(), password) // take as long as a real check
 		return store.User{}, invalid
 	}
 	if err != nil {
@@ -125,7 +125,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	if hash == "" {
 		hash = s.dummy() // invited but never set a password: nothing matches
 	}
-	ok, err := VerifyPassword(hash, password)
+	ok, err := s.verify(ctx, hash, password)
 	if err != nil {
 		return store.User{}, err
 	}
@@ -266,7 +266,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if len(req.Current) > maxPasswordBytes {
 		return errorf(http.StatusBadRequest, CodeBadRequest, "The current password is longer than %d bytes.", maxPasswordBytes)
 	}
-	ok, err := VerifyPassword(a.user.PasswordHash, req.Current)
+	ok, err := s.verify(r.Context(), a.user.PasswordHash, req.Current)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if msg := checkPassword(req.New, a.user.Email); msg != "" {
 		return errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
 	}
-	hash, err := HashPassword(req.New, s.opts.Params)
+	hash, err := s.hash(r.Context(), req.New)
 	if err != nil {
 		return err
 	}

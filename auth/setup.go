@@ -112,7 +112,7 @@ func (s *Service) Accept(ctx context.Context, req SetupRequest) (store.User, err
 	if msg := checkPassword(req.Password, email); msg != "" {
 		return store.User{}, errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
 	}
-	if use.PasswordHash, err = HashPassword(req.Password, s.opts.Params); err != nil {
+	if use.PasswordHash, err = s.hash(ctx, req.Password); err != nil {
 		return store.User{}, err
 	}
 	u, err := s.st.UseInvite(ctx, inv.ID, use)

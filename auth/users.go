@@ -110,7 +110,7 @@ func (s *Service) addUser(ctx context.Context, in NewUser, base string) (store.U
 		if msg := checkPassword(in.Password, email); msg != "" {
 			return store.User{}, "", errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
 		}
-		if u.PasswordHash, err = HashPassword(in.Password, s.opts.Params); err != nil {
+		if u.PasswordHash, err = s.hash(ctx, in.Password); err != nil {
 			return store.User{}, "", err
 		}
 	}
