@@ -27,7 +27,7 @@ func TestClaimReplyResolve(t *testing.T) {
 		!it.DueAt.Equal(e.clock.Now().Add(2*time.Minute)) {
 		t.Fatalf("queued item: %+v", it)
 	}
-	if got := e.rec.notified(notify.EventHandoffCreated); len(got) != 1 || got[0].Team != "billing" || got[0].ConversationID != c.ID {
+	if got := e.waitNotified(notify.EventHandoffCreated, 1); len(got) != 1 || got[0].Team != "billing" || got[0].ConversationID != c.ID {
 		t.Fatalf("handoff.created notifications: %+v", got)
 	}
 	drain(q)

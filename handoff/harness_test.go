@@ -150,9 +150,16 @@ func testConfig() config.Config {
 	return cfg
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the test configuration changed by edit.
+func newEnvWith(t *testing.T, edit func(*config.Config)) *env {
 	t.Helper()
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "andon.db"), cfg: testConfig(),
+	cfg := testConfig()
+	if edit != nil {
+		edit(&cfg)
+	}
+	e := &env{t: t, path: filepath.Join(t.TempDir(), "andon.db"), cfg: cfg,
 		clock: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}, rec: &recorder{mailed: make(chan struct{}, 16)}, ctx: context.Background()}
 	e.open()
 	for _, a := range []handoff.Agent{anna, bert, cleo, dag} {
@@ -330,5 +337,18 @@ func (e *env) waitItem(id string, ok func(it *handoff.Item) bool) *handoff.Item 
 			e.t.Fatalf("no matching item event for %s within 5s", id)
 			return nil
 		}
+	}
+}
+
+// waitNotified waits until n notifications of typ were sent and returns them.
+func (e *env) waitNotified(typ string, n int) []notify.Event {
+	e.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := e.rec.notified(typ)
+		if len(got) >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }

@@ -78,10 +78,10 @@ func (d *Desk) Staffing(ctx context.Context, site, reason string) conversation.S
 	}
 	slices.Sort(names)
 	s.Names, s.AgentsOnline = names, len(names)
+	if !open {
+		s.Team = tm.Title // the team is what is closed
+	}
 	if s.AgentsOnline == 0 {
-		if !open && tm.Title != "" {
-			s.Team = tm.Title
-		}
 		return s
 	}
 	ahead := 0
