@@ -85,14 +85,28 @@ function loginView() {
   email.focus();
 }
 
-function setupView(token) {
+async function setupView(token) {
   document.body.dataset.view = 'login';
-  const name = h('input', { name: 'name', autocomplete: 'name', required: true });
-  const pw = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
+  // What kind of link this is: the first admin also chooses an e-mail; an
+  // invitation or reset already names the person.
+  let info;
+  try {
+    info = await api('POST', '/api/setup/check', { token });
+  } catch (e) {
+    fill($('main'), h('div', { class: 'card narrow', id: 'setup' }, h('h1', {}, t('setupTitle')),
+      h('p', { class: 'error' }, e.message),
+      h('a', { href: '#', onclick: () => { history.replaceState(null, '', location.pathname); boot(); } }, t('logIn'))));
+    return;
+  }
+  const first = info.kind === 'setup';
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: first, value: info.email || '', readonly: !first });
+  const name = h('input', { name: 'name', autocomplete: 'name', required: true, value: info.name || '' });
+  const pw = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
   const err = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { class: 'card narrow', id: 'setup' },
     h('h1', {}, t('setupTitle')),
     h('p', { class: 'muted' }, t('setupHint')),
+    h('label', {}, t('email'), email),
     h('label', {}, t('name'), name),
     h('label', {}, t('password'), pw),
     err,
@@ -100,8 +114,10 @@ function setupView(token) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     fill(err);
+    const body = { token, name: name.value.trim(), password: pw.value };
+    if (first) body.email = email.value.trim();
     try {
-      const res = await api('POST', '/api/setup', { token, name: name.value.trim(), password: pw.value });
+      const res = await api('POST', '/api/setup', body);
       // The token must not stay in the address bar or the history.
       history.replaceState(null, '', location.pathname);
       signedIn(res);
@@ -110,7 +126,7 @@ function setupView(token) {
     }
   });
   fill($('main'), form);
-  name.focus();
+  (first ? email : name).focus();
 }
 
 async function logout(all) {
@@ -257,6 +273,10 @@ function onFrame(f) {
     case 'item_removed':
       app.queue.delete(f.conversation_id);
       app.desk.queueChanged();
+      app.desk.removed(f.conversation_id);
+      break;
+    case 'watching':
+      app.desk.watching(f);
       break;
     case 'presence':
       app.presence = f.agents || [];

@@ -184,28 +184,57 @@ export class Desk {
       this.canned = canned.replies || [];
       this.renderConversation();
       this.renderContext();
+      this.fillGap();
     } catch (e) {
       if (this.conv !== conv) return;
       fill($('conv'), h('p', { class: 'center error' }, e.status === 404 ? 'Not found' : t('errorGeneric', { msg: e.message })));
     }
   }
 
-  /** After a reconnect: fetch what was missed while the socket was down. */
+  /**
+   * The server confirmed a watch (also after every reconnect): from now on
+   * every message arrives live, and anything up to last_seq that is not
+   * shown yet is fetched once.
+   */
+  watching(f) {
+    const conv = this.conv;
+    if (!conv || f.conversation_id !== conv.id) return;
+    conv.watchedSeq = f.last_seq;
+    if (conv.ctx && f.state && conv.ctx.conversation.state !== f.state) {
+      conv.ctx.conversation.state = f.state;
+      this.renderHeader();
+      this.renderComposer();
+    }
+    this.fillGap();
+  }
+
+  async fillGap() {
+    const conv = this.conv;
+    if (!conv || !conv.ctx || conv.filling) return;
+    const last = Math.max(0, ...conv.messages.keys());
+    if (!(conv.watchedSeq > last)) return;
+    conv.filling = true;
+    try {
+      const res = await api('GET', `/api/conversations/${encodeURIComponent(conv.id)}/messages?after=${last}`);
+      for (const m of res.messages || []) conv.messages.set(m.seq, m);
+      if (this.conv === conv) this.renderTranscript();
+    } catch (e) {
+      this.app.toast(e);
+    } finally {
+      conv.filling = false;
+    }
+  }
+
+  /** After a reconnect: notes and ownership may have changed meanwhile. */
   async resync() {
     const conv = this.conv;
     if (!conv || !conv.ctx) return;
-    const last = Math.max(0, ...conv.messages.keys());
     try {
-      const [res, ctx] = await Promise.all([
-        api('GET', `/api/conversations/${encodeURIComponent(conv.id)}/messages?after=${last}`),
-        api('GET', '/api/conversations/' + encodeURIComponent(conv.id)),
-      ]);
+      const ctx = await api('GET', '/api/conversations/' + encodeURIComponent(conv.id));
       if (this.conv !== conv) return;
-      for (const m of res.messages || []) conv.messages.set(m.seq, m);
+      for (const m of ctx.messages || []) conv.messages.set(m.seq, m);
       for (const n of ctx.notes || []) conv.notes.set(n.id, n);
-      ctx.item = this.app.queue.get(conv.id) || ctx.item;
-      ctx.messages = undefined;
-      conv.ctx = { ...conv.ctx, ...ctx };
+      conv.ctx = ctx;
       this.renderHeader();
       this.renderTranscript();
       this.renderComposer();
@@ -213,6 +242,11 @@ export class Desk {
     } catch (e) {
       this.app.toast(e);
     }
+  }
+
+  /** The open conversation left this agent's queue: someone else has it now. */
+  removed(id) {
+    if (this.conv && this.conv.id === id && this.conv.ctx) this.resync();
   }
 
   isOwner() {
