@@ -46,6 +46,10 @@ func TestEscalationSaysWhoComesAndWhen(t *testing.T) {
 			"Vi har stängt just nu, så lämna gärna din e-postadress", 0},
 		{"nobody online", "en", conversation.Staffing{Open: true, Team: "the billing team"},
 			"Nobody from the team is online right now, so please leave your e-mail address", 0},
+		{"nobody online, e-mail given", "en", conversation.Staffing{Open: true},
+			"Nobody from the team is online right now, so we'll reply to vera@example.org.", 0},
+		{"outside hours, e-mail given, Swedish", "sv", conversation.Staffing{Open: false, Team: "the billing team"},
+			"The billing team har stängt just nu, så vi svarar till vera@example.org.", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,6 +62,12 @@ func TestEscalationSaysWhoComesAndWhen(t *testing.T) {
 			}
 			q := conversation.NewQueue(16)
 			defer h.Subscribe(c.ID, q)()
+			if strings.Contains(tt.name, "e-mail given") {
+				if err := h.SetContact(context.Background(), c.ID, "vera@example.org"); err != nil {
+					t.Fatal(err)
+				}
+				next(t, q) // the confirmation
+			}
 			if err := h.AskForHuman(context.Background(), c.ID); err != nil {
 				t.Fatal(err)
 			}

@@ -32,14 +32,28 @@ func (h *Hub) escalationText(ctx context.Context, c store.Conversation, reason, 
 	if text == "" {
 		text = bot.Say(lang, bot.KeyEscalateHuman)
 	}
-	return text + " " + staffingText(lang, h.availability().Staffing(ctx, c.Site, reason))
+	return text + " " + staffingText(lang, h.availability().Staffing(ctx, c.Site, reason), c.Email)
 }
 
 // staffingText says honestly who comes and when: "Anna or Bert from the
 // billing team should be with you in about 3 minutes.", or why nobody
-// comes now and what to do instead.
-func staffingText(lang string, s Staffing) string {
+// comes now and what to do instead: leave an e-mail address, or, when the
+// visitor has left one, that the reply goes there.
+func staffingText(lang string, s Staffing, email string) string {
 	sv := lang == bot.LangSwedish
+	if !s.staffed() && email != "" {
+		who := map[bool]string{false: "Nobody from the team is online right now", true: "Ingen från teamet är inloggad just nu"}[sv]
+		if !s.Open {
+			who = map[bool]string{false: "We're closed right now", true: "Vi har stängt just nu"}[sv]
+			if s.Team != "" {
+				who = capitalize(s.Team) + map[bool]string{false: " is closed right now", true: " har stängt just nu"}[sv]
+			}
+		}
+		if sv {
+			return fmt.Sprintf("%s, så vi svarar till %s.", who, email)
+		}
+		return fmt.Sprintf("%s, so we'll reply to %s.", who, email)
+	}
 	switch {
 	case !s.Open && s.Team != "":
 		if sv {
