@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -124,7 +123,7 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 		Store:     a.store,
 		Secret:    secret,
 		PublicURL: cfg.Server.PublicURL,
-		LocalURL:  localURL(cfg.Server.Addr),
+		LocalURL:  auth.LocalURL(cfg.Server.Addr),
 		Teams:     teams,
 		Logger:    logger,
 	})
@@ -174,24 +173,11 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 // "" when users existed already.
 func (a *App) SetupLink() string { return a.setupLink }
 
-// localURL is the address of a server listening on addr as seen from this
-// machine, for links printed before any request came in.
-func localURL(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "http://" + addr
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
-}
-
 func publicOrLocal(cfg config.Config) string {
 	if cfg.Server.PublicURL != "" {
 		return cfg.Server.PublicURL
 	}
-	return localURL(cfg.Server.Addr)
+	return auth.LocalURL(cfg.Server.Addr)
 }
 
 // OpenStore opens the configured relational store.
