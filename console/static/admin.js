@@ -31,9 +31,9 @@ export async function usersView(app) {
     h('div', { class: 'grid' },
       h('label', {}, t('email'), email), h('label', {}, t('name'), name),
       h('label', {}, t('role'), role), h('label', {}, t('teams'), teams)),
-    h('button', { class: 'primary', type: 'submit' }, t('invite')), out);
+    h('button', { class: 'primary', type: 'submit' }, t('invite')));
   const table = h('tbody', { id: 'users' });
-  fill(main, h('div', { class: 'page' }, h('h1', {}, t('users')), form,
+  fill(main, h('div', { class: 'page' }, h('h1', {}, t('users')), form, out,
     h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, [t('name'), t('email'), t('role'), t('teams'), t('disabled'), ''].map((x) => h('th', {}, x)))),
       table))));

@@ -175,6 +175,7 @@ function renderTop() {
         h('summary', {}, me.name || me.email),
         h('div', { class: 'menu-body' },
           h('div', { class: 'muted small' }, me.email, ' · ', me.role),
+          h('button', { type: 'button', class: 'link alerts-phone', onclick: enableAlerts }, app.alerts ? t('alertsOn') : t('enableAlerts')),
           langButton(() => { renderTop(); route(); }),
           h('button', { type: 'button', class: 'link', onclick: () => logout(false) }, t('logOut')),
           h('button', { type: 'button', class: 'link', onclick: () => logout(true) }, t('logOutAll'))))));

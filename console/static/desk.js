@@ -497,7 +497,7 @@ export class Desk {
       firstNote ? h('section', { class: 'handoff-note', id: 'handoff-note' }, h('h3', {}, t('noteFirst')), h('p', {}, firstNote)) : null,
       h('section', {}, h('h3', {}, t('reason')),
         h('p', { id: 'reason-text' }, ctx.reason_text || item.reason_text || ctx.reason || ctx.conversation.reason || '—'),
-        d && d.rule ? h('p', { class: 'small muted' }, d.rule) : null),
+        d && d.rule ? h('p', { class: 'small muted' }, t('rule', { rule: d.rule })) : null),
       h('section', {}, h('h3', {}, t('retrieved'), d && d.confidence !== undefined ? h('span', { class: 'small muted' }, ' ', t('confidence', { n: d.confidence.toFixed(2) })) : null),
         d && d.candidates && d.candidates.length ? h('ol', { class: 'cands' }, d.candidates.map((c) => h('li', {},
           h('div', { class: 'cand-top' }, c.url ? safeLink(c.url) : null, h('span', {}, c.title), h('span', { class: 'score' }, c.score.toFixed(2))),

@@ -1,0 +1,280 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/andon-chat/andon/auth"
+	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/store"
+)
+
+// The console in a real browser, at a laptop's and a phone's size: log in,
+// see the escalation in the queue with its reason, open it, claim, reply
+// with a canned reply, write an internal note, and resolve. Screenshots go
+// to ANDON_ARTIFACTS (or a temp dir, copied to /tmp/andon-artifacts).
+// The end-to-end story with the widget is e2e's; this checks the console's
+// own pages.
+
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, c := range []string{os.Getenv("ANDON_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if c == "" {
+			continue
+		}
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed (apt-get install chromium); browser tests must run in CI")
+	}
+	t.Skip("skipping browser test: chromium is not installed (apt-get install chromium, or set ANDON_CHROMIUM)")
+	return ""
+}
+
+func browser(t *testing.T, w, h int) context.Context {
+	t.Helper()
+	path := chromium(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("lang", "en-US"),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(w, h),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))); err != nil {
+		cancelC()
+		cancelA()
+		t.Fatalf("couldn't start chromium: %v", err)
+	}
+	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	return tctx
+}
+
+func q(css string) chromedp.JSPath {
+	b, _ := json.Marshal(css)
+	return chromedp.JSPath("document.querySelector(" + string(b) + ")")
+}
+
+func run(ctx context.Context, t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		shot(ctx, t, "failed-"+strings.ReplaceAll(t.Name(), "/", "-"))
+		t.Fatal(err)
+	}
+}
+
+func until(ctx context.Context, t *testing.T, what, expr string) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	pred := `(() => { try { return !!(` + expr + `); } catch (e) { return false; } })()`
+	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](pred, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0))); err != nil {
+		shot(ctx, t, "failed-"+strings.ReplaceAll(t.Name(), "/", "-"))
+		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("timed out waiting for %s: %v; page:\n%s", what, err, text)
+	}
+}
+
+func eval[T any](ctx context.Context, t *testing.T, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func shot(ctx context.Context, t *testing.T, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("couldn't take screenshot %s: %v", name, err)
+		return
+	}
+	dirs := []string{os.Getenv("ANDON_ARTIFACTS")}
+	if dirs[0] == "" {
+		dirs = []string{t.TempDir()}
+		if os.Getenv("CI") != "true" {
+			dirs = append(dirs, filepath.Join(os.TempDir(), "andon-artifacts"))
+		}
+	}
+	for _, d := range dirs {
+		_ = os.MkdirAll(d, 0o755)
+		p := filepath.Join(d, "console-"+name+".png")
+		if err := os.WriteFile(p, png, 0o644); err == nil {
+			t.Logf("screenshot: %s", p)
+		}
+	}
+}
+
+// key sends a non-printing key (keydown and keyup, no char event).
+func key(name, code string, vk int64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+			if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+				Type: typ, Key: name, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// browserEnv is a server with one escalated conversation and an agent
+// with a known e-mail.
+func browserEnv(t *testing.T) (*env, string, string) {
+	e := newEnv(t, envOptions{})
+	email := "anna@example.com"
+	if _, _, err := e.auth.AddUser(context.Background(), auth.NewUser{Email: email, Name: "Anna Berg", Role: auth.RoleAdmin, Teams: []string{"billing"}, Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	id := e.escalate(t, conversation.Visit{Site: "default", Locale: "en-GB", Page: "https://shop.example.com/checkout",
+		Attributes: map[string]string{"name": "Vera", "plan": "pro", "order": "1001"}})
+	return e, email, id
+}
+
+func logIn(ctx context.Context, t *testing.T, e *env, email string) {
+	t.Helper()
+	run(ctx, t, chromedp.Navigate(e.srv.URL+"/console/"))
+	until(ctx, t, "the login form", `document.querySelector('#login input[type=email]')`)
+	run(ctx, t,
+		chromedp.SendKeys(q("#login input[type=email]"), email),
+		chromedp.SendKeys(q("#login input[type=password]"), testPassword),
+		chromedp.Click(q("#login button[type=submit]")))
+}
+
+func TestBrowserDesktop(t *testing.T) {
+	e, email, id := browserEnv(t)
+	ctx := browser(t, 1280, 800)
+	logIn(ctx, t, e, email)
+
+	// The queue shows the escalation with its reason in words and a clock.
+	until(ctx, t, "the queue item", `document.querySelector('#queue-waiting li[data-id="`+id+`"] .badge.p0')`)
+	until(ctx, t, "the SLA countdown", `document.querySelector('#queue-waiting .sla').textContent.includes('SLA')`)
+	if got := eval[string](ctx, t, `document.querySelector('#queue-waiting .badge').textContent`); !strings.Contains(strings.ToLower(got), "billing") {
+		t.Errorf("reason badge = %q", got)
+	}
+	shot(ctx, t, "desktop-queue")
+
+	// Open, see the context, claim.
+	run(ctx, t, chromedp.Click(q(`#queue-waiting li[data-id="`+id+`"] a`)))
+	until(ctx, t, "the transcript", `document.querySelector('#transcript .from-visitor')`)
+	until(ctx, t, "the context panel", `document.querySelector('#ctx .cands li') && document.querySelector('#ctx .facts')`)
+	ctxText := eval[string](ctx, t, `document.querySelector('#ctx').textContent`)
+	for _, want := range []string{"Refunds", "0.41", "shop.example.com/checkout", "en-GB", "plan", "pro", "not verified"} {
+		if !strings.Contains(ctxText, want) {
+			t.Errorf("context panel lacks %q:\n%s", want, ctxText)
+		}
+	}
+	run(ctx, t, chromedp.Click(q("#claim")))
+	until(ctx, t, "the reply box", `document.querySelector('#mode-reply') && !document.querySelector('#mode-reply').disabled && document.querySelector('#reply')`)
+
+	// A canned reply through "/", with its variables filled.
+	run(ctx, t, chromedp.Click(q("#reply")), chromedp.SendKeys(q("#reply"), "/hel"))
+	until(ctx, t, "the canned list", `!document.querySelector('#canned').hidden`)
+	shot(ctx, t, "desktop-canned")
+	run(ctx, t, key("Enter", "Enter", 13))
+	until(ctx, t, "the filled reply", `document.querySelector('#reply').value === 'Hi Vera, I am Anna from Support.'`)
+	run(ctx, t, key("Enter", "Enter", 13))
+	until(ctx, t, "the sent reply", `[...document.querySelectorAll('#transcript .from-agent .bubble')].some(b => b.textContent === 'Hi Vera, I am Anna from Support.')`)
+	msgs, _ := e.hub.Messages(context.Background(), id, 0)
+	if last := msgs[len(msgs)-1]; last.From != store.FromAgent || last.Text != "Hi Vera, I am Anna from Support." {
+		t.Fatalf("last stored message = %+v", last)
+	}
+
+	// The visitor writes; it appears live.
+	if _, _, err := e.hub.PostVisitorMessage(context.Background(), id, "v9", "Thanks! Order 1001."); err != nil {
+		t.Fatal(err)
+	}
+	until(ctx, t, "the live visitor message", `[...document.querySelectorAll('#transcript .from-visitor .bubble')].some(b => b.textContent === 'Thanks! Order 1001.')`)
+
+	// An internal note looks different and never reaches the visitor.
+	run(ctx, t, chromedp.Click(q("#mode-note")))
+	until(ctx, t, "note mode", `document.querySelector('#compose.note-mode')`)
+	run(ctx, t, chromedp.SendKeys(q("#reply"), "Reseller, check the contract"), key("Enter", "Enter", 13))
+	until(ctx, t, "the note", `document.querySelector('#transcript .msg.note')`)
+	shot(ctx, t, "desktop-conversation")
+
+	// The transfer dialog lists teams and wants a note.
+	run(ctx, t, chromedp.Click(q("#transfer")))
+	until(ctx, t, "the transfer dialog", `document.querySelector('#transfer-dialog[open]') && document.querySelector('#transfer-team option')`)
+	shot(ctx, t, "desktop-transfer")
+	run(ctx, t, chromedp.Click(q("#transfer-dialog button[type=button]")))
+
+	// Resolve with a category.
+	run(ctx, t, chromedp.Click(q("#resolve")))
+	until(ctx, t, "the resolve dialog", `document.querySelector('#resolve-category option[value=billing]')`)
+	run(ctx, t, chromedp.SetValue(q("#resolve-category"), "billing"), chromedp.SendKeys(q("#resolve-summary"), "Refunded the double charge"))
+	shot(ctx, t, "desktop-resolve")
+	run(ctx, t, chromedp.Click(q("#resolve-dialog-ok")))
+	until(ctx, t, "back at the queue", `location.hash === '#queue' && !document.querySelector('#queue-waiting li[data-id="`+id+`"]')`)
+	conv, _ := e.hub.Conversation(context.Background(), id)
+	if conv.State != store.StateClosed {
+		t.Fatalf("state after resolve = %s", conv.State)
+	}
+
+	// The admin pages.
+	run(ctx, t, chromedp.Navigate(e.srv.URL+"/console/#users"))
+	until(ctx, t, "the users table", `document.querySelector('#users tr')`)
+	run(ctx, t, chromedp.SendKeys(q("#invite-email"), "bob@example.com"), chromedp.SendKeys(q("#invite-teams"), "billing"),
+		chromedp.Click(q("#invite button[type=submit]")))
+	until(ctx, t, "the invite link", `document.querySelector('#link-box .link-url').value.includes('#setup=')`)
+	shot(ctx, t, "desktop-users")
+	eval[string](ctx, t, `location.hash = '#deliveries'`)
+	until(ctx, t, "the delivery log", `document.querySelector('#deliveries tr')`)
+}
+
+func TestBrowserPhone(t *testing.T) {
+	e, email, id := browserEnv(t)
+	ctx := browser(t, 390, 844)
+	logIn(ctx, t, e, email)
+	until(ctx, t, "the queue item", `document.querySelector('#queue-waiting li[data-id="`+id+`"]')`)
+	width := eval[float64](ctx, t, `document.documentElement.scrollWidth`)
+	if width > 390 {
+		t.Errorf("the queue is %v px wide on a 390 px phone", width)
+	}
+	shot(ctx, t, "phone-queue")
+	run(ctx, t, chromedp.Click(q(`#queue-waiting li[data-id="`+id+`"] a`)))
+	until(ctx, t, "the conversation", `document.body.dataset.pane === 'conv' && document.querySelector('#claim')`)
+	run(ctx, t, chromedp.Click(q("#claim")))
+	until(ctx, t, "the reply box", `document.querySelector('#mode-reply') && !document.querySelector('#mode-reply').disabled`)
+	if w := eval[float64](ctx, t, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the conversation is %v px wide on a 390 px phone", w)
+	}
+	shot(ctx, t, "phone-conversation")
+	run(ctx, t, chromedp.Click(q("#conv .conv-head .actions .only-phone")))
+	until(ctx, t, "the context pane", `document.body.dataset.pane === 'ctx' && document.querySelector('#ctx .facts')`)
+	shot(ctx, t, "phone-context")
+
+	// Setup from an invite link, as a new colleague would open it.
+	var inv struct {
+		InviteURL string `json:"invite_url"`
+	}
+	admin := e.login(t, auth.RoleAdmin)
+	admin.must(t, "POST", "/api/users", map[string]any{"email": "new@example.com", "name": "Nils", "role": "agent", "teams": []string{}}, http.StatusCreated, &inv)
+	_, frag, _ := strings.Cut(inv.InviteURL, "#")
+	ctx2 := browser(t, 390, 844)
+	run(ctx2, t, chromedp.Navigate(e.srv.URL+"/console/#"+frag))
+	until(ctx2, t, "the setup form", `document.querySelector('#setup input[type=password]')`)
+	shot(ctx2, t, "phone-setup")
+	run(ctx2, t, chromedp.SendKeys(q("#setup input[type=password]"), testPassword), chromedp.Click(q("#setup button[type=submit]")))
+	until(ctx2, t, "the desk after setup", `document.querySelector('#list h2') && !location.hash.includes('setup')`)
+}
