@@ -114,11 +114,16 @@ func (s *Server) handleAgentWS(w http.ResponseWriter, r *http.Request) {
 // serve runs the connection until it ends.
 func (c *agentConn) serve() {
 	s := c.s
-	disconnect := s.desk.Connect(c.agent)
 	// Register before the snapshot: whatever changes from now on is also
 	// queued behind the hello, and every item frame carries the whole item,
 	// so replaying one the snapshot already shows changes nothing.
-	s.register(c)
+	if !s.register(c) {
+		_ = c.ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseServiceRestart, "server restarting"), time.Now().Add(time.Second))
+		c.ws.Close()
+		return
+	}
+	disconnect := s.desk.Connect(c.agent)
 	defer func() {
 		c.close()
 		s.unregister(c)

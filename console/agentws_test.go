@@ -353,3 +353,31 @@ func TestSilentConsoleIsDropped(t *testing.T) {
 	alive.ws.Close()
 	<-done
 }
+
+// TestCloseEndsSockets: Close says "restarting" to every console (they
+// reconnect elsewhere) and refuses new ones.
+func TestCloseEndsSockets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	anna := e.login(t, auth.RoleAgent)
+	ws := anna.dial(t)
+	ws.read()
+	e.con.Close()
+	_ = ws.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var err error
+	for err == nil {
+		_, _, err = ws.ws.ReadMessage() // frames queued before the close
+	}
+	if !websocket.IsCloseError(err, websocket.CloseServiceRestart) {
+		t.Fatalf("after Close: %v, want close 1012", err)
+	}
+	u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/ws/agent"
+	h := http.Header{}
+	for _, ck := range anna.hc.Jar.Cookies(mustURL(e.srv.URL)) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	_, res, err := websocket.DefaultDialer.Dial(u, h)
+	if err == nil || res == nil || res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("dial after Close: %v %v", err, res)
+	}
+}

@@ -166,12 +166,13 @@ func (s *Server) Close() {
 	s.closed = true
 	s.connMu.Unlock()
 	s.unsubDesk()
-	s.reg.mu.RLock()
+	s.reg.mu.Lock()
+	s.reg.closed = true
 	conns := make([]*agentConn, 0, len(s.reg.conns))
 	for c := range s.reg.conns {
 		conns = append(conns, c)
 	}
-	s.reg.mu.RUnlock()
+	s.reg.mu.Unlock()
 	for _, c := range conns {
 		_ = c.ws.WriteControl(websocket.CloseMessage,
 			websocket.FormatCloseMessage(websocket.CloseServiceRestart, "server restarting"), time.Now().Add(time.Second))

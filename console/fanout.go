@@ -12,14 +12,20 @@ import (
 // queue, and one whose queue is full is evicted after the loop, outside the
 // lock.
 type registry struct {
-	mu    sync.RWMutex
-	conns map[*agentConn]struct{}
+	mu     sync.RWMutex
+	conns  map[*agentConn]struct{}
+	closed bool // Close has taken the list: no one joins any more
 }
 
-func (s *Server) register(c *agentConn) {
+// register adds c to the fan-out; false once the console is closing.
+func (s *Server) register(c *agentConn) bool {
 	s.reg.mu.Lock()
+	defer s.reg.mu.Unlock()
+	if s.reg.closed {
+		return false
+	}
 	s.reg.conns[c] = struct{}{}
-	s.reg.mu.Unlock()
+	return true
 }
 
 func (s *Server) unregister(c *agentConn) {
