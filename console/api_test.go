@@ -3,12 +3,14 @@ package console
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -406,8 +408,12 @@ func TestLookups(t *testing.T) {
 		Articles []articleJSON `json:"articles"`
 	}
 	anna.must(t, "GET", "/api/articles?q=refund", nil, http.StatusOK, &arts)
-	if arts.Articles == nil {
-		t.Fatal("articles must be [] without a knowledge base")
+	if len(arts.Articles) == 0 || arts.Articles[0].ID != "refunds" || arts.Articles[0].Score <= 0 {
+		t.Fatalf("articles for 'refund' = %+v", arts.Articles)
+	}
+	anna.must(t, "GET", "/api/articles?q=", nil, http.StatusOK, &arts)
+	if arts.Articles == nil || len(arts.Articles) != 0 {
+		t.Fatalf("articles for an empty query = %+v", arts.Articles)
 	}
 }
 
@@ -439,4 +445,40 @@ func TestDeliveriesForAdmins(t *testing.T) {
 	}
 	admin.wantError(t, "GET", "/api/deliveries?limit=x", nil, http.StatusBadRequest, codeBadRequest)
 	e.login(t, auth.RoleAgent).wantError(t, "GET", "/api/deliveries", nil, http.StatusForbidden, auth.CodeForbidden)
+}
+
+// TestResolveTeaches: resolving can add the visitor's question to an
+// article or save the reply as a draft article.
+func TestResolveTeaches(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	anna := e.login(t, auth.RoleAgent)
+
+	id := claimed(t, e, anna)
+	anna.wantError(t, "POST", "/api/conversations/"+id+"/resolve",
+		map[string]any{"category": "billing", "learn": map[string]string{"kind": "example", "article_id": "ghost"}}, http.StatusBadRequest, codeBadRequest)
+	if st, raw := anna.do(t, "POST", "/api/conversations/"+id+"/resolve",
+		map[string]any{"category": "billing", "learn": map[string]string{"kind": "example", "article_id": "refunds", "question": "why was I charged twice"}}); st != http.StatusNoContent {
+		t.Fatalf("resolve with example: %d %s", st, raw)
+	}
+	a, _ := e.kb.Article("refunds")
+	if !slices.Contains(a.Questions, "why was I charged twice") {
+		t.Fatalf("refunds questions = %v", a.Questions)
+	}
+
+	id = claimed(t, e, anna)
+	anna.must(t, "POST", "/api/conversations/"+id+"/messages", map[string]string{"text": "Double charges are refunded automatically within a day."}, http.StatusOK, nil)
+	if st, raw := anna.do(t, "POST", "/api/conversations/"+id+"/resolve",
+		map[string]any{"category": "billing", "learn": map[string]string{"kind": "draft", "title": "Charged twice"}}); st != http.StatusNoContent {
+		t.Fatalf("resolve with draft: %d %s", st, raw)
+	}
+	found := false
+	for _, a := range e.kb.Articles() {
+		if a.Title == "Charged twice" && a.Status == knowledge.Draft && strings.Contains(a.Body, "refunded automatically") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("no draft article saved from the reply")
+	}
 }

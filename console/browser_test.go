@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,13 +223,24 @@ func TestBrowserDesktop(t *testing.T) {
 	// Resolve with a category.
 	run(ctx, t, chromedp.Click(q("#resolve")))
 	until(ctx, t, "the resolve dialog", `document.querySelector('#resolve-category option[value=billing]')`)
-	run(ctx, t, chromedp.SetValue(q("#resolve-category"), "billing"), chromedp.SendKeys(q("#resolve-summary"), "Refunded the double charge"))
+	run(ctx, t, chromedp.SetValue(q("#resolve-category"), "billing"), chromedp.SendKeys(q("#resolve-summary"), "Refunded the double charge"),
+		chromedp.Click(q("#learn-example")))
+	// The visitor's question is searched for at once; the agent searches
+	// for the article they mean and picks it.
+	until(ctx, t, "the first article picks", `document.querySelector('#article-picks input')`)
+	eval[string](ctx, t, `document.querySelector('#article-search').value = ''`)
+	run(ctx, t, chromedp.SendKeys(q("#article-search"), "refunds"))
+	until(ctx, t, "the refunds article", `document.querySelector('#article-picks li:first-child input[value=refunds]')`)
+	run(ctx, t, chromedp.Click(q("#article-picks input[value=refunds]")))
 	shot(ctx, t, "desktop-resolve")
 	run(ctx, t, chromedp.Click(q("#resolve-dialog-ok")))
 	until(ctx, t, "back at the queue", `location.hash === '#queue' && !document.querySelector('#queue-waiting li[data-id="`+id+`"]')`)
 	conv, _ := e.hub.Conversation(context.Background(), id)
 	if conv.State != store.StateClosed {
 		t.Fatalf("state after resolve = %s", conv.State)
+	}
+	if a, _ := e.kb.Article("refunds"); !slices.Contains(a.Questions, "billing: I was charged twice") {
+		t.Fatalf("the visitor's question was not added to the article: %v", a.Questions)
 	}
 
 	// The admin pages.

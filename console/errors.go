@@ -9,6 +9,7 @@ import (
 	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -74,6 +75,8 @@ func classify(err error) *apiError {
 		return apiErr(http.StatusBadRequest, codeBadCategory, "That category is not in the configured list (GET /api/categories).")
 	case errors.Is(err, handoff.ErrNoTarget):
 		return apiErr(http.StatusBadRequest, codeNoTarget, "Transfer to whom? Name an active agent (to_agent_id) or a configured team (to_team).")
+	case errors.Is(err, knowledge.ErrNoArticle):
+		return apiErr(http.StatusBadRequest, codeBadRequest, "Field \"learn.article_id\" names no article (GET /api/articles?q= finds one).")
 	case errors.Is(err, handoff.ErrNoteRequired):
 		return apiErr(http.StatusBadRequest, codeBadRequest, "Field \"note\" is required: the next person reads it first.")
 	case errors.Is(err, handoff.ErrBadRequest):

@@ -24,6 +24,7 @@ import (
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
 	"github.com/andon-chat/andon/store/sqlite"
 )
@@ -50,6 +51,7 @@ func (sensitiveBot) Decide(_ context.Context, t bot.Turn) bot.Decision {
 type env struct {
 	t    *testing.T
 	st   *sqlite.Store
+	kb   *knowledge.Base
 	hub  *conversation.Hub
 	desk *handoff.Desk
 	auth *auth.Service
@@ -85,8 +87,18 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.cfg != nil {
 		cfg = *o.cfg
 	}
+	kb, err := knowledge.Open(ctx, knowledge.Options{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kb.Import(ctx, []knowledge.Article{
+		{ID: "refunds", Title: "Refunds", Body: "Refunds reach your card within five days.", Lang: "en", Status: knowledge.Published, Questions: []string{"how do refunds work"}},
+		{ID: "password", Title: "Reset your password", Body: "Use the link on the login page.", Lang: "en", Status: knowledge.Published},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	hub := conversation.NewHub(conversation.Options{Store: st, Responder: sensitiveBot{}})
-	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Config: cfg, TickInterval: -1})
+	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Config: cfg, Learner: kb, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +115,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err := New(Options{Desk: desk, Auth: au, Hub: hub, Config: cfg, Limits: o.limits})
+	con, err := New(Options{Desk: desk, Auth: au, Hub: hub, Config: cfg, Knowledge: kb, Limits: o.limits})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +123,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	au.Routes(mux)
 	con.Routes(mux)
 	srv := httptest.NewServer(mux)
-	e := &env{st: st, hub: hub, desk: desk, auth: au, con: con, srv: srv, mux: mux}
+	e := &env{st: st, kb: kb, hub: hub, desk: desk, auth: au, con: con, srv: srv, mux: mux}
 	if tt, ok := t.(*testing.T); ok {
 		e.t = tt
 	}
@@ -121,6 +133,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		srv.Close()
 		desk.Close()
 		hub.Close()
+		kb.Close()
 		st.Close()
 	})
 	return e
