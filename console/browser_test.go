@@ -290,3 +290,53 @@ func TestBrowserPhone(t *testing.T) {
 	run(ctx2, t, chromedp.SendKeys(q("#setup input[type=password]"), testPassword), chromedp.Click(q("#setup button[type=submit]")))
 	until(ctx2, t, "the desk after setup", `document.querySelector('#list h2') && !location.hash.includes('setup')`)
 }
+
+// dropConsoles cuts every agent socket from the server's side, as a lost
+// network would.
+func (e *env) dropConsoles() {
+	e.con.reg.mu.RLock()
+	conns := make([]*agentConn, 0, len(e.con.reg.conns))
+	for c := range e.con.reg.conns {
+		conns = append(conns, c)
+	}
+	e.con.reg.mu.RUnlock()
+	for _, c := range conns {
+		c.close()
+	}
+}
+
+// TestBrowserReconnect: the console's socket drops while the visitor
+// writes; the console shows that it is reconnecting, comes back by itself
+// and shows every message, once, in order.
+func TestBrowserReconnect(t *testing.T) {
+	e, email, id := browserEnv(t)
+	ctx := browser(t, 1280, 800)
+	logIn(ctx, t, e, email)
+	until(ctx, t, "the queue item", `document.querySelector('#queue-waiting li[data-id="`+id+`"] a')`)
+	run(ctx, t, chromedp.Click(q(`#queue-waiting li[data-id="`+id+`"] a`)))
+	until(ctx, t, "the claim button", `document.querySelector('#claim')`)
+	run(ctx, t, chromedp.Click(q("#claim")))
+	until(ctx, t, "the reply box", `document.querySelector('#mode-reply') && !document.querySelector('#mode-reply').disabled`)
+
+	e.dropConsoles()
+	until(ctx, t, "the reconnecting banner", `!document.querySelector('#banner').hidden`)
+	shot(ctx, t, "desktop-reconnecting")
+	bg := context.Background()
+	for _, text := range []string{"are you there?", "hello??"} {
+		if _, _, err := e.hub.PostVisitorMessage(bg, id, text, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	until(ctx, t, "the reconnect", `document.querySelector('#banner').hidden`)
+	if _, _, err := e.hub.PostVisitorMessage(bg, id, "live", "ok, after"); err != nil {
+		t.Fatal(err)
+	}
+	want := `["billing: I was charged twice","are you there?","hello??","ok, after"]`
+	until(ctx, t, "every visitor message once", `JSON.stringify([...document.querySelectorAll('#transcript .from-visitor .bubble')].map(b => b.textContent)) === `+"`"+want+"`")
+	seqs := eval[[]float64](ctx, t, `[...document.querySelectorAll('#transcript li[data-seq]')].map(li => +li.dataset.seq)`)
+	for i := 1; i < len(seqs); i++ {
+		if seqs[i] <= seqs[i-1] {
+			t.Fatalf("transcript seqs out of order or repeated: %v", seqs)
+		}
+	}
+}
