@@ -257,7 +257,13 @@ func TestBrowserDesktop(t *testing.T) {
 func TestBrowserPhone(t *testing.T) {
 	e, email, id := browserEnv(t)
 	ctx := browser(t, 390, 844)
+	// In Swedish, chosen on the login page and kept.
+	run(ctx, t, chromedp.Navigate(e.srv.URL+"/console/"))
+	until(ctx, t, "the language switch", `document.querySelector('#login .lang')`)
+	run(ctx, t, chromedp.Click(q("#login .lang")))
+	until(ctx, t, "the Swedish login", `document.querySelector('#login h1').textContent === 'Logga in i konsolen'`)
 	logIn(ctx, t, e, email)
+	until(ctx, t, "the Swedish queue", `document.querySelector('#list h2') && document.querySelector('#list h2').textContent.startsWith('Väntar')`)
 	until(ctx, t, "the queue item", `document.querySelector('#queue-waiting li[data-id="`+id+`"]')`)
 	width := eval[float64](ctx, t, `document.documentElement.scrollWidth`)
 	if width > 390 {

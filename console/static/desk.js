@@ -26,7 +26,8 @@ function safeLink(url) {
 }
 
 function reasonBadge(item) {
-  return h('span', { class: 'badge p' + (item.priority ?? 2), title: item.reason }, item.reason_text || item.reason || '');
+  const p = item.priority ?? 2;
+  return h('span', { class: 'badge p' + p, title: `${item.reason} · ${t('priority' + Math.min(p, 2))}` }, item.reason_text || item.reason || '');
 }
 
 export class Desk {
@@ -82,7 +83,11 @@ export class Desk {
     if (!el) return;
     if (this.list === 'history') return this.renderHistory();
     const me = this.app.me.id;
-    const items = [...this.app.queue.values()].sort((a, b) =>
+    // As the server orders it: my teams' (and nobody's in particular)
+    // first, then by priority, then the longest waiting.
+    const teams = this.app.me.teams || [];
+    const group = (i) => (!i.team || teams.includes(i.team) ? 0 : 1);
+    const items = [...this.app.queue.values()].sort((a, b) => (group(a) - group(b)) ||
       (a.priority - b.priority) || (Date.parse(a.escalated_at) - Date.parse(b.escalated_at)));
     const waiting = items.filter((i) => !i.assignee_id);
     const mine = items.filter((i) => i.assignee_id === me);
