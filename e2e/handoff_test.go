@@ -60,6 +60,12 @@ func TestHandoffFromWidgetToConsole(t *testing.T) {
 	do(anna, t, chromedp.Click(onPage(`#queue-waiting li[data-id] a`)))
 	waitFor(anna, t, "the transcript", `[...document.querySelectorAll('#transcript .from-visitor .bubble')].some(b => /charged twice/.test(b.textContent))`)
 	waitFor(anna, t, "the context panel with the reason", `/billing/i.test(document.querySelector('#ctx').textContent)`)
+	panel := js[string](anna, t, `document.querySelector('#ctx').textContent`)
+	for _, want := range []string{"charged twice", srv.URL + "/", "Chrome on Linux, desktop"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("Anna's context panel lacks %q:\n%s", want, panel)
+		}
+	}
 	do(anna, t, chromedp.Click(onPage(`#claim`)))
 	waitFor(anna, t, "the reply box", `document.querySelector('#reply') && !document.querySelector('#reply').disabled`)
 

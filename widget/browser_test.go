@@ -248,7 +248,7 @@ func TestBrowserIdentity(t *testing.T) {
 		return eval[string](b, t, cidOf())
 	}
 	good := visit("/good.html")
-	if got, want := e.attributes(good), map[string]string{"user_id": "42", "plan": "pro", "identity_verified": "true"}; !maps.Equal(got, want) {
+	if got, want := e.attributes(good), map[string]string{"user_id": "42", "plan": "pro", "identity_verified": "true", "device": "Chrome on Linux, desktop"}; !maps.Equal(got, want) {
 		t.Errorf("verified visitor stored as %v, want %v", got, want)
 	}
 	if err := chromedp.Do(b, chromedp.Evaluate[chromedp.Void](`localStorage.clear(); sessionStorage.clear()`)); err != nil {
@@ -258,7 +258,7 @@ func TestBrowserIdentity(t *testing.T) {
 	if forged == good {
 		t.Fatal("the forged page resumed the verified conversation")
 	}
-	if got, want := e.attributes(forged), map[string]string{"plan": "pro"}; !maps.Equal(got, want) {
+	if got, want := e.attributes(forged), map[string]string{"plan": "pro", "device": "Chrome on Linux, desktop"}; !maps.Equal(got, want) {
 		t.Errorf("forged visitor stored as %v, want %v", got, want)
 	}
 

@@ -28,6 +28,7 @@ type conn struct {
 	id     uint64
 	site   *siteEntry
 	ip     netip.Addr
+	device string // from the User-Agent, for the agent's context panel
 	ipe    *ipEntry
 	lim    *rate.Limiter // this connection's messages
 	typing *rate.Limiter // this connection's typing frames
@@ -245,7 +246,7 @@ func (c *conn) open(f clientFrame, attrs map[string]string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	hub := c.h.hub
-	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: attrs}
+	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: withDevice(attrs, c.device)}
 	var conv store.Conversation
 	var after int64
 	if f.Token != "" {

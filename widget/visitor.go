@@ -54,6 +54,7 @@ func (h *Handler) serveVisitor(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &conn{
 		h: h, ws: ws, id: h.nextID.Add(1), site: s, ip: ip, ipe: ipe,
+		device: describeDevice(r.UserAgent()),
 		lim:    rate.NewLimiter(rate.Limit(h.limits.MessagesPerSecond), h.limits.MessageBurst),
 		typing: rate.NewLimiter(typingPerSecond, typingBurst),
 		send:   make(chan *outFrame, h.limits.SendQueue),
