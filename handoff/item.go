@@ -87,9 +87,9 @@ func (d *Desk) ensureHandoff(ctx context.Context, conv store.Conversation) (stor
 		}
 		return store.Handoff{}, fmt.Errorf("couldn't create handoff: %w", err)
 	}
-	d.addEvent(ctx, conv.ID, "handoff", map[string]any{"action": "created", "handoff_id": h.ID, "reason": reason, "team": h.Team})
 	it := d.remember(ctx, h, conv)
-	d.publish(Event{Type: EventItem, Item: it})
+	d.publish(Event{Type: EventItem, Item: it}) // first: the consoles are waiting
+	d.addEvent(ctx, conv.ID, "handoff", map[string]any{"action": "created", "handoff_id": h.ID, "reason": reason, "team": h.Team})
 	d.notify(ctx, notify.EventHandoffCreated, it, 0, nil, 0)
 	return h, nil
 }
