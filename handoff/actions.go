@@ -217,7 +217,14 @@ func (d *Desk) mailIfAway(conv store.Conversation, a Agent, m store.Message) {
 	if d.chatURL != nil {
 		vm.ChatURL = d.chatURL(conv)
 	}
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		d.log.Warn("reply not mailed: the desk is closing", "conversation", conv.ID, "seq", m.Seq)
+		return
+	}
 	d.wg.Add(1)
+	d.mu.Unlock()
 	go func() {
 		defer d.wg.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(d.ctx), time.Minute)

@@ -124,6 +124,10 @@ func (d *Desk) handle(ctx context.Context, u *conversation.Update) {
 		if m == nil {
 			return
 		}
+		// Under the conversation's lock like every desk change, so this
+		// item cannot overtake a newer one (a claim) on its way out.
+		unlock := d.lock(u.ConversationID)
+		defer unlock()
 		var it *Item
 		d.mu.Lock()
 		if e := d.entries[u.ConversationID]; e != nil {
