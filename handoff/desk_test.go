@@ -432,3 +432,66 @@ func TestPresence(t *testing.T) {
 		t.Fatalf("after reconnecting: %+v", p)
 	}
 }
+
+// Two instances share the store: their claims race through the store's
+// conditional update, and still exactly one wins.
+func TestClaimRaceAcrossInstances(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	hub2 := conversation.NewHub(conversation.Options{Store: e.st})
+	defer hub2.Close()
+	desk2, err := handoff.New(handoff.Options{Hub: hub2, Store: e.st, Config: e.cfg, Now: e.clock.Now, TickInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, stop := e.visitor("en")
+	defer stop()
+	e.escalate(c, conversation.ReasonAskedForHuman)
+	e.queued(c.ID)
+	if err := desk2.Start(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer desk2.Close()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		won   []string
+		start = make(chan struct{})
+	)
+	for i := range 20 {
+		d := e.desk
+		if i%2 == 1 {
+			d = desk2
+		}
+		a := handoff.Agent{ID: "u-" + string(rune('a'+i)), Name: "Agent " + string(rune('A'+i)), Role: "agent"}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := d.Claim(e.ctx, c.ID, a)
+			switch {
+			case err == nil:
+				mu.Lock()
+				won = append(won, a.ID)
+				mu.Unlock()
+			case !errors.Is(err, handoff.ErrClaimed):
+				t.Errorf("claim: %v", err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if len(won) != 1 {
+		t.Fatalf("%d claims won: %q", len(won), won)
+	}
+	ms, _ := e.st.Messages(e.ctx, c.ID, 0)
+	joined := 0
+	for _, m := range ms {
+		if m.From == store.FromSystem && strings.HasSuffix(m.Text, " joined") {
+			joined++
+		}
+	}
+	if joined != 1 {
+		t.Fatalf("%d \"joined\" messages stored", joined)
+	}
+}
