@@ -1,16 +1,12 @@
 package console
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"fmt"
-	"io/fs"
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/andon-chat/andon/internal/assets"
 )
 
 // staticFS is the console's web UI: plain HTML, CSS and JavaScript modules,
@@ -19,58 +15,13 @@ import (
 //go:embed static
 var staticFS embed.FS
 
-// asset is one embedded file ready to serve, with a content-hash ETag so a
-// browser revalidates cheaply and sees a new release at once.
-type asset struct {
-	body, gz    []byte
-	etag, gzTag string
-	ctype       string
-}
+// asset is one embedded file ready to serve (ETag, gzip: internal/assets).
+type asset = assets.Asset
 
-// loadAssets reads every file under static/ once.
+// loadAssets reads every file under static/ once, keyed by its name
+// ("index.html").
 func loadAssets() (map[string]*asset, error) {
-	sub, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		return nil, fmt.Errorf("couldn't open embedded console: %w", err)
-	}
-	out := make(map[string]*asset)
-	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(path.Base(p), ".") {
-			return err
-		}
-		body, err := fs.ReadFile(sub, p)
-		if err != nil {
-			return fmt.Errorf("couldn't read %s: %w", p, err)
-		}
-		sum := sha256.Sum256(body)
-		tag := hex.EncodeToString(sum[:12])
-		a := &asset{body: body, etag: `"` + tag + `"`, gzTag: `"` + tag + `-gz"`, ctype: contentType(p)}
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(body)
-		zw.Close()
-		if buf.Len() < len(body) {
-			a.gz = buf.Bytes()
-		}
-		out[p] = a
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("couldn't load embedded console: %w", err)
-	}
-	return out, nil
-}
-
-func contentType(p string) string {
-	switch path.Ext(p) {
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	case ".html":
-		return "text/html; charset=utf-8"
-	}
-	return "application/octet-stream"
+	return assets.Load(staticFS, "static")
 }
 
 // consoleCSP allows only the console's own files and its own WebSocket: no
@@ -94,30 +45,11 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		a = s.assets["index.html"]
 	}
 	h := w.Header()
-	h.Set("Content-Type", a.ctype)
 	// Revalidate every time: the files are small and a stale console talking
 	// to a new API is worse than one conditional request.
 	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", consoleCSP)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
-	body, tag := a.body, a.etag
-	if a.gz != nil {
-		h.Add("Vary", "Accept-Encoding")
-		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			body, tag = a.gz, a.gzTag
-			h.Set("Content-Encoding", "gzip")
-		}
-	}
-	h.Set("ETag", tag)
-	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, tag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Length", fmt.Sprint(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	a.Serve(w, r)
 }
