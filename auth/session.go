@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/andon-chat/andon/internal/clientip"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -252,51 +252,13 @@ func (s *Service) isTLS(r *http.Request) bool {
 }
 
 func (s *Service) fromTrustedProxy(r *http.Request) bool {
-	return inPrefixes(parseIP(r.RemoteAddr), s.opts.TrustedProxies)
+	return clientip.ViaTrustedProxy(r, s.opts.TrustedProxies)
 }
 
 // clientIP is the TCP peer, or when that is a trusted proxy, the nearest
 // X-Forwarded-For entry that is not one (as the widget counts visitors).
 func (s *Service) clientIP(r *http.Request) netip.Addr {
-	ip := parseIP(r.RemoteAddr)
-	if !inPrefixes(ip, s.opts.TrustedProxies) {
-		return ip
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop := parseIP(strings.TrimSpace(hops[i]))
-		if !hop.IsValid() {
-			break
-		}
-		ip = hop
-		if !inPrefixes(hop, s.opts.TrustedProxies) {
-			break
-		}
-	}
-	return ip
-}
-
-func parseIP(s string) netip.Addr {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return ap.Addr().Unmap()
-	}
-	if host, _, err := net.SplitHostPort(s); err == nil {
-		s = host
-	}
-	ip, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return ip.Unmap()
-}
-
-func inPrefixes(ip netip.Addr, ps []netip.Prefix) bool {
-	for _, p := range ps {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
+	return clientip.Of(r, s.opts.TrustedProxies)
 }
 
 func truncate(s string, n int) string {
