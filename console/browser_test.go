@@ -265,6 +265,11 @@ func TestBrowserPhone(t *testing.T) {
 	logIn(ctx, t, e, email)
 	until(ctx, t, "the Swedish queue", `document.querySelector('#list h2') && document.querySelector('#list h2').textContent.startsWith('Väntar')`)
 	until(ctx, t, "the queue item", `document.querySelector('#queue-waiting li[data-id="`+id+`"]')`)
+	// The server sends one English reason_text to every agent; the console
+	// says the reason code in the agent's language.
+	if got := eval[string](ctx, t, `document.querySelector('#queue-waiting .badge').textContent`); got != "Känsligt ämne: fakturering" {
+		t.Errorf("Swedish reason badge = %q", got)
+	}
 	width := eval[float64](ctx, t, `document.documentElement.scrollWidth`)
 	if width > 390 {
 		t.Errorf("the queue is %v px wide on a 390 px phone", width)
@@ -280,6 +285,9 @@ func TestBrowserPhone(t *testing.T) {
 	shot(ctx, t, "phone-conversation")
 	run(ctx, t, chromedp.Click(q("#conv .conv-head .actions .only-phone")))
 	until(ctx, t, "the context pane", `document.body.dataset.pane === 'ctx' && document.querySelector('#ctx .facts')`)
+	if got := eval[string](ctx, t, `document.querySelector('#reason-text').textContent`); got != "Känsligt ämne: fakturering" {
+		t.Errorf("Swedish reason in the context pane = %q", got)
+	}
 	shot(ctx, t, "phone-context")
 
 	// Setup from an invite link, as a new colleague would open it.

@@ -4,7 +4,7 @@
 // through api.js, i.e. the documented API.
 import { api, setCSRF, AgentSocket, APIError } from './api.js';
 import { h, fill, $ } from './dom.js';
-import { t, setLang, currentLang } from './strings.js';
+import { t, setLang, currentLang, reasonText } from './strings.js';
 import { Desk } from './desk.js';
 import { usersView, deliveriesView } from './admin.js';
 
@@ -227,7 +227,7 @@ function beep() {
 function announce(item) {
   beep();
   if (app.alerts && 'Notification' in window && Notification.permission === 'granted' && document.hidden) {
-    const n = new Notification(t('newEscalation', { reason: item.reason_text || item.reason }), {
+    const n = new Notification(t('newEscalation', { reason: reasonText(item.reason, item.reason_text) }), {
       body: item.preview || '', tag: item.conversation_id,
     });
     n.onclick = () => { window.focus(); app.go('#c/' + item.conversation_id); n.close(); };

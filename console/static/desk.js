@@ -3,7 +3,7 @@
 // the screen (body[data-pane]).
 import { api } from './api.js';
 import { h, fill, $ } from './dom.js';
-import { t, duration } from './strings.js';
+import { t, duration, reasonText } from './strings.js';
 import { transferDialog, handBackDialog, resolveDialog } from './dialogs.js';
 
 const stateText = { bot: 'stateBot', waiting: 'stateWaiting', human: 'stateHuman', closed: 'stateClosed' };
@@ -27,7 +27,8 @@ function safeLink(url) {
 
 function reasonBadge(item) {
   const p = item.priority ?? 2;
-  return h('span', { class: 'badge p' + p, title: `${item.reason} · ${t('priority' + Math.min(p, 2))}` }, item.reason_text || item.reason || '');
+  const text = reasonText(item.reason, item.reason_text);
+  return h('span', { class: 'badge p' + p, title: `${text} (${item.reason}) · ${t('priority' + Math.min(p, 2))}` }, text);
 }
 
 export class Desk {
@@ -497,11 +498,12 @@ export class Desk {
     const handoffNotes = [...this.conv.notes.values()].filter((n) => n.kind === 'transfer' || n.kind === 'return');
     const firstNote = item.note || ctx.handoff_note || (handoffNotes.length ? handoffNotes[handoffNotes.length - 1].text : '');
     const attrs = Object.entries(v.attributes || ctx.conversation.attributes || {});
+    const reason = ctx.reason || item.reason || ctx.conversation.reason;
     fill(el,
       h('button', { class: 'only-phone back', onclick: () => { document.body.dataset.pane = 'conv'; } }, '‹ ', t('back')),
       firstNote ? h('section', { class: 'handoff-note', id: 'handoff-note' }, h('h3', {}, t('noteFirst')), h('p', {}, firstNote)) : null,
       h('section', {}, h('h3', {}, t('reason')),
-        h('p', { id: 'reason-text' }, ctx.reason_text || item.reason_text || ctx.reason || ctx.conversation.reason || '—'),
+        h('p', { id: 'reason-text' }, reason ? reasonText(reason, ctx.reason_text || item.reason_text) : '—'),
         d && d.rule ? h('p', { class: 'small muted' }, t('rule', { rule: d.rule })) : null),
       h('section', {}, h('h3', {}, t('retrieved'), d && d.confidence !== undefined ? h('span', { class: 'small muted' }, ' ', t('confidence', { n: d.confidence.toFixed(2) })) : null),
         d && d.candidates && d.candidates.length ? h('ol', { class: 'cands' }, d.candidates.map((c) => h('li', {},
