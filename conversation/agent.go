@@ -29,7 +29,7 @@ func (h *Hub) PostAgentReply(ctx context.Context, id, author, clientID, text str
 			return err
 		}
 		if c.conv.State != store.StateHuman {
-			return c.setState(store.StateHuman, ReasonAgentJoined)
+			return c.setStateBy(store.StateHuman, ReasonAgentJoined, author)
 		}
 		return nil
 	})
@@ -55,16 +55,29 @@ func (h *Hub) PostSystemMessage(ctx context.Context, id, text string) (store.Mes
 // with reason, recording an event and telling every subscriber. Handing
 // back to the bot is SetState(ctx, id, store.StateBot, reason).
 func (h *Hub) SetState(ctx context.Context, id, state, reason string) error {
+	return h.SetStateBy(ctx, id, state, reason, "")
+}
+
+// SetStateBy is SetState for a person taking the conversation (state
+// human): author is their display name, as their messages will carry it,
+// and the state update names them, so the visitor knows who is there
+// before they write. A conversation already with a person changes hands
+// (a transfer from Anna to Bob): the update is sent again with the new
+// name. For other states author is ignored.
+func (h *Hub) SetStateBy(ctx context.Context, id, state, reason, author string) error {
 	switch state {
 	case store.StateBot, store.StateWaiting, store.StateHuman, store.StateClosed:
 	default:
 		return fmt.Errorf("%q: %w", state, ErrInvalidState)
 	}
+	if state != store.StateHuman {
+		author = ""
+	}
 	return h.update(ctx, id, func(c *change) error {
-		if c.conv.State == state && c.conv.Reason == reason {
+		if c.conv.State == state && c.conv.Reason == reason && author == "" {
 			return nil
 		}
-		return c.setState(state, reason)
+		return c.setStateBy(state, reason, author)
 	})
 }
 

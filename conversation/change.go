@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -67,7 +68,11 @@ func (c *change) appendMessage(m store.Message) (store.Message, bool, error) {
 
 // setState moves the conversation to state with reason, records an event
 // and tells every subscriber, with the expected wait when it is waiting.
-func (c *change) setState(state, reason string) error {
+func (c *change) setState(state, reason string) error { return c.setStateBy(state, reason, "") }
+
+// setStateBy is setState with the person who takes the conversation (state
+// human), named in the event and the update.
+func (c *change) setStateBy(state, reason, author string) error {
 	from := c.conv.State
 	c.conv.State, c.conv.Reason = state, reason
 	c.conv.UpdatedAt = time.Now().UTC()
@@ -78,13 +83,14 @@ func (c *change) setState(state, reason string) error {
 		From   string `json:"from"`
 		To     string `json:"to"`
 		Reason string `json:"reason,omitempty"`
-	}{from, state, reason})
+		Author string `json:"author,omitempty"`
+	}{from, state, reason, author})
 	if err := c.h.store.AddEvent(c.ctx, store.Event{
 		ConversationID: c.conv.ID, Kind: "state", Data: data, At: c.conv.UpdatedAt,
 	}); err != nil {
 		return fmt.Errorf("couldn't record state change: %w", err)
 	}
-	c.publish(c.stateUpdate())
+	c.publish(c.h.stateUpdate(c.ctx, c.conv, author))
 	return nil
 }
 
@@ -92,14 +98,52 @@ func (c *change) setState(state, reason string) error {
 func (c *change) stateUpdate() *Update { return c.h.StateUpdate(c.ctx, c.conv) }
 
 // StateUpdate is conversation c's state as an update, with eta_seconds when
-// it waits for a person and someone is on duty: what a subscriber that has
-// just joined is told besides the messages.
+// it waits for a person and someone is on duty, and the agent's name when
+// it is with a person: what a subscriber that has just joined (a resumed
+// visitor) is told besides the messages.
 func (h *Hub) StateUpdate(ctx context.Context, c store.Conversation) *Update {
+	return h.stateUpdate(ctx, c, "")
+}
+
+// stateUpdate is StateUpdate with the author known ("" to look it up).
+func (h *Hub) stateUpdate(ctx context.Context, c store.Conversation, author string) *Update {
 	u := &Update{ConversationID: c.ID, Kind: KindState, State: c.State, Reason: c.Reason}
-	if c.State == store.StateWaiting {
+	switch c.State {
+	case store.StateWaiting:
 		u.ETASeconds = etaSeconds(h.availability().Staffing(ctx, c.Site, c.Reason))
+	case store.StateHuman:
+		if author == "" {
+			author = h.assignee(ctx, c.ID)
+		}
+		u.Author = author
 	}
 	return u
+}
+
+// openHandoffs is the part of store.Handoffs the hub reads to name the
+// person a conversation is with.
+type openHandoffs interface {
+	OpenHandoff(ctx context.Context, conversationID string) (store.Handoff, error)
+}
+
+// assignee is the name of the person conversation id is with: the owner of
+// its open handoff, who is right from the claim on and after every
+// transfer, before they write a word (the latest agent message would name
+// nobody, or the previous owner). "" when the store keeps no handoffs or
+// nobody owns it.
+func (h *Hub) assignee(ctx context.Context, id string) string {
+	hs, ok := h.store.(openHandoffs)
+	if !ok {
+		return ""
+	}
+	ho, err := hs.OpenHandoff(ctx, id)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			h.log.Warn("couldn't read the open handoff to name the agent", "conversation", id, "err", err)
+		}
+		return ""
+	}
+	return ho.AssigneeName
 }
 
 // escalate hands the conversation to people: a system message with text

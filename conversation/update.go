@@ -11,8 +11,8 @@ type Kind string
 const (
 	KindMessage Kind = "message" // a committed message (Message is set)
 	KindDelta   Kind = "delta"   // a streamed piece of the message Seq (Seq, Text)
-	KindState   Kind = "state"   // the conversation changed state (State, Reason, ETASeconds)
-	KindTyping  Kind = "typing"  // someone started or stopped typing (From, On); never stored
+	KindState   Kind = "state"   // the conversation changed state (State, Reason, ETASeconds, Author)
+	KindTyping  Kind = "typing"  // someone started or stopped typing (From, Author, On); never stored
 )
 
 // Update is one thing that happened in a conversation, as every subscriber
@@ -32,4 +32,10 @@ type Update struct {
 	ETASeconds *int   `json:"eta_seconds,omitempty"`
 	From       string `json:"from,omitempty"`
 	On         bool   `json:"on,omitempty"`
+	// Author is the display name of the person on the other side, as their
+	// messages carry it: on a typing update from an agent, and on a state
+	// update to human (the agent who took the conversation), so that the
+	// visitor can be told who is there before that person writes. "" when
+	// unknown: clients fall back to the latest agent message's author.
+	Author string `json:"author,omitempty"`
 }

@@ -218,7 +218,14 @@ func ParseEmail(s string) (string, error) {
 // Typing relays that from ("visitor", "agent", "bot") started or stopped
 // typing in conversation id to everyone connected to it. Nothing is stored.
 func (h *Hub) Typing(ctx context.Context, id, from string, on bool) {
+	h.TypingAs(ctx, id, from, "", on)
+}
+
+// TypingAs is Typing with the typist's display name (an agent's, as their
+// messages carry it), so that the visitor reads "Anna is typing…" before
+// Anna's first message.
+func (h *Hub) TypingAs(ctx context.Context, id, from, author string, on bool) {
 	r := h.lookup(id)
-	u := &Update{ConversationID: id, Kind: KindTyping, From: from, On: on}
+	u := &Update{ConversationID: id, Kind: KindTyping, From: from, Author: author, On: on}
 	h.evict(h.publish(ctx, r, u))
 }

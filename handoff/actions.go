@@ -147,12 +147,13 @@ func (d *Desk) Claim(ctx context.Context, convID string, a Agent) (Item, error) 
 }
 
 // join tells the visitor that a joined and moves the conversation to
-// state human.
+// state human, naming a (as a's replies will) so the visitor's widget says
+// who is there before a writes; after a transfer, the new owner.
 func (d *Desk) join(ctx context.Context, conv store.Conversation, a Agent) error {
 	if _, err := d.hub.PostSystemMessage(ctx, conv.ID, say(conv.Locale, "joined", firstName(a.Name))); err != nil {
 		return fmt.Errorf("couldn't tell the visitor: %w", err)
 	}
-	if err := d.hub.SetState(ctx, conv.ID, store.StateHuman, conversation.ReasonAgentJoined); err != nil {
+	if err := d.hub.SetStateBy(ctx, conv.ID, store.StateHuman, conversation.ReasonAgentJoined, a.Name); err != nil {
 		return fmt.Errorf("couldn't hand the conversation to %s: %w", a.Name, err)
 	}
 	return nil
@@ -519,13 +520,14 @@ func questionBefore(ms []store.Message) string {
 	return last
 }
 
-// Typing relays that the owner is typing to the visitor.
+// Typing relays that the owner is typing to the visitor, with the owner's
+// name ("Anna is typing…", also before Anna's first reply).
 func (d *Desk) Typing(ctx context.Context, convID string, a Agent, on bool) {
 	d.mu.Lock()
 	e := d.entries[convID]
 	owner := e != nil && e.h.AssigneeID == a.ID
 	d.mu.Unlock()
 	if owner {
-		d.hub.Typing(ctx, convID, store.FromAgent, on)
+		d.hub.TypingAs(ctx, convID, store.FromAgent, a.Name, on)
 	}
 }
