@@ -188,17 +188,23 @@ type deltaFrame struct {
 	Text string `json:"text"`
 }
 
+// stateFrame's Author names the agent the conversation is with (state
+// human), also when resumed and before the agent writes; omitted when
+// unknown, so older clients see the frame they know.
 type stateFrame struct {
 	Type       string `json:"type"`
 	State      string `json:"state"`
 	Reason     string `json:"reason,omitempty"`
 	ETASeconds *int   `json:"eta_seconds,omitempty"`
+	Author     string `json:"author,omitempty"`
 }
 
+// typingFrame's Author is the typing agent's name, as on their messages.
 type typingFrame struct {
-	Type string `json:"type"`
-	From string `json:"from"`
-	On   bool   `json:"on"`
+	Type   string `json:"type"`
+	From   string `json:"from"`
+	Author string `json:"author,omitempty"`
+	On     bool   `json:"on"`
 }
 
 type errorFrame struct {
@@ -228,9 +234,9 @@ func updateFrame(u *conversation.Update) any {
 	case conversation.KindDelta:
 		return deltaFrame{Type: "delta", Seq: u.Seq, Text: u.Text}
 	case conversation.KindState:
-		return stateFrame{Type: "state", State: u.State, Reason: u.Reason, ETASeconds: u.ETASeconds}
+		return stateFrame{Type: "state", State: u.State, Reason: u.Reason, ETASeconds: u.ETASeconds, Author: u.Author}
 	case conversation.KindTyping:
-		return typingFrame{Type: "typing", From: u.From, On: u.On}
+		return typingFrame{Type: "typing", From: u.From, Author: u.Author, On: u.On}
 	}
 	return nil
 }
