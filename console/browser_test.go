@@ -353,4 +353,19 @@ func TestBrowserReconnect(t *testing.T) {
 			t.Fatalf("transcript seqs out of order or repeated: %v", seqs)
 		}
 	}
+
+	// The open conversation's messages are read as they arrive: no unread
+	// badge on its row. Once the agent has left it, a new message is one
+	// unread, not every message since the last reply.
+	until(ctx, t, "the item with its unread count", `document.querySelector('#queue-mine li[data-id="`+id+`"]')`)
+	if n := eval[int](ctx, t, `document.querySelectorAll('#queue-mine .unread').length`); n != 0 {
+		t.Errorf("the open conversation shows an unread badge: %s", eval[string](ctx, t, `document.querySelector('#queue-mine .unread').textContent`))
+	}
+	eval[string](ctx, t, `location.hash = '#queue'`)
+	until(ctx, t, "the queue without an open conversation", `document.body.dataset.pane === 'list' && !document.querySelector('#transcript')`)
+	if _, _, err := e.hub.PostVisitorMessage(bg, id, "later", "one more thing"); err != nil {
+		t.Fatal(err)
+	}
+	until(ctx, t, "one unread message", `document.querySelector('#queue-mine li[data-id="`+id+`"] .unread') && document.querySelector('#queue-mine li[data-id="`+id+`"] .unread').textContent === '1'`)
+	shot(ctx, t, "desktop-unread")
 }

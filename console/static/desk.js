@@ -41,7 +41,28 @@ export class Desk {
     this.typingTimer = 0;
     this.mode = 'reply';
     this.history = [];
+    // conversation id → how many of its item's unread visitor messages this
+    // agent has already seen on screen (item.unread is the server's count
+    // since the owner's last reply, the same for every console).
+    this.seen = new Map();
     setInterval(() => this.tick(), 1000);
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && this.conv && this.app.queue.has(this.conv.id)) this.renderList();
+    });
+  }
+
+  /**
+   * The unread badge of item: visitor messages not yet seen here. The open
+   * conversation's messages are seen as they arrive (when the page is
+   * visible); a reply by the owner starts the server's count from 0 again.
+   */
+  unread(item) {
+    const id = item.conversation_id;
+    const n = item.unread || 0;
+    if (this.conv && this.conv.id === id && !document.hidden) this.seen.set(id, n);
+    const seen = Math.min(this.seen.get(id) || 0, n);
+    if (seen === 0) this.seen.delete(id); else this.seen.set(id, seen);
+    return n - seen;
   }
 
   /** Shows the desk with list ('queue' | 'history') and conversation id (or null). */
@@ -104,11 +125,12 @@ export class Desk {
 
   row(item) {
     const active = this.conv && this.conv.id === item.conversation_id;
+    const unread = this.unread(item);
     return h('li', { class: 'item' + (active ? ' active' : ''), 'data-id': item.conversation_id },
       h('a', { href: '#c/' + item.conversation_id },
         h('div', { class: 'row1' },
           reasonBadge(item),
-          item.unread ? h('span', { class: 'unread' }, String(item.unread)) : null,
+          unread ? h('span', { class: 'unread', title: t('unread', { n: unread }) }, String(unread)) : null,
           h('span', { class: 'wait', 'data-since': item.escalated_at })),
         h('div', { class: 'preview' }, item.preview || '…'),
         h('div', { class: 'row3 small muted' },
