@@ -49,6 +49,11 @@ func TestHandoffFromWidgetToConsole(t *testing.T) {
 	if !strings.Contains(notice, "minute") {
 		t.Errorf("escalation notice %q does not say when someone comes", notice)
 	}
+	// The state line below says it is waiting, without saying the wait again.
+	waitFor(visitor, t, "the waiting state line", stateLine+` !== ''`)
+	if line := js[string](visitor, t, stateLine); strings.Contains(line, "minute") || !strings.Contains(line, "Waiting for a person") {
+		t.Errorf("the state line under the notice %q reads %q, want a short waiting line without the wait", notice, line)
+	}
 	screenshot(visitor, t, "handoff-1-visitor-waiting")
 
 	// Anna sees it in the queue, with the reason in words.
@@ -69,9 +74,17 @@ func TestHandoffFromWidgetToConsole(t *testing.T) {
 	do(anna, t, chromedp.Click(onPage(`#claim`)))
 	waitFor(anna, t, "the reply box", `document.querySelector('#reply') && !document.querySelector('#reply').disabled`)
 
-	// The visitor hears who joined, then the reply, live.
+	// The visitor hears who joined, and is told by name who is there and
+	// typing before Anna has written a word; then the reply, live.
 	waitFor(visitor, t, "Anna joined", `[...`+root+`.querySelectorAll('.m.system .b')].some(b => /Anna/.test(b.textContent))`)
-	do(anna, t, chromedp.SendKeys(onPage(`#reply`), "Hi, I'm Anna. I can see the two charges and will sort it out."), pressKey("Enter", "Enter", 13, 0))
+	waitFor(visitor, t, "the state line naming Anna", stateLine+` === 'You’re chatting with Anna.'`)
+	do(anna, t, chromedp.SendKeys(onPage(`#reply`), "Hi, I'm Anna."))
+	waitFor(visitor, t, "Anna typing", `!`+root+`.querySelector('.typing').hidden && `+root+`.querySelector('.typing').textContent === 'Anna is typing…'`)
+	if n := js[int](visitor, t, root+`.querySelectorAll('.m.agent').length`); n != 0 {
+		t.Errorf("the visitor has %d agent messages before Anna sent hers", n)
+	}
+	screenshot(visitor, t, "handoff-3a-visitor-anna-typing")
+	do(anna, t, chromedp.SendKeys(onPage(`#reply`), " I can see the two charges and will sort it out."), pressKey("Enter", "Enter", 13, 0))
 	waitFor(visitor, t, "Anna's reply", `[...`+root+`.querySelectorAll('.m.agent .b')].some(b => /I can see the two charges/.test(b.textContent))`)
 	screenshot(visitor, t, "handoff-3-visitor-sees-anna")
 
@@ -98,7 +111,12 @@ func TestHandoffFromWidgetToConsole(t *testing.T) {
 		do(bob, t, chromedp.Click(onPage(`#claim`)))
 	}
 	waitFor(bob, t, "Bob's reply box", `document.querySelector('#reply') && !document.querySelector('#reply').disabled`)
-	do(bob, t, chromedp.SendKeys(onPage(`#reply`), "Bob here: the refund is on its way."), pressKey("Enter", "Enter", 13, 0))
+	// Bob has it: the visitor is told so before he writes, Anna's name is gone.
+	waitFor(visitor, t, "the state line naming Bob", stateLine+` === 'You’re chatting with Bob.'`)
+	do(bob, t, chromedp.SendKeys(onPage(`#reply`), "Bob here:"))
+	waitFor(visitor, t, "Bob typing", `!`+root+`.querySelector('.typing').hidden && `+root+`.querySelector('.typing').textContent === 'Bob is typing…'`)
+	screenshot(visitor, t, "handoff-6a-visitor-bob-typing")
+	do(bob, t, chromedp.SendKeys(onPage(`#reply`), " the refund is on its way."), pressKey("Enter", "Enter", 13, 0))
 	waitFor(visitor, t, "Bob's reply", `[...`+root+`.querySelectorAll('.m.agent .b')].some(b => /refund is on its way/.test(b.textContent))`)
 	screenshot(visitor, t, "handoff-7-visitor-sees-bob")
 
@@ -113,6 +131,9 @@ func TestHandoffFromWidgetToConsole(t *testing.T) {
 	waitFor(visitor, t, "the closed conversation", `/closed|resolved|ended/i.test(`+root+`.textContent)`)
 	screenshot(visitor, t, "handoff-9-visitor-closed")
 }
+
+// stateLine is the widget's state line under the transcript, '' when hidden.
+const stateLine = `(() => { const l = ` + root + `.querySelector('.state > div'); return l.hidden || l.parentNode.hidden ? '' : l.textContent; })()`
 
 // startHandoffServer starts an andon of its own (agents online would
 // change what the shared server's visitors are told) with a billing team.

@@ -52,10 +52,8 @@
       sending: 'Sending…', queued: 'Not sent yet, will send when connected',
       sources: 'Sources', helpful: 'Helpful', unhelpful: 'Not helpful',
       thanks: 'Thanks for your feedback', conv: 'Conversation',
-      waitEta: '{name} will answer here, usually within {n}.',
-      aPersonCap: 'A person from our team', aPerson: 'a person from our team',
-      waitSoon: '{name} will answer here as soon as possible.',
-      min1: '1 minute', minN: '{n} minutes',
+      waiting: 'Waiting for a person…', waitEta: 'Waiting for a person · about {n}',
+      aPerson: 'a person from our team', min1: '1 minute', minN: '{n} minutes',
       nobody: 'Nobody from our team is available right now. Leave your e-mail and we’ll get back to you.',
       email: 'Your e-mail', emailSend: 'Send', emailBad: 'Please enter a valid e-mail address.',
       emailThanks: 'Thanks! We’ll e-mail you at {email}.',
@@ -73,10 +71,8 @@
       sending: 'Skickar…', queued: 'Inte skickat än, skickas när anslutningen är tillbaka',
       sources: 'Källor', helpful: 'Hjälpsamt', unhelpful: 'Inte hjälpsamt',
       thanks: 'Tack för din återkoppling', conv: 'Konversation',
-      waitEta: '{name} svarar här, oftast inom {n}.',
-      aPersonCap: 'En person från vårt team', aPerson: 'en person från vårt team',
-      waitSoon: '{name} svarar här så snart som möjligt.',
-      min1: '1 minut', minN: '{n} minuter',
+      waiting: 'Väntar på en person…', waitEta: 'Väntar på en person · ungefär {n}',
+      aPerson: 'en person från vårt team', min1: '1 minut', minN: '{n} minuter',
       nobody: 'Ingen från vårt team är tillgänglig just nu. Lämna din e-postadress så återkommer vi.',
       email: 'Din e-postadress', emailSend: 'Skicka', emailBad: 'Ange en giltig e-postadress.',
       emailThanks: 'Tack! Vi mejlar dig på {email}.',
@@ -808,12 +804,13 @@
   }
 
   // ---------------------------------------------------------------- state
-  // asked reports whether the server's latest word, the escalation notice,
-  // already asks for an e-mail address, so the form goes without repeating it.
-  function asked() {
+  // said reports whether the server's latest word, the notice that came
+  // with the state (an escalation's), already says what re finds: a request
+  // for an e-mail address, or the wait. The state line then does not repeat it.
+  function said(re) {
     for (var i = S.msgs.length - 1; i >= 0; i--) {
       var m = S.msgs[i];
-      if (m.from !== 'visitor') return m.from === 'system' && /e-?mail|e-post/i.test(m.text);
+      if (m.from !== 'visitor') return m.from === 'system' && re.test(m.text);
     }
     return false;
   }
@@ -824,30 +821,28 @@
   }
   function onState(f) {
     if (!f.state) return;
-    var prev = S.state + (S.st ? S.st.eta : '');
+    var prev = S.state + (S.st ? S.st.eta + S.st.author : '');
     S.state = f.state;
     S.st = {
-      known: true, reason: f.reason || '', author: f.author || f.agent || f.name || '',
+      known: true, reason: f.reason || '', author: f.author || '',
       eta: typeof f.eta_seconds === 'number' && f.eta_seconds > 0 ? f.eta_seconds : null
     };
     asking = false;
     save();
     renderState();
-    if (prev !== S.state + S.st.eta && stateTxt.textContent) announce(stateTxt.textContent);
+    if (prev !== S.state + S.st.eta + S.st.author && stateTxt.textContent) announce(stateTxt.textContent);
   }
   function renderState() {
     var s = S.state, st = S.st || {}, txt = '', showForm = false, showNew = false;
     if (s === 'waiting') {
-      var name = st.author || T.aPersonCap;
-      if (st.eta) {
-        var n = Math.max(1, Math.round(st.eta / 60));
-        txt = fmt(T.waitEta, { name: name, n: n === 1 ? T.min1 : fmt(T.minN, { n: n }) });
-      } else if (st.known) {
-        if (S.email) txt = fmt(T.emailThanks, { email: S.email });
-        else { txt = asked() ? '' : T.nobody; showForm = true; }
-      } else {
-        txt = fmt(T.waitSoon, { name: name });
-      }
+      // The wait is said once: by the escalation's notice, which says it,
+      // else here (after a transfer to a team, say), unless the latest
+      // notice speaks of the wait otherwise ("Sorry for the wait").
+      var n = Math.max(1, Math.round(st.eta / 60));
+      if (st.eta && !said(/minut|hour|timm|wait|dröj/i)) txt = fmt(T.waitEta, { n: n === 1 ? T.min1 : fmt(T.minN, { n: n }) });
+      else if (st.eta || !st.known) txt = T.waiting;
+      else if (S.email) txt = fmt(T.emailThanks, { email: S.email });
+      else { txt = said(/e-?mail|e-post/i) ? '' : T.nobody; showForm = true; }
     } else if (s === 'human') {
       txt = fmt(T.withHuman, { name: humanName() || T.aPerson });
     } else if (s === 'closed') {
