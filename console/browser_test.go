@@ -4,68 +4,31 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/internal/browsertest"
 	"github.com/andon-chat/andon/store"
 )
 
 // The console in a real browser, at a laptop's and a phone's size: log in,
 // see the escalation in the queue with its reason, open it, claim, reply
 // with a canned reply, write an internal note, and resolve. Screenshots go
-// to ANDON_ARTIFACTS (or a temp dir, copied to /tmp/andon-artifacts).
+// to $ANDON_ARTIFACTS (locally /tmp/andon-artifacts).
 // The end-to-end story with the widget is e2e's; this checks the console's
 // own pages.
 
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, c := range []string{os.Getenv("ANDON_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if c == "" {
-			continue
-		}
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed (apt-get install chromium); browser tests must run in CI")
-	}
-	t.Skip("skipping browser test: chromium is not installed (apt-get install chromium, or set ANDON_CHROMIUM)")
-	return ""
-}
-
+// browser starts a headless chromium at w x h (internal/browsertest: skips
+// without one, fails when CI=true) and returns a tab bounded by 90 seconds.
 func browser(t *testing.T, w, h int) context.Context {
 	t.Helper()
-	path := chromium(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("lang", "en-US"),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(w, h),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))); err != nil {
-		cancelC()
-		cancelA()
-		t.Fatalf("couldn't start chromium: %v", err)
-	}
-	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	return tctx
+	return browsertest.New(t, browsertest.Options{Width: w, Height: h})
 }
 
 func q(css string) chromedp.JSPath {
@@ -83,10 +46,7 @@ func run(ctx context.Context, t *testing.T, steps ...chromedp.Action[chromedp.Vo
 
 func until(ctx context.Context, t *testing.T, what, expr string) {
 	t.Helper()
-	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	pred := `(() => { try { return !!(` + expr + `); } catch (e) { return false; } })()`
-	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](pred, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0))); err != nil {
+	if err := browsertest.Poll(ctx, 15*time.Second, expr); err != nil {
 		shot(ctx, t, "failed-"+strings.ReplaceAll(t.Name(), "/", "-"))
 		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 		t.Fatalf("timed out waiting for %s: %v; page:\n%s", what, err, text)
@@ -95,48 +55,21 @@ func until(ctx context.Context, t *testing.T, what, expr string) {
 
 func eval[T any](ctx context.Context, t *testing.T, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](ctx, t, expr)
 }
 
+// shot keeps a screenshot as console-NAME.png; one that cannot be taken
+// is only logged, as it is often taken while a test is already failing.
 func shot(ctx context.Context, t *testing.T, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Logf("couldn't take screenshot %s: %v", name, err)
-		return
-	}
-	dirs := []string{os.Getenv("ANDON_ARTIFACTS")}
-	if dirs[0] == "" {
-		dirs = []string{t.TempDir()}
-		if os.Getenv("CI") != "true" {
-			dirs = append(dirs, filepath.Join(os.TempDir(), "andon-artifacts"))
-		}
-	}
-	for _, d := range dirs {
-		_ = os.MkdirAll(d, 0o755)
-		p := filepath.Join(d, "console-"+name+".png")
-		if err := os.WriteFile(p, png, 0o644); err == nil {
-			t.Logf("screenshot: %s", p)
-		}
+	if err := browsertest.Screenshot(ctx, t, "console-"+name); err != nil {
+		t.Log(err)
 	}
 }
 
 // key sends a non-printing key (keydown and keyup, no char event).
 func key(name, code string, vk int64) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
-			if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, input.DispatchKeyEventParams{
-				Type: typ, Key: name, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk,
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return browsertest.Key(name, code, vk, 0)
 }
 
 // browserEnv is a server with one escalated conversation and an agent
@@ -250,8 +183,25 @@ func TestBrowserDesktop(t *testing.T) {
 		chromedp.Click(q("#invite button[type=submit]")))
 	until(ctx, t, "the invite link", `document.querySelector('#link-box .link-url').value.includes('#setup=')`)
 	shot(ctx, t, "desktop-users")
+	if got := eval[string](ctx, t, `[...document.querySelectorAll('#users tr')].find(r => r.textContent.includes('bob@example.com')).textContent`); !strings.Contains(got, "invited") {
+		t.Errorf("the invited user's row does not say so: %q", got)
+	}
 	eval[string](ctx, t, `location.hash = '#deliveries'`)
 	until(ctx, t, "the delivery log", `document.querySelector('#deliveries tr')`)
+	shot(ctx, t, "desktop-deliveries")
+
+	// The history shows the resolved conversation with its category.
+	eval[string](ctx, t, `location.hash = '#history'`)
+	until(ctx, t, "the history item", `document.querySelector('#list .item .row3') && document.querySelector('#list .item .row3').textContent.includes('billing')`)
+	if got := eval[string](ctx, t, `document.querySelector('#list .item .preview').textContent`); got != "Refunded the double charge" {
+		t.Errorf("the history item shows %q, not the summary", got)
+	}
+	// Opened from the history, the conversation is read-only and the
+	// history stays beside it.
+	run(ctx, t, chromedp.Click(q("#history-items li a")))
+	until(ctx, t, "the closed conversation", `document.querySelector('#composer') && document.querySelector('#composer').textContent === 'This conversation is closed.' && document.querySelector('#history-items li.active')`)
+	until(ctx, t, "how it ended", `document.querySelector('#outcome') && document.querySelector('#outcome').textContent.includes('Refunded the double charge')`)
+	shot(ctx, t, "desktop-history")
 }
 
 func TestBrowserPhone(t *testing.T) {
@@ -283,12 +233,37 @@ func TestBrowserPhone(t *testing.T) {
 		t.Errorf("the conversation is %v px wide on a 390 px phone", w)
 	}
 	shot(ctx, t, "phone-conversation")
-	run(ctx, t, chromedp.Click(q("#conv .conv-head .actions .only-phone")))
+	// The transfer dialog fits the phone.
+	run(ctx, t, chromedp.Click(q("#transfer")))
+	until(ctx, t, "the transfer dialog", `document.querySelector('#transfer-dialog[open]') && document.querySelector('#transfer-team option')`)
+	if r := eval[float64](ctx, t, `document.querySelector('#transfer-dialog-ok').getBoundingClientRect().right`); r > 390 {
+		t.Errorf("the transfer button ends at %v px on a 390 px phone", r)
+	}
+	shot(ctx, t, "phone-transfer")
+	run(ctx, t, chromedp.Click(q("#transfer-dialog button[type=button]")))
+	run(ctx, t, chromedp.Click(q("#show-context")))
 	until(ctx, t, "the context pane", `document.body.dataset.pane === 'ctx' && document.querySelector('#ctx .facts')`)
 	if got := eval[string](ctx, t, `document.querySelector('#reason-text').textContent`); got != "Känsligt ämne: fakturering" {
 		t.Errorf("Swedish reason in the context pane = %q", got)
 	}
 	shot(ctx, t, "phone-context")
+
+	// The admin pages are in the menu on a phone, not off the edge of the bar.
+	if r := eval[float64](ctx, t, `Math.max(...[...document.querySelectorAll('#top nav a, #top .me')].filter(e => e.offsetParent).map(e => e.getBoundingClientRect().right))`); r > 390 {
+		t.Errorf("the top bar reaches %v px on a 390 px phone", r)
+	}
+	run(ctx, t, chromedp.Click(q("#top .menu summary")))
+	until(ctx, t, "the users link in the menu", `document.querySelector('.menu-body a.menu-admin[href="#users"]').offsetParent`)
+	shot(ctx, t, "phone-menu")
+	run(ctx, t, chromedp.Click(q(`.menu-body a.menu-admin[href="#users"]`)))
+	until(ctx, t, "the users page", `document.querySelector('#users tr') && !document.querySelector('details.menu').open`)
+	shot(ctx, t, "phone-users")
+	eval[string](ctx, t, `location.hash = '#history'`)
+	until(ctx, t, "the history", `document.querySelector('#list h2') && document.querySelector('#list h2').textContent === 'Historik' && !document.querySelector('#list').textContent.includes('Laddar')`)
+	if w := eval[float64](ctx, t, `document.querySelector('#list').getBoundingClientRect().width`); w < 380 {
+		t.Errorf("the history list is %v px wide on a 390 px phone", w)
+	}
+	shot(ctx, t, "phone-history")
 
 	// Setup from an invite link, as a new colleague would open it.
 	var inv struct {

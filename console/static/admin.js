@@ -15,6 +15,18 @@ function linkBox(email, url) {
   return h('div', { class: 'linkbox', id: 'link-box' }, h('p', {}, t('linkFor', { email })), h('div', { class: 'row' }, input, copy));
 }
 
+/**
+ * A table row whose cells carry their column's name (data-label), so that
+ * on a phone each row can be shown as a small card instead of a table
+ * wider than the screen.
+ */
+function row(attrs, labels, cells) {
+  return h('tr', attrs, cells.map((c, i) => {
+    if (labels[i]) c.dataset.label = labels[i];
+    return c;
+  }));
+}
+
 const splitTeams = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 /** The users page. */
@@ -33,9 +45,10 @@ export async function usersView(app) {
       h('label', {}, t('role'), role), h('label', {}, t('teams'), teams)),
     h('button', { class: 'primary', type: 'submit' }, t('invite')));
   const table = h('tbody', { id: 'users' });
+  const cols = [t('name'), t('email'), t('role'), t('teams'), t('disabled'), ''];
   fill(main, h('div', { class: 'page' }, h('h1', {}, t('users')), form, out,
     h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-      h('thead', {}, h('tr', {}, [t('name'), t('email'), t('role'), t('teams'), t('disabled'), ''].map((x) => h('th', {}, x)))),
+      h('thead', {}, h('tr', {}, cols.map((x) => h('th', {}, x)))),
       table))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -55,8 +68,9 @@ export async function usersView(app) {
       fill(table, (res.users || []).map((u) => {
         const roleSel = h('select', { 'aria-label': t('role'), onchange: (ev) => patch(u, { role: ev.target.value }) }, roles.map((r) => h('option', { value: r }, r)));
         roleSel.value = u.role;
-        return h('tr', { class: u.disabled ? 'disabled' : '' },
-          h('td', {}, u.name || '—'), h('td', {}, u.email), h('td', {}, roleSel),
+        return row({ class: u.disabled ? 'disabled' : '' }, cols, [
+          h('td', {}, h('span', {}, u.name || '—', u.has_password ? null : h('span', { class: 'badge invited', title: t('invitedHint') }, t('invited')))),
+          h('td', {}, u.email), h('td', {}, roleSel),
           h('td', {}, h('input', { value: (u.teams || []).join(', '), 'aria-label': t('teams'), onchange: (ev) => patch(u, { teams: splitTeams(ev.target.value) }) })),
           h('td', {}, h('input', { type: 'checkbox', checked: u.disabled, 'aria-label': t('disabled'), disabled: u.id === app.me.id,
             onchange: (ev) => patch(u, { disabled: ev.target.checked }) })),
@@ -66,7 +80,7 @@ export async function usersView(app) {
               fill(out, linkBox(u.email, r.reset_url));
               out.scrollIntoView({ block: 'nearest' });
             } catch (e) { app.toast(e); }
-          } }, t('resetLink'))));
+          } }, t('resetLink')))]);
       }));
     } catch (e) { app.toast(e); }
   };
@@ -77,20 +91,21 @@ export async function usersView(app) {
 export async function deliveriesView(app) {
   document.body.dataset.view = 'admin';
   const body = h('tbody', { id: 'deliveries' });
+  const cols = [t('when'), t('channel'), t('event'), t('status'), t('attempts'), t('lastError')];
   fill($('main'), h('div', { class: 'page' }, h('h1', {}, t('deliveries')),
     h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-      h('thead', {}, h('tr', {}, [t('when'), t('channel'), t('event'), t('status'), t('attempts'), t('lastError')].map((x) => h('th', {}, x)))),
+      h('thead', {}, h('tr', {}, cols.map((x) => h('th', {}, x)))),
       body))));
   try {
     const res = await api('GET', '/api/deliveries?limit=200');
     const rows = res.deliveries || [];
     if (!rows.length) fill(body, h('tr', {}, h('td', { colspan: 6, class: 'muted' }, t('noDeliveries'))));
-    else fill(body, rows.map((d) => h('tr', {},
+    else fill(body, rows.map((d) => row({}, cols, [
       h('td', {}, new Date(d.created_at).toLocaleString()),
       h('td', {}, d.channel),
-      h('td', {}, d.event_type, d.conversation_id ? h('a', { href: '#c/' + d.conversation_id, class: 'small' }, ' ↗') : null),
+      h('td', {}, h('span', {}, d.event_type, d.conversation_id ? h('a', { href: '#c/' + d.conversation_id, class: 'small' }, ' ↗') : null)),
       h('td', {}, h('span', { class: 'badge st-' + d.status }, d.status)),
       h('td', {}, String(d.attempts)),
-      h('td', { class: 'small' }, d.last_error || (d.last_status ? 'HTTP ' + d.last_status : '')))));
+      h('td', { class: 'small' }, d.last_error || (d.last_status ? 'HTTP ' + d.last_status : ''))])));
   } catch (e) { app.toast(e); }
 }

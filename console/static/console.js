@@ -54,6 +54,11 @@ function signedIn(res) {
   app.socket.start();
   renderTop();
   window.addEventListener('hashchange', route);
+  // The menu closes on a click anywhere else, like any menu.
+  document.addEventListener('click', (ev) => {
+    const menu = $('top').querySelector('details.menu[open]');
+    if (menu && !menu.contains(ev.target)) menu.open = false;
+  });
   route();
 }
 
@@ -110,7 +115,8 @@ async function setupView(token) {
     h('label', {}, t('name'), name),
     h('label', {}, t('password'), pw),
     err,
-    h('button', { type: 'submit', class: 'primary' }, t('save')));
+    h('button', { type: 'submit', class: 'primary' }, t('save')),
+    langButton(() => setupView(token)));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     fill(err);
@@ -153,9 +159,10 @@ function renderTop() {
     navLink('#queue', t('queue'), 'nav-queue'),
     navLink('#history', t('history'), 'nav-history'),
   ];
-  if (me.role === 'admin') {
-    nav.push(navLink('#users', t('users'), 'nav-users'), navLink('#deliveries', t('deliveries'), 'nav-deliveries'));
-  }
+  // On a phone the admin pages move into the menu: the bar has no room.
+  const adminLinks = (cls, ids) => (me.role === 'admin'
+    ? [navLink('#users', t('users'), ids && 'nav-users', cls), navLink('#deliveries', t('deliveries'), ids && 'nav-deliveries', cls)] : []);
+  nav.push(...adminLinks('admin-link', true));
   const mine = app.presence.find((p) => p.id === me.id);
   const presence = h('select', { id: 'presence', 'aria-label': t('presence'), onchange: async (ev) => {
     try { await api('POST', '/api/presence', { status: ev.target.value }); } catch (e) { toast(e); }
@@ -172,9 +179,10 @@ function renderTop() {
       h('span', { class: 'dot' + (app.connected ? ' up' : '') , title: app.connected ? 'connected' : 'offline' }),
       presence, alerts,
       h('details', { class: 'menu' },
-        h('summary', {}, me.name || me.email),
+        h('summary', { 'aria-label': me.name || me.email }, me.name || me.email),
         h('div', { class: 'menu-body' },
           h('div', { class: 'muted small' }, me.email, ' · ', me.role),
+          adminLinks('menu-admin', false),
           h('button', { type: 'button', class: 'link alerts-phone', onclick: enableAlerts }, app.alerts ? t('alertsOn') : t('enableAlerts')),
           langButton(() => { renderTop(); route(); }),
           h('button', { type: 'button', class: 'link', onclick: () => logout(false) }, t('logOut')),
@@ -182,10 +190,12 @@ function renderTop() {
   markNav();
 }
 
-function navLink(href, label, id) { return h('a', { href, id }, label); }
+function navLink(href, label, id, cls) { return h('a', { href, id: id || null, class: cls || null }, label); }
 
 function markNav() {
-  const cur = location.hash.startsWith('#c/') ? '#queue' : (location.hash || '#queue');
+  const menu = $('top').querySelector('details.menu');
+  if (menu) menu.open = false;
+  const cur = location.hash.startsWith('#c/') ? (app.desk && app.desk.list === 'history' ? '#history' : '#queue') : (location.hash || '#queue');
   for (const a of $('top').querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === cur);
 }
 
@@ -308,7 +318,8 @@ function route() {
   if (hash === '#users' && admin) return usersView(app);
   if (hash === '#deliveries' && admin) return deliveriesView(app);
   const m = hash.match(/^#c\/([\w-]+)/);
-  if (m) return app.desk.show('queue', m[1]);
+  // A conversation opened from the history keeps the history beside it.
+  if (m) return app.desk.show(app.desk.list, m[1]);
   if (hash === '#history') return app.desk.show('history', null);
   return app.desk.show('queue', null);
 }

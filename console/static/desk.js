@@ -15,14 +15,14 @@ function clientID() {
 }
 
 /** A link only for http(s) addresses; anything else is shown as text. */
-function safeLink(url) {
+function safeLink(url, label) {
   try {
     const u = new URL(url);
     if (u.protocol === 'http:' || u.protocol === 'https:') {
-      return h('a', { href: u.href, target: '_blank', rel: 'noopener noreferrer' }, url);
+      return h('a', { href: u.href, target: '_blank', rel: 'noopener noreferrer' }, label || url);
     }
   } catch { /* not a URL */ }
-  return h('span', {}, url);
+  return h('span', {}, label || url);
 }
 
 function reasonBadge(item) {
@@ -75,9 +75,10 @@ export class Desk {
         h('section', { id: 'conv', class: 'pane' }),
         h('aside', { id: 'ctx', class: 'pane' })));
     }
+    const from = this.list;
     this.list = list;
     document.body.dataset.pane = id ? 'conv' : 'list';
-    if (list === 'history') this.loadHistory(); else this.renderList();
+    if (list === 'history' && (!id || from !== 'history')) this.loadHistory(); else this.renderList();
     if (!id) {
       this.close();
       fill($('conv'), h('p', { class: 'center muted' }, t('pickConversation')));
@@ -126,17 +127,18 @@ export class Desk {
   row(item) {
     const active = this.conv && this.conv.id === item.conversation_id;
     const unread = this.unread(item);
+    const mine = item.assignee_id === this.app.me.id;
     return h('li', { class: 'item' + (active ? ' active' : ''), 'data-id': item.conversation_id },
       h('a', { href: '#c/' + item.conversation_id },
         h('div', { class: 'row1' },
           reasonBadge(item),
           unread ? h('span', { class: 'unread', title: t('unread', { n: unread }) }, String(unread)) : null,
-          h('span', { class: 'wait', 'data-since': item.escalated_at })),
+          item.assignee_id ? null : h('span', { class: 'wait', 'data-since': item.escalated_at })),
         h('div', { class: 'preview' }, item.preview || '…'),
         h('div', { class: 'row3 small muted' },
           item.visitor_name || item.visitor_email || item.site,
           item.team ? ' · ' + item.team : '',
-          item.assignee_name ? ' · ' + t('claimed', { name: item.assignee_name }) : '',
+          item.assignee_name && !mine ? ' · ' + t('claimed', { name: item.assignee_name }) : '',
           item.due_at ? h('span', { class: 'sla', 'data-due': item.due_at }) : null,
           item.level ? h('span', { class: 'paged' }, t('paged', { n: item.level })) : null),
         item.note ? h('div', { class: 'row-note small' }, '✎ ', item.note) : null));
@@ -156,11 +158,11 @@ export class Desk {
 
   renderHistory() {
     fill($('list'), h('h2', {}, t('history')),
-      this.history.length ? h('ul', { class: 'items' }, this.history.map((i) => h('li', { class: 'item' },
+      this.history.length ? h('ul', { class: 'items', id: 'history-items' }, this.history.map((i) => h('li', { class: 'item' + (this.conv && this.conv.id === i.conversation_id ? ' active' : ''), 'data-id': i.conversation_id },
         h('a', { href: '#c/' + i.conversation_id },
-          h('div', { class: 'row1' }, reasonBadge(i), h('span', { class: 'wait' }, new Date(i.escalated_at).toLocaleString())),
-          h('div', { class: 'preview' }, i.preview || '…'),
-          h('div', { class: 'row3 small muted' }, i.assignee_name || '', i.team ? ' · ' + i.team : '')))))
+          h('div', { class: 'row1' }, reasonBadge(i), h('span', { class: 'wait' }, new Date(i.closed_at || i.escalated_at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }))),
+          h('div', { class: 'preview' }, i.summary || i.preview || '…'),
+          h('div', { class: 'row3 small muted' }, [i.category, i.assignee_name, i.team].filter(Boolean).join(' · '))))))
         : h('p', { class: 'muted pad' }, t('noHistory')));
   }
 
@@ -207,6 +209,9 @@ export class Desk {
       if (this.conv !== conv) return;
       conv.ctx = ctx;
       if (this.app.queue.has(id)) ctx.item = this.app.queue.get(id);
+      // A closed one opened from the history: its row says how it ended.
+      const past = this.history.find((i) => i.conversation_id === id);
+      if (past && ctx.conversation.state === 'closed') ctx.item = { ...(ctx.item || {}), ...past };
       for (const m of ctx.messages || []) conv.messages.set(m.seq, m);
       for (const n of ctx.notes || []) conv.notes.set(n.id, n);
       this.canned = canned.replies || [];
@@ -317,14 +322,14 @@ export class Desk {
       }
     }
     fill(el,
-      h('button', { class: 'only-phone back', onclick: () => this.app.go(this.list === 'history' ? '#history' : '#queue') }, '‹ ', t('back')),
+      h('button', { class: 'only-phone back', 'aria-label': t('back'), title: t('back'), onclick: () => this.app.go(this.list === 'history' ? '#history' : '#queue') }, '‹'),
       h('div', { class: 'who' },
         h('strong', {}, v.name || v.email || t('visitor')),
         h('span', { class: 'state s-' + c.state }, t(stateText[c.state] || 'stateBot')),
         item ? reasonBadge(item) : null,
-        item && item.assignee_name ? h('span', { class: 'small muted' }, t('claimed', { name: item.assignee_name })) : null),
-      h('div', { class: 'actions' }, actions,
-        h('button', { class: 'only-phone', onclick: () => { document.body.dataset.pane = 'ctx'; } }, t('context'))));
+        item && item.assignee_name && c.state !== 'closed' ? h('span', { class: 'small muted' }, t('claimed', { name: item.assignee_name })) : null),
+      h('button', { class: 'only-phone ctx-btn', id: 'show-context', onclick: () => { document.body.dataset.pane = 'ctx'; } }, t('context')),
+      actions.length ? h('div', { class: 'actions' }, actions) : null);
   }
 
   /** Messages and notes in the order they happened. */
@@ -524,12 +529,15 @@ export class Desk {
     fill(el,
       h('button', { class: 'only-phone back', onclick: () => { document.body.dataset.pane = 'conv'; } }, '‹ ', t('back')),
       firstNote ? h('section', { class: 'handoff-note', id: 'handoff-note' }, h('h3', {}, t('noteFirst')), h('p', {}, firstNote)) : null,
+      item.category || item.summary ? h('section', { id: 'outcome' }, h('h3', {}, t('outcome')),
+        item.category ? h('p', {}, h('span', { class: 'badge' }, item.category), item.assignee_name ? h('span', { class: 'small muted' }, ' · ', item.assignee_name) : null) : null,
+        item.summary ? h('p', { class: 'summary' }, item.summary) : null) : null,
       h('section', {}, h('h3', {}, t('reason')),
         h('p', { id: 'reason-text' }, reason ? reasonText(reason, ctx.reason_text || item.reason_text) : '—'),
         d && d.rule ? h('p', { class: 'small muted' }, t('rule', { rule: d.rule })) : null),
       h('section', {}, h('h3', {}, t('retrieved'), d && d.confidence !== undefined ? h('span', { class: 'small muted' }, ' ', t('confidence', { n: d.confidence.toFixed(2) })) : null),
         d && d.candidates && d.candidates.length ? h('ol', { class: 'cands' }, d.candidates.map((c) => h('li', {},
-          h('div', { class: 'cand-top' }, c.url ? safeLink(c.url) : null, h('span', {}, c.title), h('span', { class: 'score' }, c.score.toFixed(2))),
+          h('div', { class: 'cand-top' }, c.url ? safeLink(c.url, c.title) : h('span', {}, c.title), h('span', { class: 'score' }, c.score.toFixed(2))),
           h('div', { class: 'bar' }, h('i', { style: `width:${Math.round(Math.max(0, Math.min(1, c.score)) * 100)}%` })),
           c.matched_question ? h('div', { class: 'small muted' }, '“', c.matched_question, '”') : null)))
           : h('p', { class: 'muted small' }, t('noCandidates'))),
