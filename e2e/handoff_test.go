@@ -132,7 +132,8 @@ func TestHandoffFromWidgetToConsole(t *testing.T) {
 	screenshot(visitor, t, "handoff-9-visitor-closed")
 }
 
-// stateLine is the widget's state line under the transcript, '' when hidden.
+// stateLine is the text of the widget's state line under the transcript,
+// empty when it is hidden.
 const stateLine = `(() => { const l = ` + root + `.querySelector('.state > div'); return l.hidden || l.parentNode.hidden ? '' : l.textContent; })()`
 
 // startHandoffServer starts an andon of its own (agents online would
