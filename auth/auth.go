@@ -99,6 +99,7 @@ type Service struct {
 	teams   []string
 	perIP   *limiter
 	perMail *limiter
+	ghosts  *ghostLocks // failures of e-mails without an account
 
 	dummyOnce sync.Once
 	dummyHash string // verified against when the e-mail is unknown, so both take as long
@@ -156,6 +157,7 @@ func New(opts Options) (*Service, error) {
 	s.hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 	s.perIP = newLimiter(d.PerIP)
 	s.perMail = newLimiter(d.PerEmail)
+	s.ghosts = newGhostLocks(maxGhosts)
 	return s, nil
 }
 

@@ -251,3 +251,44 @@ func TestLimiterForgetsIdleKeys(t *testing.T) {
 		t.Fatalf("%d buckets kept after every other key refilled, want 1", len(l.buckets))
 	}
 }
+
+// From outside, an e-mail without an account must behave exactly like one
+// with an account: the same answers, in the same order, with the same lock
+// end, or the lockout tells who has a console login.
+func TestLockoutSameForUnknownEmail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *Options) {
+		o.MaxFailures = 3
+		o.LockFor = 10 * time.Minute
+		o.PerEmail = Rate{Every: time.Second, Burst: 100} // this test is about the lockout
+	})
+	e.addUser("anna@example.com", RoleAgent, "anna's password")
+	type answer struct {
+		status        int
+		code, until   string
+		retryAfter    string
+		sayUntilInMsg bool
+	}
+	probe := func(email string) []answer {
+		var out []answer
+		for range 5 {
+			r := e.do("POST", "/api/login", map[string]string{"email": email, "password": "x-guess-x"}, nil)
+			until, _ := r.body["error"].(map[string]any)["until"].(string)
+			out = append(out, answer{r.status, r.code(), until, r.header.Get("Retry-After"), strings.Contains(r.message(), "22:10 UTC")})
+		}
+		return out
+	}
+	known := probe("anna@example.com")
+	unknown := probe("Nobody@Example.com ")
+	if fmt.Sprint(known) != fmt.Sprint(unknown) {
+		t.Fatalf("an account answers\n%v\nan unknown e-mail answers\n%v", known, unknown)
+	}
+	if known[2].status != http.StatusLocked || known[2].code != CodeLocked || known[2].until == "" || !known[2].sayUntilInMsg {
+		t.Fatalf("the 3rd failure does not lock with a clear end: %+v", known[2])
+	}
+	// After the lock both start over with invalid_credentials.
+	e.clock.Advance(10 * time.Minute)
+	for _, email := range []string{"anna@example.com", "nobody@example.com"} {
+		e.expect(e.do("POST", "/api/login", map[string]string{"email": email, "password": "x-guess-x"}, nil), http.StatusUnauthorized, CodeInvalidCredentials)
+	}
+}

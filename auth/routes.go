@@ -112,7 +112,15 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	invalid := errorf(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.")
 	u, err := s.st.UserByEmail(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
+		// Counted and locked like an account, so that the answers do not
+		// tell which e-mails have one.
+		if until := s.ghosts.lockedUntil(key, now); !until.IsZero() {
+			return store.User{}, locked(until, now)
+		}
 		_, _ = s.verify(ctx, s.dummy(), password) // take as long as a real check
+		if until := s.ghosts.failed(key, now, s.opts.MaxFailures, s.opts.LockFor); !until.IsZero() {
+			return store.User{}, locked(until, now)
+		}
 		return store.User{}, invalid
 	}
 	if err != nil {
@@ -266,15 +274,31 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if len(req.Current) > maxPasswordBytes {
 		return errorf(http.StatusBadRequest, CodeBadRequest, "The current password is longer than %d bytes.", maxPasswordBytes)
 	}
-	ok, err := s.verify(r.Context(), a.user.PasswordHash, req.Current)
+	// Guesses are counted like failed logins and, like logins, refused
+	// while the account is locked: a stolen session must not become a way
+	// to guess the password without the lockout. The user is read again
+	// here, not taken from the session check, so the lock is the latest.
+	now := s.now()
+	u, err := s.st.User(r.Context(), a.user.ID)
+	if err != nil {
+		return err
+	}
+	if now.Before(u.LockedUntil) {
+		return locked(u.LockedUntil, now)
+	}
+	ok, err := s.verify(r.Context(), u.PasswordHash, req.Current)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		// Counted like a failed login: a stolen session must not become a
-		// way to guess the password without the lockout.
-		if _, err := s.st.LoginFailed(r.Context(), a.user.ID, s.now(), s.opts.MaxFailures, s.opts.LockFor); err != nil {
+		after, err := s.st.LoginFailed(r.Context(), u.ID, now, s.opts.MaxFailures, s.opts.LockFor)
+		if err != nil {
 			return err
+		}
+		s.log.WarnContext(r.Context(), "wrong current password", "user", u.ID, "ip", s.clientIP(r).String())
+		if now.Before(after.LockedUntil) {
+			s.log.WarnContext(r.Context(), "account locked", "user", u.ID, "until", after.LockedUntil)
+			return locked(after.LockedUntil, now)
 		}
 		return errorf(http.StatusForbidden, CodeWrongPassword, "The current password is wrong.")
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestUserAdministration(t *testing.T) {
@@ -109,9 +110,9 @@ func TestChangePasswordGuessesCountTowardLockout(t *testing.T) {
 	e := newEnv(t, func(o *Options) { o.MaxFailures = 2 })
 	e.addUser("anna@example.com", RoleAgent, "anna's password")
 	stolen := e.login("anna@example.com", "anna's password")
-	for range 2 {
-		e.expect(e.do("POST", "/api/password", map[string]string{"current": "guess guess", "new": "a new password"}, stolen), 403, CodeWrongPassword)
-	}
+	e.expect(e.do("POST", "/api/password", map[string]string{"current": "guess guess", "new": "a new password"}, stolen), 403, CodeWrongPassword)
+	// The guess that locks says so, as the login's does.
+	e.expect(e.do("POST", "/api/password", map[string]string{"current": "guess guess", "new": "a new password"}, stolen), 423, CodeLocked)
 	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), 423, CodeLocked)
 }
 
@@ -121,4 +122,33 @@ func toStrings(v any) []string {
 		out = append(out, x.(string))
 	}
 	return out
+}
+
+// A stolen session must not be a way around the lockout: once wrong
+// current passwords have locked the account, even the right one is refused
+// until the lock ends.
+func TestChangePasswordRefusedWhileLocked(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *Options) { o.MaxFailures = 3; o.LockFor = time.Hour })
+	e.addUser("anna@example.com", RoleAgent, "anna's password")
+	stolen := e.login("anna@example.com", "anna's password")
+	guess := map[string]string{"current": "guess guess", "new": "a brand new passphrase"}
+	for range 2 {
+		e.expect(e.do("POST", "/api/password", guess, stolen), http.StatusForbidden, CodeWrongPassword)
+	}
+	r := e.do("POST", "/api/password", guess, stolen)
+	e.expect(r, http.StatusLocked, CodeLocked)
+	if until := r.body["error"].(map[string]any)["until"]; until != e.clock.Now().Add(time.Hour).Format(time.RFC3339) {
+		t.Fatalf("the locking guess says until %v", until)
+	}
+	for range 10 {
+		e.expect(e.do("POST", "/api/password", guess, stolen), http.StatusLocked, CodeLocked)
+	}
+	right := map[string]string{"current": "anna's password", "new": "a brand new passphrase"}
+	e.expect(e.do("POST", "/api/password", right, stolen), http.StatusLocked, CodeLocked)
+	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), http.StatusLocked, CodeLocked)
+
+	e.clock.Advance(time.Hour)
+	e.expect(e.do("POST", "/api/password", right, stolen), http.StatusOK, "")
+	e.login("anna@example.com", "a brand new passphrase")
 }
