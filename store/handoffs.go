@@ -75,11 +75,16 @@ type Handoff struct {
 // verified user_id attribute or by e-mail address (either may be empty; both
 // empty finds nothing).
 type VisitorQuery struct {
-	Site    string
-	UserID  string
-	Email   string
-	Exclude string // a conversation to leave out (the current one)
-	Limit   int    // 0 means 20
+	Site   string
+	UserID string
+	// VerifiedUserID matches UserID only on conversations whose identity
+	// the site proved (attribute identity_verified = "true"), so that an
+	// unverified user_id from before the site had an identity secret does
+	// not pass for the same customer.
+	VerifiedUserID bool
+	Email          string
+	Exclude        string // a conversation to leave out (the current one)
+	Limit          int    // 0 means 20
 }
 
 // Handoffs stores escalation records: what the handoff desk needs to keep

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -237,13 +238,22 @@ func (s *Store) queryConversations(ctx context.Context, query string, args ...an
 	return out, rows.Err()
 }
 
+// noLimit is "all rows" as a LIMIT: a large positive number, since
+// PostgreSQL refuses SQLite's LIMIT -1.
+const noLimit = math.MaxInt32
+
+// conversationsByStateSQL is ConversationsByState's query after "FROM
+// conversations".
+const conversationsByStateSQL = `WHERE state = ? ORDER BY updated_at DESC, id DESC LIMIT ?`
+
 // ConversationsByState returns the conversations in state, most recently
-// updated first; limit 0 means all.
+// updated first (ties by id, descending, so that the index on (state,
+// updated_at, id) gives the order without a sort); limit 0 means all.
 func (s *Store) ConversationsByState(ctx context.Context, state string, limit int) ([]store.Conversation, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
-	cs, err := s.queryConversations(ctx, `WHERE state = ? ORDER BY updated_at DESC, id LIMIT ?`, state, limit)
+	cs, err := s.queryConversations(ctx, conversationsByStateSQL, state, limit)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list %s conversations: %w", state, err)
 	}
@@ -251,33 +261,48 @@ func (s *Store) ConversationsByState(ctx context.Context, state string, limit in
 }
 
 // VisitorConversations returns the conversations on q.Site whose user_id
-// attribute is q.UserID or whose e-mail is q.Email (case-insensitively),
+// attribute is q.UserID (and, with q.VerifiedUserID, whose identity_verified
+// attribute is "true") or whose e-mail is q.Email (case-insensitively),
 // newest first. Attributes are kept as JSON text; json_extract reads the
-// key (PostgreSQL: attributes::jsonb ->> 'user_id').
+// key (PostgreSQL: attributes::jsonb ->> 'user_id'). The e-mail is looked
+// up in conversations_site_email (0005); a user_id match reads the site's
+// conversations.
 func (s *Store) VisitorConversations(ctx context.Context, q store.VisitorQuery) ([]store.Conversation, error) {
 	if q.UserID == "" && q.Email == "" {
 		return nil, nil
 	}
+	query, args := visitorConversationsSQL(q)
+	cs, err := s.queryConversations(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't list the visitor's conversations: %w", err)
+	}
+	return cs, nil
+}
+
+// visitorConversationsSQL is VisitorConversations' query after "FROM
+// conversations", with its arguments. Each key is its own site-bound term,
+// so that SQLite looks the e-mail up in conversations_site_email even when
+// a user_id is asked for as well.
+func visitorConversationsSQL(q store.VisitorQuery) (string, []any) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
 	var (
 		conds []string
-		args  = []any{q.Site, q.Exclude}
+		args  []any
 	)
 	if q.UserID != "" {
-		conds = append(conds, `json_extract(attributes, '$.user_id') = ?`)
-		args = append(args, q.UserID)
+		cond := `site = ? AND json_extract(attributes, '$.user_id') = ?`
+		if q.VerifiedUserID {
+			cond += ` AND json_extract(attributes, '$.identity_verified') = 'true'`
+		}
+		conds = append(conds, `(`+cond+`)`)
+		args = append(args, q.Site, q.UserID)
 	}
 	if q.Email != "" {
-		conds = append(conds, `lower(email) = ?`)
-		args = append(args, strings.ToLower(q.Email))
+		conds = append(conds, `(site = ? AND lower(email) = ?)`)
+		args = append(args, q.Site, strings.ToLower(q.Email))
 	}
-	args = append(args, q.Limit)
-	cs, err := s.queryConversations(ctx, `WHERE site = ? AND id <> ? AND (`+strings.Join(conds, " OR ")+`)
-		ORDER BY created_at DESC, id LIMIT ?`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't list the visitor's conversations: %w", err)
-	}
-	return cs, nil
+	args = append(args, q.Exclude, q.Limit)
+	return `WHERE (` + strings.Join(conds, " OR ") + `) AND id <> ? ORDER BY created_at DESC, id LIMIT ?`, args
 }

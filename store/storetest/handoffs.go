@@ -325,4 +325,13 @@ func testVisitorConversations(t *testing.T, s HandoffStore) {
 	if one, _ := s.VisitorConversations(ctx, store.VisitorQuery{Site: "default", Email: "anna@example.com", Limit: 1}); len(one) != 1 || one[0].ID != byEmail {
 		t.Fatalf("limit 1 = %+v", one)
 	}
+	// VerifiedUserID: only conversations whose identity the site proved.
+	verified := store.NewID()
+	if err := s.CreateConversation(ctx, store.Conversation{ID: verified, Site: "default", State: store.StateClosed,
+		Attributes: map[string]string{"user_id": "u-42", "identity_verified": "true"}, CreatedAt: base.Add(5 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.VisitorConversations(ctx, store.VisitorQuery{Site: "default", UserID: "u-42", VerifiedUserID: true}); err != nil || len(got) != 1 || got[0].ID != verified {
+		t.Fatalf("verified user only = %+v, %v", got, err)
+	}
 }
