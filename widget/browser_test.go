@@ -5,9 +5,6 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/andon-chat/andon/internal/browsertest"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -23,49 +21,18 @@ import (
 // the e-mail request when nobody is on duty. The whole flow with the
 // console is e2e's; these keep the widget's own side honest.
 
-// browserPath finds chromium: ANDON_CHROMIUM, else Debian's. Without one the
-// test skips, or fails when CI=true, where a silent skip would hide it.
+// browserPath finds chromium (internal/browsertest): without one the test
+// skips, or fails when CI=true, where a silent skip would hide it.
 func browserPath(t *testing.T) string {
 	t.Helper()
-	for _, c := range []string{os.Getenv("ANDON_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if c == "" {
-			continue
-		}
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed (apt-get install chromium); browser tests must run in CI")
-	}
-	t.Skip("skipping browser test: chromium is not installed (apt-get install chromium, or set ANDON_CHROMIUM)")
-	return ""
+	return browsertest.Chromium(t)
 }
 
 // browser starts a headless chromium with an empty profile and returns a
-// tab bounded by the test's deadline.
+// tab bounded by 60 seconds and the test's deadline.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path := browserPath(t)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true), chromedp.Flag("lang", "en-US"),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 800))
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 800)); err != nil {
-		cancelCtx()
-		cancelAlloc()
-		t.Fatalf("couldn't start chromium %s: %v", path, err)
-	}
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() {
-		cancel()
-		cancelCtx()
-		cancelAlloc()
-	})
-	return tctx
+	return browsertest.New(t, browsertest.Options{Width: 1000, Height: 800, Timeout: 60 * time.Second})
 }
 
 const shadow = `document.querySelector('andon-widget').shadowRoot`
@@ -74,10 +41,7 @@ const shadow = `document.querySelector('andon-widget').shadowRoot`
 // keeps a screenshot and fails with the widget's text.
 func until(ctx context.Context, t *testing.T, what, expr string) {
 	t.Helper()
-	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	pred := `(() => { try { return !!(` + expr + `); } catch (e) { return false; } })()`
-	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](pred, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	if err := browsertest.Poll(ctx, 15*time.Second, expr); err != nil {
 		keepScreenshot(ctx, t, "failed-"+strings.ReplaceAll(t.Name(), "/", "-"))
 		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { try { return `+shadow+`.querySelector('.panel').innerText } catch (e) { return String(e) } })()`))
 		t.Fatalf("timed out waiting for %s; widget text:\n%s", what, text)
@@ -86,29 +50,15 @@ func until(ctx context.Context, t *testing.T, what, expr string) {
 
 func eval[T any](ctx context.Context, t *testing.T, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("couldn't evaluate %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](ctx, t, expr)
 }
 
-// keepScreenshot saves a PNG in ANDON_ARTIFACTS, or the test's temporary
-// directory.
+// keepScreenshot saves widget-NAME.png in $ANDON_ARTIFACTS (locally
+// /tmp/andon-artifacts); one that cannot be taken is only logged.
 func keepScreenshot(ctx context.Context, t *testing.T, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Logf("couldn't take screenshot %s: %v", name, err)
-		return
-	}
-	dir := os.Getenv("ANDON_ARTIFACTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	p := filepath.Join(dir, "widget-"+name+".png")
-	if err := os.MkdirAll(dir, 0o755); err == nil && os.WriteFile(p, png, 0o644) == nil {
-		t.Logf("screenshot: %s", p)
+	if err := browsertest.Screenshot(ctx, t, "widget-"+name); err != nil {
+		t.Log(err)
 	}
 }
 
