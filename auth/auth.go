@@ -27,9 +27,9 @@ type User = store.User
 
 // Roles. An admin may do everything an agent or editor may.
 const (
-	RoleAdmin  = "admin"  // users, settings, delivery log, and everything else
-	RoleAgent  = "agent"  // conversations
-	RoleEditor = "editor" // the knowledge base
+	RoleAdmin  = store.AdminRole // users, settings, delivery log, and everything else
+	RoleAgent  = "agent"         // conversations
+	RoleEditor = "editor"        // the knowledge base
 )
 
 // Roles lists the valid roles, for validation and the users page.

@@ -138,13 +138,13 @@ func (s *Service) addUser(ctx context.Context, in NewUser, base string) (store.U
 }
 
 // UpdateUser applies ch to user id. It refuses to demote or disable the
-// last active admin, so the console can never lock everyone out.
+// last active admin (code last_admin), so the console can never lock
+// everyone out, also when admins change each other at the same moment.
 func (s *Service) UpdateUser(ctx context.Context, id string, ch UserChange) (store.User, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return store.User{}, err
 	}
-	wasAdmin := u.Role == RoleAdmin && !u.Disabled
 	if ch.Name != nil {
 		name := strings.TrimSpace(*ch.Name)
 		if name == "" {
@@ -166,18 +166,14 @@ func (s *Service) UpdateUser(ctx context.Context, id string, ch UserChange) (sto
 	if ch.Disabled != nil {
 		u.Disabled = *ch.Disabled
 	}
-	if wasAdmin && (u.Role != RoleAdmin || u.Disabled) {
-		n, err := s.activeAdmins(ctx)
-		if err != nil {
-			return store.User{}, err
-		}
-		if n <= 1 {
-			return store.User{}, errorf(http.StatusConflict, CodeLastAdmin, "%s is the last active admin: make someone else admin first.", u.Email)
-		}
-	}
+	// The store refuses to leave no active admin in the same operation as
+	// the write, so two admins demoting each other at once cannot both win.
 	if err := s.st.UpdateUser(ctx, u); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
 			return store.User{}, errorf(http.StatusNotFound, CodeNotFound, "There is no user with id %q.", id)
+		case errors.Is(err, store.ErrLastAdmin):
+			return store.User{}, errorf(http.StatusConflict, CodeLastAdmin, "%s is the last active admin: make someone else admin first.", u.Email)
 		}
 		return store.User{}, err
 	}
@@ -188,20 +184,6 @@ func (s *Service) UpdateUser(ctx context.Context, id string, ch UserChange) (sto
 // SetDisabled disables (ending every session) or enables a user.
 func (s *Service) SetDisabled(ctx context.Context, id string, disabled bool) (store.User, error) {
 	return s.UpdateUser(ctx, id, UserChange{Disabled: &disabled})
-}
-
-func (s *Service) activeAdmins(ctx context.Context) (int, error) {
-	us, err := s.st.ListUsers(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, u := range us {
-		if u.Role == RoleAdmin && !u.Disabled {
-			n++
-		}
-	}
-	return n, nil
 }
 
 // ResetLink makes a one-time password reset link for user id (replacing

@@ -1,8 +1,10 @@
 package auth
 
 import (
+	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -151,4 +153,60 @@ func TestChangePasswordRefusedWhileLocked(t *testing.T) {
 	e.clock.Advance(time.Hour)
 	e.expect(e.do("POST", "/api/password", right, stolen), http.StatusOK, "")
 	e.login("anna@example.com", "a brand new passphrase")
+}
+
+// Two admins who demote or disable each other at the same moment must not
+// leave the console without an active admin: exactly one change wins and
+// the other is refused with last_admin.
+func TestLastAdminRace(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	a := e.addUser("a@example.com", RoleAdmin, "a's password!")
+	b := e.addUser("b@example.com", RoleAdmin, "b's password!")
+	agent, disabled := RoleAgent, true
+	changes := map[string]UserChange{
+		"demote":  {Role: &agent},
+		"disable": {Disabled: &disabled},
+	}
+	for name, ch := range changes {
+		for round := range 20 {
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, id := range []string{a.ID, b.ID} {
+				wg.Go(func() { _, errs[i] = e.svc.UpdateUser(t.Context(), id, ch) })
+			}
+			wg.Wait()
+			refused := 0
+			for _, err := range errs {
+				var ae *Error
+				switch {
+				case err == nil:
+				case errors.As(err, &ae) && ae.Code == CodeLastAdmin:
+					refused++
+				default:
+					t.Fatalf("%s round %d: %v", name, round, err)
+				}
+			}
+			us, err := e.svc.Users(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			active := 0
+			for _, u := range us {
+				if u.Role == RoleAdmin && !u.Disabled {
+					active++
+				}
+			}
+			if active != 1 || refused != 1 {
+				t.Fatalf("%s round %d: %d active admins and %d refusals after two admins changed each other at once, want 1 and 1", name, round, active, refused)
+			}
+			// Both admins again for the next round.
+			admin, enabled := RoleAdmin, false
+			for _, id := range []string{a.ID, b.ID} {
+				if _, err := e.svc.UpdateUser(t.Context(), id, UserChange{Role: &admin, Disabled: &enabled}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 }

@@ -18,7 +18,15 @@ var (
 	// ErrUserDisabled is returned by UseInvite when the token's user has
 	// been disabled since the link was made.
 	ErrUserDisabled = errors.New("user disabled")
+	// ErrLastAdmin is returned by UpdateUser when the change would demote
+	// or disable the last active admin: the check and the write are one
+	// operation, so admins changing each other at once cannot both pass it.
+	ErrLastAdmin = errors.New("the last active admin")
 )
+
+// AdminRole is the role the store keeps at least one active user in (see
+// UpdateUser); it is auth.RoleAdmin.
+const AdminRole = "admin"
 
 // Kinds of one-time tokens (Invite.Kind).
 const (
@@ -109,7 +117,9 @@ type Users interface {
 	// CountUsers returns how many users exist (disabled ones included).
 	CountUsers(ctx context.Context) (int, error)
 	// UpdateUser stores u's Name, Role, Teams and Disabled. Disabling a
-	// user deletes all their sessions in the same transaction.
+	// user deletes all their sessions in the same transaction. A change
+	// that would leave no active admin (AdminRole, not disabled) where u
+	// was one is refused with ErrLastAdmin, atomically with the write.
 	UpdateUser(ctx context.Context, u User) error
 	// SetPassword stores a new password hash, clears a lockout and deletes
 	// the user's sessions except keepSession ("" deletes all).

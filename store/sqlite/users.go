@@ -170,18 +170,33 @@ func userExecOne(ctx context.Context, conn *sql.Conn, what string, query string,
 }
 
 // UpdateUser stores u's name, role, teams and disabled flag; disabling ends
-// the user's sessions in the same transaction.
+// the user's sessions in the same transaction. The last active admin is
+// kept by the UPDATE's own condition: one statement checks and writes, so
+// two admins demoting each other at once cannot both see the other one.
 func (s *Store) UpdateUser(ctx context.Context, u store.User) error {
 	teams, err := jsonColumn(u.Teams, len(u.Teams) == 0)
 	if err != nil {
 		return fmt.Errorf("couldn't encode teams: %w", err)
 	}
 	now := micros(storedTime(s.now(), s.now))
+	staysAdmin := u.Role == store.AdminRole && !u.Disabled
 	err = s.w.do(ctx, func(ctx context.Context, w *writer) error {
-		if err := userExecOne(ctx, w.conn, fmt.Sprintf("user %q", u.ID), `UPDATE users
-			SET name = ?, role = ?, teams = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			u.Name, u.Role, teams, userBool(u.Disabled), now, u.ID); err != nil {
+		res, err := w.conn.ExecContext(ctx, `UPDATE users
+			SET name = ?, role = ?, teams = ?, disabled = ?, updated_at = ?
+			WHERE id = ? AND (? = 1 OR NOT (role = ? AND disabled = 0) OR EXISTS (
+				SELECT 1 FROM users AS other WHERE other.role = ? AND other.disabled = 0 AND other.id <> users.id))`,
+			u.Name, u.Role, teams, userBool(u.Disabled), now,
+			u.ID, userBool(staysAdmin), store.AdminRole, store.AdminRole)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			if _, err := readUser(ctx, w.conn, `id = ?`, u.ID); err != nil {
+				return err // ErrNotFound
+			}
+			return fmt.Errorf("user %q: %w", u.ID, store.ErrLastAdmin)
 		}
 		if u.Disabled {
 			_, err := w.conn.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID)

@@ -25,6 +25,8 @@ func RunUsers(t *testing.T, open func(t *testing.T) store.Users) {
 		{"UserDuplicate", testUserDuplicate},
 		{"UserNotFound", testUserNotFound},
 		{"UpdateUserDisablingEndsSessions", testUpdateUser},
+		{"UpdateUserKeepsLastAdmin", testUpdateUserKeepsLastAdmin},
+		{"UpdateUserLastAdminRace", testUpdateUserLastAdminRace},
 		{"SetPasswordKeepsOneSession", testSetPassword},
 		{"LoginFailedLocks", testLoginFailedLocks},
 		{"ConcurrentLoginFailuresAllCount", testConcurrentLoginFailures},
@@ -186,7 +188,7 @@ func testUserNotFound(t *testing.T, s store.Users) {
 func testUpdateUser(t *testing.T, s store.Users) {
 	ctx := t.Context()
 	u := addUser(t, s, "anna@example.com", "agent")
-	other := addUser(t, s, "bo@example.com", "agent")
+	other := addUser(t, s, "bo@example.com", store.AdminRole) // so Anna, made admin, may be disabled
 	s1, s2 := addSession(t, s, u.ID), addSession(t, s, u.ID)
 	keep := addSession(t, s, other.ID)
 
@@ -215,6 +217,106 @@ func testUpdateUser(t *testing.T, s store.Users) {
 	}
 	if sessionGone(t, s, keep.ID) {
 		t.Fatal("disabling one user ended another's session")
+	}
+}
+
+func activeAdmins(t *testing.T, s store.Users) int {
+	t.Helper()
+	us, err := s.ListUsers(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range us {
+		if u.Role == store.AdminRole && !u.Disabled {
+			n++
+		}
+	}
+	return n
+}
+
+func testUpdateUserKeepsLastAdmin(t *testing.T, s store.Users) {
+	ctx := t.Context()
+	boss := addUser(t, s, "boss@example.com", store.AdminRole)
+	agent := addUser(t, s, "agent@example.com", "agent")
+	sess := addSession(t, s, boss.ID)
+
+	for name, change := range map[string]func(u *store.User){
+		"demote":  func(u *store.User) { u.Role = "agent" },
+		"disable": func(u *store.User) { u.Disabled = true },
+	} {
+		u := boss
+		change(&u)
+		if err := s.UpdateUser(ctx, u); !errors.Is(err, store.ErrLastAdmin) {
+			t.Fatalf("%s the last active admin: %v, want ErrLastAdmin", name, err)
+		}
+		if got, _ := s.User(ctx, boss.ID); got.Role != store.AdminRole || got.Disabled {
+			t.Fatalf("%s the last active admin was written: %+v", name, got)
+		}
+	}
+	if sessionGone(t, s, sess.ID) {
+		t.Fatal("a refused disable ended the admin's session")
+	}
+	// Other changes of the last admin, and of others, go through.
+	boss.Name = "The Boss"
+	if err := s.UpdateUser(ctx, boss); err != nil {
+		t.Fatalf("renaming the last admin: %v", err)
+	}
+	agent.Disabled = true
+	if err := s.UpdateUser(ctx, agent); err != nil {
+		t.Fatalf("disabling an agent: %v", err)
+	}
+	// A disabled admin does not count; a second active one does.
+	agent.Disabled, agent.Role = false, store.AdminRole
+	if err := s.UpdateUser(ctx, agent); err != nil {
+		t.Fatal(err)
+	}
+	boss.Role = "editor"
+	if err := s.UpdateUser(ctx, boss); err != nil {
+		t.Fatalf("demoting one of two admins: %v", err)
+	}
+	if n := activeAdmins(t, s); n != 1 {
+		t.Fatalf("%d active admins, want 1", n)
+	}
+	// A store that never had an active admin is not held to one.
+	if err := s.UpdateUser(ctx, boss); err != nil {
+		t.Fatalf("changing a non-admin: %v", err)
+	}
+}
+
+// testUpdateUserLastAdminRace: two admins demote (or disable) each other at
+// the same moment, round after round; exactly one change wins each time.
+func testUpdateUserLastAdminRace(t *testing.T, s store.Users) {
+	a := addUser(t, s, "a@example.com", store.AdminRole)
+	b := addUser(t, s, "b@example.com", store.AdminRole)
+	for round := range 30 {
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, u := range []store.User{a, b} {
+			if round%2 == 0 {
+				u.Role = "agent"
+			} else {
+				u.Disabled = true
+			}
+			wg.Go(func() { errs[i] = s.UpdateUser(t.Context(), u) })
+		}
+		wg.Wait()
+		refused := 0
+		for _, err := range errs {
+			if errors.Is(err, store.ErrLastAdmin) {
+				refused++
+			} else if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if n := activeAdmins(t, s); n != 1 || refused != 1 {
+			t.Fatalf("round %d: %d active admins, %d refused, want 1 and 1", round, n, refused)
+		}
+		for _, u := range []store.User{a, b} {
+			if err := s.UpdateUser(t.Context(), u); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
 
