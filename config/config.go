@@ -66,6 +66,12 @@ type Server struct {
 	LogLevel string `toml:"log_level"`
 	// LogFormat is text or json.
 	LogFormat string `toml:"log_format"`
+	// TrustedProxies are the reverse proxies in front of andon, as IP
+	// addresses or CIDRs ("10.0.0.0/8"). Only from them are X-Forwarded-For
+	// (the client IP for the per-IP limits) and X-Forwarded-Proto (Secure
+	// cookies) believed; anyone else could forge them. Empty: the TCP peer
+	// is the client. Env: ANDON_TRUSTED_PROXIES, comma-separated.
+	TrustedProxies []string `toml:"trusted_proxies"`
 }
 
 // Store selects and tunes the relational store, the source of truth.

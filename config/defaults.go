@@ -14,6 +14,7 @@ func Defaults() Config {
 			ShutdownTimeout:   Duration(10 * time.Second),
 			LogLevel:          "info",
 			LogFormat:         "text",
+			TrustedProxies:    []string{},
 		},
 		Store: Store{
 			Driver:      DriverSQLite,

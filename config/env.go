@@ -18,6 +18,17 @@ var plainEnv = []struct {
 	{"ANDON_LOG_LEVEL", path{}.key("server").key("log_level"), func(c *Config, v string) { c.Server.LogLevel = v }},
 }
 
+// listEnv are comma-separated lists, for deployment: a container behind a
+// load balancer names its proxies without a file. Spaces around entries and
+// empty entries are dropped.
+var listEnv = []struct {
+	name string
+	key  path
+	set  func(*Config, []string)
+}{
+	{"ANDON_TRUSTED_PROXIES", path{}.key("server").key("trusted_proxies"), func(c *Config, v []string) { c.Server.TrustedProxies = v }},
+}
+
 // secretEnv are secrets, which may be given directly (NAME) or, better, as a
 // file (NAME_FILE, as with Docker and Kubernetes secrets) so that they stay
 // out of the process environment and the config file.
@@ -63,6 +74,24 @@ func applyEnv(cfg *Config, lookupEnv func(string) (string, bool), loc *locator) 
 		if v := get(e.name); v != "" {
 			e.set(cfg, v)
 			loc.env[e.key.String()] = "env " + e.name
+		}
+	}
+	for _, e := range listEnv {
+		v := get(e.name)
+		if v == "" {
+			continue
+		}
+		var items []string
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				items = append(items, s)
+			}
+		}
+		e.set(cfg, items)
+		// A bad entry is reported as the variable's, not a line of the file.
+		loc.env[e.key.String()] = "env " + e.name
+		for i := range items {
+			loc.env[e.key.at(i).String()] = "env " + e.name
 		}
 	}
 	for _, e := range append(secretEnv[:len(secretEnv):len(secretEnv)], siteSecretEnv(cfg)...) {

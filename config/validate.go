@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/andon-chat/andon/internal/clientip"
 )
 
 // Validate checks c for impossible or contradictory values and returns every
@@ -108,6 +110,12 @@ func (c *checker) server(s Server) {
 	c.positive(key("server", "shutdown_timeout"), s.ShutdownTimeout)
 	c.oneOf(key("server", "log_level"), s.LogLevel, "debug", "info", "warn", "error")
 	c.oneOf(key("server", "log_format"), s.LogFormat, "text", "json")
+	c.list(key("server", "trusted_proxies"), s.TrustedProxies, func(v string) string {
+		if _, err := clientip.ParsePrefix(v); err != nil {
+			return fmt.Sprintf("must be an IP address or CIDR, such as \"10.0.0.0/8\" or \"192.0.2.7\" (got %q)", v)
+		}
+		return ""
+	})
 }
 
 func (c *checker) addr(p path, addr string) {

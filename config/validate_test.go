@@ -48,6 +48,15 @@ func TestValidate(t *testing.T) {
 			[]string{`server.log_level: must be one of "debug", "info", "warn", "error" (got "INFO")`}},
 		{"log format", func(c *Config) { c.Server.LogFormat = "logfmt" },
 			[]string{`server.log_format: must be one of "text", "json" (got "logfmt")`}},
+		{"trusted proxies", func(c *Config) { c.Server.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "::1"} }, nil},
+		{"bad trusted proxies", func(c *Config) {
+			c.Server.TrustedProxies = []string{"10.0.0.0/33", "proxy.example.com", "", "192.0.2.7", "192.0.2.7"}
+		}, []string{
+			`server.trusted_proxies[0]: must be an IP address or CIDR, such as "10.0.0.0/8" or "192.0.2.7" (got "10.0.0.0/33")`,
+			`server.trusted_proxies[1]: must be an IP address or CIDR, such as "10.0.0.0/8" or "192.0.2.7" (got "proxy.example.com")`,
+			`server.trusted_proxies[2]: must not be empty`,
+			`server.trusted_proxies[4]: "192.0.2.7" is listed twice`,
+		}},
 		{"unknown driver", func(c *Config) { c.Store.Driver = "mysql" },
 			[]string{`store.driver: must be one of "sqlite", "postgres" (got "mysql")`}},
 		{"postgres without dsn", func(c *Config) { c.Store.Driver = DriverPostgres },
