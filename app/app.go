@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/andon-chat/andon/console"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/internal/clientip"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/knowledge/demo"
 	"github.com/andon-chat/andon/notify"
@@ -56,6 +58,10 @@ type App struct {
 	handler http.Handler
 	ready   atomic.Bool
 
+	// trusted are server.trusted_proxies, parsed once for the widget and
+	// auth, which believe X-Forwarded-For and -Proto only from them.
+	trusted []netip.Prefix
+
 	setupLink string
 
 	closeOnce sync.Once
@@ -78,6 +84,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err != nil {
 		return nil, err
 	}
+	a.trusted, err = clientip.ParsePrefixes(cfg.Server.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read server.trusted_proxies: %w", err)
+	}
 	st, err := OpenStore(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
@@ -96,7 +106,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		Responder: b,
 		Logger:    logger,
 	})
-	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, logger))
+	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, a.trusted, logger))
 	if err := a.openDesk(ctx, secret); err != nil {
 		return nil, err
 	}
@@ -120,12 +130,13 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 		teams = append(teams, t.Name)
 	}
 	a.auth, err = auth.New(auth.Options{
-		Store:     a.store,
-		Secret:    secret,
-		PublicURL: cfg.Server.PublicURL,
-		LocalURL:  auth.LocalURL(cfg.Server.Addr),
-		Teams:     teams,
-		Logger:    logger,
+		Store:          a.store,
+		Secret:         secret,
+		PublicURL:      cfg.Server.PublicURL,
+		LocalURL:       auth.LocalURL(cfg.Server.Addr),
+		Teams:          teams,
+		TrustedProxies: a.trusted,
+		Logger:         logger,
 	})
 	if err != nil {
 		return err
@@ -244,7 +255,7 @@ func NewBot(cfg config.Config, kb bot.Retriever, logger *slog.Logger) (*bot.Bot,
 	})
 }
 
-func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, logger *slog.Logger) widget.Options {
+func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, trusted []netip.Prefix, logger *slog.Logger) widget.Options {
 	l := cfg.Limits
 	o := widget.Options{
 		Hub:    hub,
@@ -264,7 +275,8 @@ func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, logg
 			WriteTimeout:        l.WriteTimeout.Duration(),
 			TokenTTL:            l.TokenTTL.Duration(),
 		},
-		Logger: logger,
+		TrustedProxies: trusted,
+		Logger:         logger,
 	}
 	for _, s := range cfg.Sites {
 		o.Sites = append(o.Sites, widget.Site{
