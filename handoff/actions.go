@@ -116,6 +116,13 @@ func (d *Desk) Claim(ctx context.Context, convID string, a Agent) (Item, error) 
 		return Item{}, err
 	}
 	if h.AssigneeID == a.ID {
+		if h.ClaimedAt.IsZero() { // transferred to a: accepting it
+			it, err := d.accept(ctx, h, conv, a)
+			if err != nil {
+				return Item{}, err
+			}
+			return *it, nil
+		}
 		return *d.entryItem(convID), nil
 	}
 	if h.AssigneeID != "" {
@@ -141,9 +148,32 @@ func (d *Desk) Claim(ctx context.Context, convID string, a Agent) (Item, error) 
 	if err := d.join(ctx, conv, a); err != nil {
 		return Item{}, err
 	}
+	d.graceIfAbsent(a)
 	it = d.refresh(ctx, convID)
 	d.publish(Event{Type: EventItem, Item: it})
 	return *it, nil
+}
+
+// accept acknowledges a transfer to agent a, who owns h: the SLA stops and
+// the chain is no longer paged. Called with the conversation's lock held.
+func (d *Desk) accept(ctx context.Context, h store.Handoff, conv store.Conversation, a Agent) (*Item, error) {
+	now := d.now().UTC()
+	h.ClaimedAt, h.NextPageAt = now, time.Time{}
+	firstAck := h.AckedAt.IsZero()
+	if firstAck {
+		h.AckedAt = now
+	}
+	h, it, err := d.save(ctx, h, conv)
+	if err != nil {
+		return nil, err
+	}
+	if firstAck {
+		d.recordClaim(h.AckedAt.Sub(h.CreatedAt))
+	}
+	d.addEvent(ctx, conv.ID, "handoff", map[string]any{"action": "accepted", "handoff_id": h.ID, "agent_id": a.ID, "agent": a.Name})
+	d.graceIfAbsent(a)
+	d.publish(Event{Type: EventItem, Item: it})
+	return it, nil
 }
 
 // join tells the visitor that a joined and moves the conversation to
@@ -192,6 +222,12 @@ func (d *Desk) Reply(ctx context.Context, convID string, a Agent, text, clientID
 	if err := requireOwner(h, a); err != nil {
 		unlock()
 		return store.Message{}, err
+	}
+	if h.ClaimedAt.IsZero() { // replying to a transferred conversation accepts it
+		if _, err := d.accept(ctx, h, conv, a); err != nil {
+			unlock()
+			return store.Message{}, err
+		}
 	}
 	if clientID != "" {
 		clientID = "agent:" + clientID
@@ -321,15 +357,11 @@ func (d *Desk) Transfer(ctx context.Context, convID string, a Agent, t Transfer)
 	if t.ToTeam != "" {
 		h.Team = t.ToTeam
 	}
-	if target.ID != "" {
-		h.AssigneeID, h.AssigneeName, h.ClaimedAt, h.NextPageAt = target.ID, target.Name, now, time.Time{}
-		if h.AckedAt.IsZero() {
-			h.AckedAt = now
-		}
-	} else {
-		sla := d.slaFor(h.Reason)
-		h.AssigneeID, h.AssigneeName, h.DueAt, h.NextPageAt, h.Level = "", "", now.Add(sla), now.Add(sla), 0
-	}
+	// Nobody has taken it until the target claims it (or, for an agent,
+	// replies): the SLA runs on, from the deadline it had when nobody had
+	// taken it yet, so that passing it around does not hold off the pages.
+	d.rearm(&h, now)
+	h.AssigneeID, h.AssigneeName, h.ClaimedAt = target.ID, target.Name, time.Time{}
 	h, _, err = d.save(ctx, h, conv)
 	if err != nil {
 		return Item{}, err
@@ -348,6 +380,7 @@ func (d *Desk) Transfer(ctx context.Context, convID string, a Agent, t Transfer)
 		if err := d.join(ctx, conv, target); err != nil {
 			return Item{}, err
 		}
+		d.graceIfAbsent(target)
 	} else {
 		to := teamTitle
 		if to == "" {

@@ -60,20 +60,30 @@ type recorder struct {
 	questions [][2]string
 	drafts    [][3]string
 	mailed    chan struct{}
+	// mailErr, when set, is what MailReply fails with (an SMTP refusal).
+	mailErr error
+	// onNotify, when set, runs inside Notify (outside the lock): a test
+	// acts at that point of the desk's work.
+	onNotify func(notify.Event)
 }
 
 func (r *recorder) Notify(_ context.Context, e notify.Event) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.events = append(r.events, e)
+	hook := r.onNotify
+	r.mu.Unlock()
+	if hook != nil {
+		hook(e)
+	}
 }
 
 func (r *recorder) MailReply(_ context.Context, m notify.VisitorMail) error {
 	r.mu.Lock()
 	r.mails = append(r.mails, m)
+	err := r.mailErr
 	r.mu.Unlock()
 	r.mailed <- struct{}{}
-	return nil
+	return err
 }
 
 func (r *recorder) AddQuestion(_ context.Context, articleID, question string) error {

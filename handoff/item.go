@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
@@ -25,10 +26,28 @@ func (d *Desk) makeItem(h store.Handoff, c store.Conversation, preview string, u
 		Locale: c.Locale, Page: c.Page, Note: h.Note, Unread: unread,
 		Outcome: h.Outcome, Category: h.Category, Summary: h.Summary, ClosedAt: h.ClosedAt,
 	}
-	if h.State == store.HandoffOpen && h.AssigneeID == "" {
+	if h.State == store.HandoffOpen && awaitingAck(h) {
 		it.DueAt = h.DueAt
 	}
 	return it
+}
+
+// awaitingAck reports whether open handoff h waits for someone to take it:
+// it is in the queue, or it was transferred to an agent who has not
+// accepted it yet (claimed it or replied; ClaimedAt is zero until then).
+// Its SLA runs and the chain is paged until then.
+func awaitingAck(h store.Handoff) bool { return h.AssigneeID == "" || h.ClaimedAt.IsZero() }
+
+// rearm gives h, about to leave its owner, an acknowledgement deadline: a
+// new SLA window when someone had accepted it; when it still waits for a
+// taker, the deadline and level it had, so that passing it around does not
+// hold off the pages. Call before changing the assignee.
+func (d *Desk) rearm(h *store.Handoff, now time.Time) {
+	if awaitingAck(*h) {
+		return
+	}
+	sla := d.slaFor(h.Reason)
+	h.DueAt, h.NextPageAt, h.Level = now.Add(sla), now.Add(sla), 0
 }
 
 func visitorName(c store.Conversation) string {

@@ -91,6 +91,29 @@ func (d *Desk) SetPresence(ctx context.Context, a Agent, status string) error {
 	return nil
 }
 
+// graceIfAbsent starts agent a's grace period when a is not there (no
+// console open, or offline) and none is running: what a owns returns to the
+// queue unless a comes within it. A claim over the API without a console,
+// or a transfer to someone who is away or whose grace already ran out, so
+// never leaves a conversation with nobody.
+func (d *Desk) graceIfAbsent(a Agent) {
+	d.mu.Lock()
+	p := d.presenceLocked(a)
+	if !p.available() && p.graceUntil.IsZero() {
+		p.graceUntil = d.now().Add(d.grace())
+	}
+	d.mu.Unlock()
+}
+
+// availableNow reports whether agent id has a console open and is not
+// offline.
+func (d *Desk) availableNow(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p := d.agents[id]
+	return p != nil && p.available()
+}
+
 func (d *Desk) grace() time.Duration {
 	if g := time.Duration(d.cfg.Handoff.GracePeriod); g > 0 {
 		return g

@@ -61,7 +61,7 @@ func (d *Desk) reconcile(ctx context.Context) error {
 		}
 	}
 	for _, a := range gone {
-		d.returnOwned(ctx, a, fmt.Sprintf("%s is no longer an active user: back in the queue.", a.Name))
+		d.returnOwned(ctx, a, false, fmt.Sprintf("%s is no longer an active user: back in the queue.", a.Name))
 	}
 
 	waiting, err := d.st.ConversationsByState(ctx, store.StateWaiting, 0)

@@ -21,7 +21,7 @@ func (d *Desk) Tick(ctx context.Context) {
 	var gone []Agent
 	d.mu.Lock()
 	for id, e := range d.entries {
-		if e.h.AssigneeID == "" && !e.h.NextPageAt.IsZero() && !now.Before(e.h.NextPageAt) {
+		if awaitingAck(e.h) && !e.h.NextPageAt.IsZero() && !now.Before(e.h.NextPageAt) {
 			due = append(due, id)
 		}
 	}
@@ -38,7 +38,7 @@ func (d *Desk) Tick(ctx context.Context) {
 		}
 	}
 	for _, a := range gone {
-		d.returnOwned(ctx, a, fmt.Sprintf("%s's console closed and did not come back within %s: back in the queue.", a.Name, d.grace()))
+		d.returnOwned(ctx, a, true, fmt.Sprintf("%s's console closed and did not come back within %s: back in the queue.", a.Name, d.grace()))
 	}
 }
 
@@ -54,8 +54,8 @@ func (d *Desk) page(ctx context.Context, convID string) error {
 		return err
 	}
 	now := d.now()
-	if h.AssigneeID != "" || h.NextPageAt.IsZero() || now.Before(h.NextPageAt) {
-		return nil // claimed or paged meanwhile
+	if !awaitingAck(h) || h.NextPageAt.IsZero() || now.Before(h.NextPageAt) {
+		return nil // taken or paged meanwhile
 	}
 	tm, _ := d.team(h.Team)
 	chain := tm.Chain
@@ -82,7 +82,11 @@ func (d *Desk) page(ctx context.Context, convID string) error {
 		return err
 	}
 	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "sla_missed", "handoff_id": h.ID, "level": h.Level, "paged": paged})
-	d.notify(ctx, notify.EventHandoffSLAMissed, it, h.Level, paged, h.Level)
+	// The version in the event ID tells this page from an earlier round's
+	// page of the same level (a transfer or a return to the queue starts
+	// the chain again), which the dispatcher would otherwise drop as a
+	// repeat.
+	d.notify(ctx, notify.EventHandoffSLAMissed, it, h.Level, paged, fmt.Sprintf("%d-v%d", h.Level, h.Version))
 	d.publish(Event{Type: EventPage, Item: it, ConversationID: convID, Level: h.Level, Paged: paged})
 	if h.Level == 1 {
 		text := say(conv.Locale, "sla_missed")
@@ -98,8 +102,9 @@ func (d *Desk) page(ctx context.Context, convID string) error {
 
 // returnOwned puts every conversation agent a owns back in the queue with
 // a note (their console closed, or their account is gone): nothing stays
-// with someone who is not there.
-func (d *Desk) returnOwned(ctx context.Context, a Agent, noteText string) {
+// with someone who is not there. With onlyIfAbsent, an agent who came back
+// meanwhile keeps them.
+func (d *Desk) returnOwned(ctx context.Context, a Agent, onlyIfAbsent bool, noteText string) {
 	d.mu.Lock()
 	var ids []string
 	for id, e := range d.entries {
@@ -109,15 +114,18 @@ func (d *Desk) returnOwned(ctx context.Context, a Agent, noteText string) {
 	}
 	d.mu.Unlock()
 	for _, id := range ids {
-		if err := d.requeue(ctx, id, a, noteText); err != nil && !errors.Is(err, context.Canceled) {
+		if err := d.requeue(ctx, id, a, onlyIfAbsent, noteText); err != nil && !errors.Is(err, context.Canceled) {
 			d.log.Error("couldn't return a conversation to the queue", "conversation", id, "agent", a.ID, "err", err)
 		}
 	}
 }
 
 // requeue returns one conversation of agent a to the queue with a note,
-// and tells the visitor.
-func (d *Desk) requeue(ctx context.Context, convID string, a Agent, noteText string) error {
+// and tells the visitor. With onlyIfAbsent it first checks, under the
+// conversation's lock, that a is still not there: Tick picks the agents
+// whose grace ran out before it takes the locks, and one may reconnect in
+// between.
+func (d *Desk) requeue(ctx context.Context, convID string, a Agent, onlyIfAbsent bool, noteText string) error {
 	defer d.lock(convID)()
 	h, conv, err := d.current(ctx, convID)
 	if err != nil {
@@ -126,11 +134,13 @@ func (d *Desk) requeue(ctx context.Context, convID string, a Agent, noteText str
 	if h.AssigneeID != a.ID {
 		return nil // transferred or reclaimed meanwhile
 	}
+	if onlyIfAbsent && d.availableNow(a.ID) {
+		return nil // back in time
+	}
 	now := d.now().UTC()
-	sla := d.slaFor(h.Reason)
 	note := Note{ID: store.NewID(), ConversationID: convID, Kind: NoteReturn, Text: noteText, At: now}
-	h.AssigneeID, h.AssigneeName, h.Note = "", "", noteText
-	h.DueAt, h.NextPageAt, h.Level = now.Add(sla), now.Add(sla), 0
+	d.rearm(&h, now)
+	h.AssigneeID, h.AssigneeName, h.ClaimedAt, h.Note = "", "", time.Time{}, noteText
 	if _, _, err := d.save(ctx, h, conv); err != nil {
 		return err
 	}
