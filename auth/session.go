@@ -68,15 +68,44 @@ func (s *Service) Authenticate(r *http.Request) (store.User, error) {
 	return a.user, nil
 }
 
+// SessionToken returns the session token of the request's cookie ("" when
+// there is none), for a long-lived connection to re-check with Check.
+func SessionToken(r *http.Request) string {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// Check re-checks a session by its token (the cookie's value, see
+// SessionToken) and returns its user as stored now. A long-lived
+// connection such as the agent WebSocket, authenticated once at its start,
+// calls it again and again so that it ends with the session: after a
+// logout, logout-all, expiry, or when the user is disabled. The role is
+// the caller's to check against the returned user. Like a request, a check
+// counts as use of the session (idle expiry starts over, written at most
+// once a minute). Errors are *Error (401) when the session is over; others
+// are the store's.
+func (s *Service) Check(ctx context.Context, sessionToken string) (store.User, error) {
+	a, err := s.sessionByToken(ctx, sessionToken)
+	if err != nil {
+		return store.User{}, err
+	}
+	return a.user, nil
+}
+
 // session finds the request's session and its user, ending it when it has
 // expired or its user is disabled.
 func (s *Service) session(r *http.Request) (authed, error) {
-	ctx := r.Context()
-	c, err := r.Cookie(CookieName)
-	if err != nil || c.Value == "" {
+	return s.sessionByToken(r.Context(), SessionToken(r))
+}
+
+func (s *Service) sessionByToken(ctx context.Context, token string) (authed, error) {
+	if token == "" {
 		return authed{}, errorf(http.StatusUnauthorized, CodeUnauthorized, "Log in first: this request has no session cookie.")
 	}
-	id := tokenID(c.Value)
+	id := tokenID(token)
 	sess, err := s.st.Session(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return authed{}, errorf(http.StatusUnauthorized, CodeUnauthorized, "Your session has ended (logged out, or ended from another device); log in again.")

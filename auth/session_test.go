@@ -207,3 +207,53 @@ func TestAuthenticate(t *testing.T) {
 		}
 	}
 }
+
+// Check is how a long-lived connection finds out that its session ended:
+// it answers the user while the session lasts and a 401 *Error once it is
+// logged out, expired or its user disabled.
+func TestCheckSessionByToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *Options) { o.SessionIdle = time.Hour })
+	e.addUser("admin@example.com", RoleAdmin, "admin password")
+	agent := e.addUser("agent@example.com", RoleAgent, "agent password")
+	admin := e.login("admin@example.com", "admin password")
+
+	wantEnded := func(what, token, code string) {
+		t.Helper()
+		_, err := e.svc.Check(t.Context(), token)
+		var ae *Error
+		if !errors.As(err, &ae) || ae.Status != http.StatusUnauthorized || ae.Code != code {
+			t.Fatalf("%s: Check = %v, want 401 %s", what, err, code)
+		}
+	}
+	wantEnded("no token", "", CodeUnauthorized)
+	wantEnded("unknown token", "not-a-session", CodeUnauthorized)
+
+	s := e.login("agent@example.com", "agent password")
+	if u, err := e.svc.Check(t.Context(), s.cookie.Value); err != nil || u.ID != agent.ID || u.Role != RoleAgent {
+		t.Fatalf("Check of a live session: %+v, %v", u, err)
+	}
+	// The user is read fresh: a demotion shows at once.
+	e.expect(e.do("PATCH", "/api/users/"+agent.ID, map[string]any{"role": RoleEditor}, admin), 200, "")
+	if u, err := e.svc.Check(t.Context(), s.cookie.Value); err != nil || u.Role != RoleEditor {
+		t.Fatalf("Check after demotion: %+v, %v", u, err)
+	}
+	// Checks count as use: the session outlives its idle time while checked.
+	for range 3 {
+		e.clock.Advance(50 * time.Minute)
+		if _, err := e.svc.Check(t.Context(), s.cookie.Value); err != nil {
+			t.Fatalf("Check of a session checked every 50 minutes: %v", err)
+		}
+	}
+	e.expect(e.do("POST", "/api/logout-all", nil, s), 200, "")
+	wantEnded("after logout-all", s.cookie.Value, CodeUnauthorized)
+
+	s = e.login("agent@example.com", "agent password")
+	admin = e.login("admin@example.com", "admin password") // the first one idled out meanwhile
+	e.expect(e.do("PATCH", "/api/users/"+agent.ID, map[string]any{"disabled": true}, admin), 200, "")
+	wantEnded("after disabling", s.cookie.Value, CodeUnauthorized)
+
+	idle := e.login("admin@example.com", "admin password")
+	e.clock.Advance(time.Hour)
+	wantEnded("idle", idle.cookie.Value, CodeUnauthorized)
+}

@@ -12,7 +12,9 @@ import (
 
 // writeLoop is the connection's only writer after the hello: queued frames
 // with a write deadline each, and a ping every PingInterval (the pong
-// extends the read deadline). A failed write ends the connection.
+// extends the read deadline) after re-checking the session, so that a
+// console logged out, disabled or demoted is closed within one interval.
+// A failed write ends the connection.
 func (c *agentConn) writeLoop() {
 	ping := time.NewTicker(c.s.limits.PingInterval)
 	defer ping.Stop()
@@ -24,6 +26,9 @@ func (c *agentConn) writeLoop() {
 				return
 			}
 		case <-ping.C:
+			if !c.checkSession() {
+				return
+			}
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.limits.WriteTimeout)); err != nil {
 				c.close()
 				return

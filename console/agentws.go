@@ -7,11 +7,13 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/store"
@@ -22,12 +24,17 @@ import (
 // client that does not take its frames fast enough is disconnected, never
 // waited for. It receives the desk's events (the queue, notes, presence)
 // through the Server's fan-out and, for each watched conversation, the
-// hub's updates as a conversation.Subscriber.
+// hub's updates as a conversation.Subscriber. It lives only as long as
+// the session it was opened with: see checkSession.
 type agentConn struct {
 	s     *Server
 	ws    *websocket.Conn
 	user  store.User
 	agent handoff.Agent
+	// token is the session cookie of the upgrade request, to re-check the
+	// session; checked is when that was last done (unix nanoseconds).
+	token   string
+	checked atomic.Int64
 
 	send      chan outFrame
 	done      chan struct{}
@@ -103,11 +110,13 @@ func (s *Server) handleAgentWS(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &agentConn{
 		s: s, ws: ws, user: user, agent: agentOf(user),
+		token:   auth.SessionToken(r),
 		send:    make(chan outFrame, s.limits.SendQueue),
 		done:    make(chan struct{}),
 		typing:  rate.NewLimiter(5, 10),
 		watches: make(map[string]func()),
 	}
+	c.checked.Store(time.Now().UnixNano())
 	c.serve()
 }
 
@@ -191,6 +200,9 @@ func (c *agentConn) readLoop() {
 			return
 		}
 		c.extendRead()
+		if time.Since(time.Unix(0, c.checked.Load())) >= c.s.limits.SessionCheck && !c.checkSession() {
+			return
+		}
 		if mt != websocket.TextMessage {
 			c.sendError(codeBadRequest, "Frames must be JSON text.")
 			continue
@@ -323,6 +335,36 @@ func (c *agentConn) unwatchAll() {
 	for _, cancel := range ws {
 		cancel()
 	}
+}
+
+// checkSession re-checks the session the socket was opened with: it must
+// still exist (no logout, logout-all or expiry), its user must not be
+// disabled, and the role must still allow agent work. When it fails, the
+// console gets a close frame 1008 "session ended" and the socket is
+// closed; the desk's presence then drops it on the normal disconnect path.
+// A store error is logged and the socket goes on: the next check tries
+// again, and a store that cannot be read would refuse the reconnect too.
+func (c *agentConn) checkSession() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	u, err := c.s.auth.Check(ctx, c.token)
+	c.checked.Store(time.Now().UnixNano())
+	var ae *auth.Error
+	switch {
+	case err == nil && allowsAgent(u.Role):
+		return true
+	case err == nil:
+		c.s.log.Info("agent console closed: the role no longer allows agent work", "agent", c.user.ID, "role", u.Role)
+	case errors.As(err, &ae):
+		c.s.log.Info("agent console closed: the session ended", "agent", c.user.ID, "code", ae.Code)
+	default:
+		c.s.log.Warn("couldn't re-check an agent console's session", "agent", c.user.ID, "err", err)
+		return true
+	}
+	_ = c.ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "session ended"), time.Now().Add(c.s.limits.WriteTimeout))
+	c.close()
+	return false
 }
 
 type errorFrame struct {

@@ -51,6 +51,10 @@ type Limits struct {
 	PingInterval time.Duration
 	PongTimeout  time.Duration
 	WriteTimeout time.Duration
+	// SessionCheck is how often at most a frame from the console re-checks
+	// its session before it is acted on (default 5s). The session is also
+	// re-checked on every keep-alive ping.
+	SessionCheck time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -71,6 +75,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.PingInterval, 25*time.Second)
 	def(&l.PongTimeout, 60*time.Second)
 	def(&l.WriteTimeout, 10*time.Second)
+	def(&l.SessionCheck, 5*time.Second)
 	return l
 }
 
