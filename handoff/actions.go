@@ -414,6 +414,17 @@ func (d *Desk) HandBack(ctx context.Context, convID string, a Agent, note string
 	if err := requireOwner(h, a); err != nil {
 		return err
 	}
+	ctx, cancel := finishing(ctx)
+	defer cancel()
+	// The conversation leaves the desk before its handoff closes: a
+	// failure in between leaves a bot conversation with a stale handoff
+	// (closed at the next start), never a human one that nobody owns.
+	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "handback", firstName(a.Name))); err != nil {
+		return err
+	}
+	if err := d.hub.SetState(ctx, convID, store.StateBot, ReasonHandedBack); err != nil {
+		return err
+	}
 	now := d.now().UTC()
 	h.State, h.ClosedAt, h.Outcome, h.ClosedBy, h.NextPageAt = store.HandoffClosed, now, store.OutcomeHandedBack, a.ID, time.Time{}
 	if _, _, err := d.save(ctx, h, conv); err != nil {
@@ -426,14 +437,19 @@ func (d *Desk) HandBack(ctx context.Context, convID string, a Agent, note string
 		}
 	}
 	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "handed_back", "handoff_id": h.ID, "agent_id": a.ID})
-	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "handback", firstName(a.Name))); err != nil {
-		return err
-	}
-	if err := d.hub.SetState(ctx, convID, store.StateBot, ReasonHandedBack); err != nil {
-		return err
-	}
 	d.publish(Event{Type: EventItemRemoved, ConversationID: convID})
 	return nil
+}
+
+// finishTimeout bounds the steps of a resolve or hand back once begun.
+const finishTimeout = 30 * time.Second
+
+// finishing is the context of the steps that change a conversation's state
+// and close its handoff: once begun they finish even when the agent's
+// request ends (a closed tab, a dropped connection), so that the two never
+// disagree; a timeout still bounds them.
+func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 }
 
 // Resolve closes the conversation with a category from the configuration
@@ -469,6 +485,15 @@ func (d *Desk) Resolve(ctx context.Context, convID string, a Agent, r Resolution
 			return err
 		}
 	}
+	ctx, cancel := finishing(ctx)
+	defer cancel()
+	// Closed before the handoff is, like HandBack.
+	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "resolved", firstName(a.Name))); err != nil {
+		return err
+	}
+	if err := d.hub.SetState(ctx, convID, store.StateClosed, ReasonResolved); err != nil {
+		return err
+	}
 	now := d.now().UTC()
 	h.State, h.ClosedAt, h.Outcome, h.ClosedBy, h.NextPageAt = store.HandoffClosed, now, store.OutcomeResolved, a.ID, time.Time{}
 	h.Category, h.Summary = r.Category, strings.TrimSpace(r.Summary)
@@ -481,12 +506,6 @@ func (d *Desk) Resolve(ctx context.Context, convID string, a Agent, r Resolution
 		data["learn"] = r.Learn
 	}
 	d.addEvent(ctx, convID, "handoff", data)
-	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "resolved", firstName(a.Name))); err != nil {
-		return err
-	}
-	if err := d.hub.SetState(ctx, convID, store.StateClosed, ReasonResolved); err != nil {
-		return err
-	}
 	d.publish(Event{Type: EventItemRemoved, ConversationID: convID})
 	d.notify(ctx, notify.EventHandoffResolved, it, h.Level, nil, 0)
 	return nil

@@ -30,6 +30,32 @@ func (l listener) Evict() {
 	l.d.log.Error("the handoff desk was dropped by the hub; escalations are picked up again at the next start")
 }
 
+// rescue is the safety net under a visitor's message on a conversation
+// the desk has no open handoff for: when the conversation is with a
+// person all the same (a resolve or hand back cut short, a state changed
+// outside the desk), nobody would read the message, so it returns to the
+// queue. A handoff another instance opened is only cached. Called with
+// convID's lock held.
+func (d *Desk) rescue(ctx context.Context, convID string) {
+	conv, err := d.st.Conversation(ctx, convID)
+	if err != nil || conv.State != store.StateHuman {
+		return // the bot's, waiting (the state update queues it) or closed
+	}
+	h, err := d.st.OpenHandoff(ctx, convID)
+	if err == nil {
+		d.remember(ctx, h, conv)
+		return
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		d.log.Error("couldn't read the handoff of a visitor's message", "conversation", convID, "err", err)
+		return
+	}
+	d.log.Warn("a visitor wrote in a conversation with a person but no open handoff: back in the queue", "conversation", convID)
+	if err := d.adoptLocked(ctx, convID, true); err != nil && !errors.Is(err, context.Canceled) {
+		d.log.Error("couldn't return an orphaned conversation to the queue", "conversation", convID, "err", err)
+	}
+}
+
 // inbox is an unbounded FIFO of updates for one worker.
 type inbox struct {
 	mu     sync.Mutex
@@ -130,7 +156,13 @@ func (d *Desk) handle(ctx context.Context, u *conversation.Update) {
 		defer unlock()
 		var it *Item
 		d.mu.Lock()
-		if e := d.entries[u.ConversationID]; e != nil {
+		e := d.entries[u.ConversationID]
+		if e == nil && m.From == store.FromVisitor {
+			d.mu.Unlock()
+			d.rescue(ctx, u.ConversationID)
+			return
+		}
+		if e != nil {
 			switch m.From {
 			case store.FromVisitor:
 				e.preview = m.Text

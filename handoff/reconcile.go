@@ -89,6 +89,11 @@ func (d *Desk) reconcile(ctx context.Context) error {
 // one goes back to waiting, since nobody at the desk owns it.
 func (d *Desk) adopt(ctx context.Context, convID string, requeue bool) error {
 	defer d.lock(convID)()
+	return d.adoptLocked(ctx, convID, requeue)
+}
+
+// adoptLocked is adopt with convID's lock held.
+func (d *Desk) adoptLocked(ctx context.Context, convID string, requeue bool) error {
 	d.mu.Lock()
 	_, known := d.entries[convID]
 	d.mu.Unlock()
