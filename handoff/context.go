@@ -61,16 +61,30 @@ func (d *Desk) Context(ctx context.Context, convID string) (Context, error) {
 	}
 
 	out.Visitor = d.visitor(conv)
-	q := store.VisitorQuery{Site: conv.Site, Email: visitorEmail(conv), Exclude: conv.ID, Limit: 20}
-	if out.Visitor.Verified {
-		q.UserID = conv.Attributes["user_id"]
+	// Whose history the agent sees must not be the visitor's to choose. A
+	// site with an identity secret proves its customers: only the verified
+	// user_id's conversations count, never an e-mail address the visitor
+	// typed. Without one, the e-mail is all there is: those conversations
+	// are shown marked unverified.
+	q := store.VisitorQuery{Site: conv.Site, Exclude: conv.ID, Limit: 20}
+	matchedBy := MatchEmail
+	if site, ok := d.cfg.Site(conv.Site); ok && site.IdentitySecret != "" {
+		if out.Visitor.Verified {
+			q.UserID, q.VerifiedUserID, matchedBy = conv.Attributes["user_id"], true, MatchUserID
+		}
+	} else {
+		q.Email = visitorEmail(conv)
 	}
 	earlier, err := d.st.VisitorConversations(ctx, q)
 	if err != nil {
 		return Context{}, err
 	}
 	for _, c := range earlier {
-		e := Earlier{ID: c.ID, State: c.State, Reason: c.Reason, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		e := Earlier{ID: c.ID, State: c.State, Reason: c.Reason, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+			MatchedBy: matchedBy, Verified: matchedBy == MatchUserID}
+		if !e.Verified {
+			out.EarlierUnverified = true
+		}
 		if hs, err := d.st.ConversationHandoffs(ctx, c.ID); err == nil && len(hs) > 0 {
 			last := hs[len(hs)-1]
 			e.Reason, e.Category, e.Summary = last.Reason, last.Category, last.Summary
@@ -81,8 +95,9 @@ func (d *Desk) Context(ctx context.Context, convID string) (Context, error) {
 }
 
 // visitor is what the conversation tells about its visitor. The user_id
-// attribute is verified when the site has an identity secret: the widget
-// then refuses a hello whose user_id is not signed by the site.
+// attribute is verified when the widget stored identity_verified = "true"
+// with it: the site signed it with its identity secret (the widget removes
+// an identity_verified the visitor sent).
 func (d *Desk) visitor(c store.Conversation) Visitor {
 	v := Visitor{
 		Name: visitorName(c), Email: visitorEmail(c), Locale: c.Locale, Page: c.Page,
@@ -94,9 +109,7 @@ func (d *Desk) visitor(c store.Conversation) Visitor {
 			break
 		}
 	}
-	if site, ok := d.cfg.Site(c.Site); ok && site.IdentitySecret != "" && c.Attributes["user_id"] != "" {
-		v.Verified = true
-	}
+	v.Verified = c.Attributes[attrIdentityVerified] == "true" && c.Attributes["user_id"] != ""
 	return v
 }
 

@@ -65,10 +65,12 @@ func TestContext(t *testing.T) {
 		}
 		return c
 	}
-	earlierByUser := start(map[string]string{"user_id": "42", "user_hash": "abc"}, "")
-	earlierByEmail := start(nil, "vera@example.org")
-	start(map[string]string{"user_id": "43", "user_hash": "def"}, "") // someone else
-	c := start(map[string]string{"user_id": "42", "user_hash": "abc", "name": "Vera", "device": "iPhone"}, "vera@example.org")
+	// As the widget stores them: a verified user_id carries identity_verified.
+	earlierByUser := start(map[string]string{"user_id": "42", "identity_verified": "true"}, "")
+	start(nil, "vera@example.org")                                             // same e-mail, unproven: not hers on this site
+	start(map[string]string{"user_id": "42"}, "")                              // user_id from before the site had a secret
+	start(map[string]string{"user_id": "43", "identity_verified": "true"}, "") // someone else
+	c := start(map[string]string{"user_id": "42", "identity_verified": "true", "name": "Vera", "device": "iPhone"}, "vera@example.org")
 	q := conversation.NewQueue(64)
 	defer e.hub.Subscribe(c.ID, q)()
 	e.escalate(c, "low_confidence")
@@ -90,8 +92,9 @@ func TestContext(t *testing.T) {
 		v.Locale != "en-US" || v.Page != "https://shop.example/billing" || v.Attributes["user_id"] != "42" {
 		t.Fatalf("visitor: %+v", v)
 	}
-	if len(cx.Earlier) != 2 || cx.Earlier[0].ID != earlierByEmail.ID || cx.Earlier[1].ID != earlierByUser.ID {
-		t.Fatalf("earlier conversations: %+v", cx.Earlier)
+	if len(cx.Earlier) != 1 || cx.Earlier[0].ID != earlierByUser.ID || !cx.Earlier[0].Verified ||
+		cx.Earlier[0].MatchedBy != handoff.MatchUserID || cx.EarlierUnverified {
+		t.Fatalf("earlier conversations: %+v (unverified %v)", cx.Earlier, cx.EarlierUnverified)
 	}
 	if cx.Handoff == nil || cx.Handoff.Team != "technical" || cx.Item == nil || cx.Item.ConversationID != c.ID {
 		t.Fatalf("handoff %+v, item %+v", cx.Handoff, cx.Item)

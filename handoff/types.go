@@ -200,8 +200,15 @@ type Context struct {
 	// the escalation carried no decision (the visitor asked for a person).
 	Decision *Decision `json:"decision,omitempty"`
 	Visitor  Visitor   `json:"visitor"`
-	// Earlier are the visitor's other conversations, newest first.
+	// Earlier are the visitor's other conversations, newest first: on a
+	// site with an identity secret those of the verified user_id only (none
+	// for an unverified visitor); on a site without one those with the
+	// e-mail address the visitor gave, which nothing proves.
 	Earlier []Earlier `json:"earlier"`
+	// EarlierUnverified is true when any of Earlier was matched by an
+	// unproven e-mail address: the console labels the section so that an
+	// agent does not take it for this customer's history.
+	EarlierUnverified bool `json:"earlier_unverified"`
 	// Handoff is the open handoff, or the latest one; nil when never
 	// escalated.
 	Handoff *store.Handoff `json:"handoff,omitempty"`
@@ -229,17 +236,30 @@ type Visitor struct {
 	Page       string            `json:"page,omitempty"`
 	Device     string            `json:"device,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
-	// Verified is true when the site vouches for the user_id attribute with
-	// an identity HMAC (the site has an identity secret, so the widget
-	// refused a forged one).
+	// Verified is true when the site vouched for the user_id attribute with
+	// its identity HMAC: the widget stored identity_verified = "true".
 	Verified bool `json:"verified"`
 	// Online is whether the visitor has the chat open now.
 	Online bool `json:"online"`
 }
 
+// How an earlier conversation was matched to the visitor (Earlier.MatchedBy).
+const (
+	MatchUserID = "user_id" // the same user_id, verified by the site's identity HMAC
+	MatchEmail  = "email"   // the same e-mail address, as the visitor gave it: unproven
+)
+
+// attrIdentityVerified is the attribute the widget sets to "true" when the
+// site's identity HMAC proved user_id (widget.AttrIdentityVerified).
+const attrIdentityVerified = "identity_verified"
+
 // Earlier is one of the visitor's other conversations.
 type Earlier struct {
-	ID        string    `json:"id"`
+	ID string `json:"id"`
+	// MatchedBy is MatchUserID or MatchEmail; Verified is true only for
+	// MatchUserID, whose identity the site proved.
+	MatchedBy string    `json:"matched_by"`
+	Verified  bool      `json:"verified"`
 	State     string    `json:"state"`
 	Reason    string    `json:"reason,omitempty"`
 	Category  string    `json:"category,omitempty"`
