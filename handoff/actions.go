@@ -269,10 +269,24 @@ func (d *Desk) mailIfAway(conv store.Conversation, a Agent, m store.Message) {
 		if err := d.mailer.MailReply(ctx, vm); err != nil {
 			d.log.Error("couldn't mail a reply to the visitor", "conversation", conv.ID, "seq", m.Seq, "err", err)
 			d.addEvent(ctx, conv.ID, "mail", map[string]any{"seq": m.Seq, "error": err.Error()})
+			d.mailFailed(ctx, conv.ID, to, err)
 			return
 		}
 		d.addEvent(ctx, conv.ID, "mail", map[string]any{"seq": m.Seq, "to": to})
 	}()
+}
+
+// mailFailed tells the agents that a reply did not reach the visitor by
+// e-mail: an internal note on the conversation, published like any note.
+// The reply itself is in the conversation, where the visitor sees it when
+// they return.
+func (d *Desk) mailFailed(ctx context.Context, convID, to string, err error) {
+	n := Note{ID: store.NewID(), ConversationID: convID, Kind: NoteInternal, At: d.now().UTC(),
+		Text: fmt.Sprintf("Couldn't e-mail the reply to %s: %v; the visitor will see it when they return.", to, err)}
+	if err := d.saveNote(ctx, n); err != nil {
+		d.log.Warn("couldn't note the failed mail", "conversation", convID, "err", err)
+	}
+	d.publish(Event{Type: EventNote, ConversationID: convID, Note: &n})
 }
 
 // Note adds an internal note to a conversation: every agent sees it, the
