@@ -38,3 +38,31 @@ func TestSecondRoundOfPagesHasNewEventIDs(t *testing.T) {
 		t.Fatalf("both rounds' level-1 pages have the event ID %s: the dispatcher would drop the second", pages[0].ID)
 	}
 }
+
+// A handoff.created notification lost in a crash right after the handoff
+// was stored is sent at the next start, with the same event ID (so the
+// dispatcher drops it if it had gone out after all); a claimed handoff is
+// not announced again.
+func TestRestartNotifiesUntakenHandoffs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c, _, stop := e.visitor("en")
+	e.escalate(c, "sensitive:billing")
+	first := e.waitNotified(notify.EventHandoffCreated, 1)
+	taken, _, stop2 := e.visitor("en")
+	e.escalate(taken, "low_confidence")
+	e.queued(taken.ID)
+	if _, err := e.desk.Claim(e.ctx, taken.ID, anna); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	stop2()
+	e.rec.mu.Lock()
+	e.rec.events = nil // lost with the crash
+	e.rec.mu.Unlock()
+	e.restart()
+	got := e.rec.notified(notify.EventHandoffCreated)
+	if len(got) != 1 || got[0].ID != first[0].ID || got[0].ConversationID != c.ID {
+		t.Fatalf("created notifications after the restart: %+v (first was %s)", got, first[0].ID)
+	}
+}

@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
 )
 
 // reconcile brings the desk in line with the store at start, so that no
 // escalation is orphaned by a crash or a restart:
 //   - open handoffs are loaded; one whose conversation went back to the bot
-//     or closed is closed as dropped;
+//     or closed is closed as dropped; one nobody has taken yet is notified
+//     as created again (deduplicated by event ID), in case a crash lost
+//     that notification;
 //   - an owned one whose owner is disabled or deleted returns to the queue;
 //     the other owners get a grace period to reconnect;
 //   - a waiting conversation without an open handoff gets one;
@@ -38,7 +41,13 @@ func (d *Desk) reconcile(ctx context.Context) error {
 			}
 			continue
 		}
-		d.remember(ctx, h, conv)
+		it := d.remember(ctx, h, conv)
+		if h.AckedAt.IsZero() {
+			// The handoff.created notification may have been lost in a
+			// crash right after the handoff was stored. Its event ID is
+			// the same every time, so the dispatcher drops a repeat.
+			d.notify(ctx, notify.EventHandoffCreated, it, 0, nil, 0)
+		}
 		if h.AssigneeID == "" {
 			continue
 		}
