@@ -541,15 +541,18 @@ export class Desk {
           h('div', { class: 'bar' }, h('i', { style: `width:${Math.round(Math.max(0, Math.min(1, c.score)) * 100)}%` })),
           c.matched_question ? h('div', { class: 'small muted' }, '“', c.matched_question, '”') : null)))
           : h('p', { class: 'muted small' }, t('noCandidates'))),
-      h('section', {}, h('h3', {}, t('visitorInfo'), ' ',
-        h('span', { class: 'badge ' + (v.verified ? 'verified' : 'unverified') }, v.verified ? '✓ ' + t('verified') : t('unverified'))),
+      // The identity HMAC vouches for user_id only: name, e-mail and the
+      // other attributes are whatever the page or the visitor said, so the
+      // badge sits on the user_id line and nowhere else.
+      h('section', {}, h('h3', {}, t('visitorInfo')),
         h('dl', { class: 'facts' },
           v.name ? [h('dt', {}, t('name')), h('dd', {}, v.name)] : null,
           v.email || ctx.conversation.email ? [h('dt', {}, t('email')), h('dd', {}, v.email || ctx.conversation.email)] : null,
           h('dt', {}, t('page')), h('dd', {}, (v.page || ctx.conversation.page) ? safeLink(v.page || ctx.conversation.page) : '—'),
           h('dt', {}, t('locale')), h('dd', {}, v.locale || ctx.conversation.locale || '—'),
           h('dt', {}, t('device')), h('dd', {}, v.device || '—'),
-          attrs.map(([k, val]) => [h('dt', {}, k), h('dd', {}, String(val))]))),
+          attrs.map(([k, val]) => [h('dt', {}, k), h('dd', {}, String(val),
+            k === 'user_id' ? [' ', h('span', { class: 'badge ' + (v.verified ? 'verified' : 'unverified'), id: 'user-id-badge' }, v.verified ? '✓ ' + t('verified') : t('unverified'))] : null)]))),
       h('section', {}, h('h3', {}, t('earlier')),
         ctx.earlier && ctx.earlier.length ? h('ul', { class: 'earlier' }, ctx.earlier.map((e) => h('li', {},
           h('a', { href: '#c/' + e.id }, new Date(e.created_at).toLocaleDateString(), ' · ', e.category || t(stateText[e.state] || 'stateClosed')),
