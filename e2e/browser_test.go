@@ -27,6 +27,16 @@ func screenshot(ctx context.Context, t *testing.T, name string) {
 	}
 }
 
+// failureScreenshot keeps what the page showed when a step failed; a
+// screenshot that cannot be taken then (the tab is gone) is only logged, so
+// the step's own error is the one reported.
+func failureScreenshot(ctx context.Context, t *testing.T) {
+	t.Helper()
+	if err := browsertest.Screenshot(ctx, t, "failed-"+sanitize(t.Name())); err != nil {
+		t.Log(err)
+	}
+}
+
 // pressKey sends one non-printing key: keydown and keyup, no char event.
 func pressKey(key, code string, vk int64, mods int64) chromedp.Action[chromedp.Void] {
 	return browsertest.Key(key, code, vk, mods)

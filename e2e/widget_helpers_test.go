@@ -43,7 +43,7 @@ func waitFor(ctx context.Context, t *testing.T, what, expr string) {
 	defer cancel()
 	pred := `(() => { try { return !!(` + expr + `); } catch (e) { return false; } })()`
 	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](pred, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0))); err != nil {
-		screenshot(ctx, t, "failed-"+sanitize(t.Name()))
+		failureScreenshot(ctx, t)
 		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { try { return `+root+`.querySelector('.panel').innerText } catch (e) { return String(e) } })()`))
 		t.Fatalf("timed out waiting for %s (%v); widget text:\n%s", what, err, text)
 	}
@@ -62,7 +62,7 @@ func sanitize(s string) string {
 func do(ctx context.Context, t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		screenshot(ctx, t, "failed-"+sanitize(t.Name()))
+		failureScreenshot(ctx, t)
 		t.Fatal(err)
 	}
 }
