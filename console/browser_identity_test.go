@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/andon-chat/andon/auth"
@@ -60,6 +61,15 @@ func TestBrowserIdentityBadgeOnUserIDOnly(t *testing.T) {
 	for i, tc := range tests {
 		ids[i] = e.escalate(t, tc.visit)
 	}
+	// The same people again: Olle by the e-mail he typed (unproven), Vera
+	// by her verified user_id.
+	olleAgain := e.escalate(t, conversation.Visit{Site: "default", Locale: "en", Attributes: map[string]string{"name": "Olle", "email": "olle@example.com"}})
+	veraAgain := e.escalate(t, conversation.Visit{Site: "signed", Locale: "en", Attributes: map[string]string{"name": "Vera", "email": "vera@example.com", "user_id": "u-42", "identity_verified": "true"}})
+	for _, id := range []string{ids[1], olleAgain} { // Olle left his address both times
+		if err := e.hub.SetContact(context.Background(), id, "olle@example.com"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ctx := browser(t, 1280, 800)
 	logIn(ctx, t, e, email)
 	until(ctx, t, "the queue", `document.querySelector('#queue-waiting li[data-id="`+ids[0]+`"]')`)
@@ -76,6 +86,25 @@ func TestBrowserIdentityBadgeOnUserIDOnly(t *testing.T) {
 		}
 	}
 	shot(ctx, t, "identity-badge")
+
+	// Earlier conversations found by an e-mail address say so; those of
+	// the verified user_id do not.
+	for _, tc := range []struct {
+		name, id  string
+		wantLabel bool
+	}{
+		{"matched by e-mail", olleAgain, true},
+		{"matched by verified user_id", veraAgain, false},
+	} {
+		eval[string](ctx, t, `location.hash = '#c/`+tc.id+`'`)
+		until(ctx, t, tc.name+": the earlier conversation", `document.querySelector('#ctx .earlier li') && location.hash.endsWith(`+jsString(tc.id)+`)`)
+		text := eval[string](ctx, t, `document.querySelector('#ctx .earlier').textContent`)
+		if got := strings.Contains(text, "matched by e-mail (unverified)"); got != tc.wantLabel {
+			shot(ctx, t, "identity-earlier-"+tc.id)
+			t.Errorf("%s: earlier conversations %q, want the e-mail label: %v", tc.name, text, tc.wantLabel)
+		}
+	}
+	shot(ctx, t, "identity-earlier")
 }
 
 func jsString(s string) string {

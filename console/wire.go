@@ -156,6 +156,9 @@ type contextJSON struct {
 	Decision     *decisionJSON      `json:"decision,omitempty"`
 	Visitor      visitorJSON        `json:"visitor"`
 	Earlier      []earlierJSON      `json:"earlier"`
+	// EarlierUnverified: some of Earlier were matched by an e-mail address
+	// nothing proves (handoff.Context.EarlierUnverified).
+	EarlierUnverified bool `json:"earlier_unverified"`
 }
 
 type decisionJSON struct {
@@ -189,7 +192,11 @@ type visitorJSON struct {
 }
 
 type earlierJSON struct {
-	ID        string    `json:"id"`
+	ID string `json:"id"`
+	// MatchedBy is "user_id" (verified by the site) or "email" (as the
+	// visitor gave it: unproven); Verified is true only for the first.
+	MatchedBy string    `json:"matched_by"`
+	Verified  bool      `json:"verified"`
 	State     string    `json:"state"`
 	Reason    string    `json:"reason,omitempty"`
 	Category  string    `json:"category,omitempty"`
@@ -208,7 +215,8 @@ func toContext(c handoff.Context) contextJSON {
 			Name: c.Visitor.Name, Email: c.Visitor.Email, Locale: c.Visitor.Locale, Page: c.Visitor.Page,
 			Device: c.Visitor.Device, Attributes: c.Visitor.Attributes, Verified: c.Visitor.Verified, Online: c.Visitor.Online,
 		},
-		Earlier: make([]earlierJSON, 0, len(c.Earlier)),
+		Earlier:           make([]earlierJSON, 0, len(c.Earlier)),
+		EarlierUnverified: c.EarlierUnverified,
 	}
 	if out.Messages == nil {
 		out.Messages = []store.Message{}
@@ -240,7 +248,7 @@ func toContext(c handoff.Context) contextJSON {
 		out.ReasonText = handoff.ReasonText(out.Reason, "en")
 	}
 	for _, e := range c.Earlier {
-		out.Earlier = append(out.Earlier, earlierJSON{ID: e.ID, State: e.State, Reason: e.Reason,
+		out.Earlier = append(out.Earlier, earlierJSON{ID: e.ID, MatchedBy: e.MatchedBy, Verified: e.Verified, State: e.State, Reason: e.Reason,
 			Category: e.Category, Summary: e.Summary, CreatedAt: e.CreatedAt.UTC()})
 	}
 	return out

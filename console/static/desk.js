@@ -556,6 +556,9 @@ export class Desk {
       h('section', {}, h('h3', {}, t('earlier')),
         ctx.earlier && ctx.earlier.length ? h('ul', { class: 'earlier' }, ctx.earlier.map((e) => h('li', {},
           h('a', { href: '#c/' + e.id }, new Date(e.created_at).toLocaleDateString(), ' · ', e.category || t(stateText[e.state] || 'stateClosed')),
+          // An e-mail address is what the visitor typed: nothing proves it
+          // is the same person, so the agent is told.
+          e.matched_by === 'email' ? [' ', h('span', { class: 'badge match-email' }, t('matchedByEmail'))] : null,
           h('div', { class: 'small muted' }, e.summary || e.preview || ''))))
           : h('p', { class: 'muted small' }, t('noEarlier'))));
   }
