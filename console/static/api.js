@@ -12,6 +12,11 @@ export class APIError extends Error {
   }
 }
 
+let sessionEndHandler = null;
+
+/** fn is called when a request finds the session over (401 unauthorized or user_disabled). */
+export function onSessionEnd(fn) { sessionEndHandler = fn; }
+
 /** Remembers the CSRF token from login, setup or me. */
 export function setCSRF(token) { csrf = token || ''; }
 
@@ -38,6 +43,7 @@ export async function api(method, path, body) {
   try { data = await res.json(); } catch { /* not JSON */ }
   if (!res.ok) {
     const err = (data && data.error) || {};
+    if (res.status === 401 && (err.code === 'unauthorized' || err.code === 'user_disabled') && sessionEndHandler) sessionEndHandler();
     throw new APIError(res.status, err.code || 'http_' + res.status, err.message || res.statusText);
   }
   return data;
@@ -48,10 +54,22 @@ export async function api(method, path, body) {
  * onFrame for every frame, onStatus(true|false) when it goes up or down.
  * watch() is remembered and sent again after every reconnect.
  */
+/** Whether the session has ended (401 from /api/me); a network error is not an answer. */
+async function sessionGone() {
+  try {
+    await api('GET', '/api/me');
+    return false;
+  } catch (e) {
+    return e.status === 401;
+  }
+}
+
 export class AgentSocket {
-  constructor(onFrame, onStatus) {
+  /** onEnded is called once when the session is over; the socket then stays closed. */
+  constructor(onFrame, onStatus, onEnded) {
     this.onFrame = onFrame;
     this.onStatus = onStatus;
+    this.onEnded = onEnded;
     this.watched = new Set();
     this.attempt = 0;
     this.ws = null;
@@ -85,10 +103,18 @@ export class AgentSocket {
       try { f = JSON.parse(ev.data); } catch { return; }
       this.onFrame(f);
     };
-    ws.onclose = () => {
+    ws.onclose = async (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.stopped) return;
+      // 1008: the server ended the socket because the session is over
+      // (logged out everywhere, disabled, role changed). A refused upgrade
+      // gives no code, so after a failed attempt the session is asked.
+      if (ev.code === 1008 || (this.attempt > 0 && await sessionGone())) {
+        this.stopped = true;
+        this.onEnded();
+        return;
+      }
       this.onStatus(false);
       // 1 s, 2 s, 4 s ... 30 s, each with up to a third of jitter so that
       // a restarted server is not hit by every console at once.

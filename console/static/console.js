@@ -2,7 +2,7 @@
 // and the agent WebSocket. The views live in desk.js (queue, conversation,
 // context), dialogs.js and admin.js; all of them talk to the server only
 // through api.js, i.e. the documented API.
-import { api, setCSRF, AgentSocket, APIError } from './api.js';
+import { api, setCSRF, onSessionEnd, AgentSocket, APIError } from './api.js';
 import { h, fill, $ } from './dom.js';
 import { t, setLang, currentLang, reasonText } from './strings.js';
 import { Desk } from './desk.js';
@@ -50,7 +50,8 @@ function signedIn(res) {
   setCSRF(res.csrf_token);
   app.me = res.user;
   app.desk = new Desk(app);
-  app.socket = new AgentSocket(onFrame, onStatus);
+  onSessionEnd(sessionEnded);
+  app.socket = new AgentSocket(onFrame, onStatus, sessionEnded);
   app.socket.start();
   renderTop();
   window.addEventListener('hashchange', route);
@@ -133,6 +134,16 @@ async function setupView(token) {
   });
   fill($('main'), form);
   (first ? email : name).focus();
+}
+
+// sessionEnded shows the login page when the server ended the session
+// (logged out elsewhere, disabled, role changed), instead of reconnecting.
+function sessionEnded() {
+  if (app.ended) return;
+  app.ended = true;
+  app.socket.stop();
+  location.hash = '';
+  location.reload();
 }
 
 async function logout(all) {
