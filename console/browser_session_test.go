@@ -2,10 +2,13 @@ package console
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/andon-chat/andon/auth"
 )
 
 // When the server ends the session (here: logged out everywhere from
@@ -43,4 +46,20 @@ func TestBrowserSessionEndShowsLogin(t *testing.T) {
 	if eval[bool](ctx, t, `!document.querySelector('#banner').hidden`) {
 		t.Error("the reconnecting banner is still shown on the login page")
 	}
+}
+
+// An editor who logs into the console is told what the console is for
+// instead of getting a desk whose every request is refused.
+func TestBrowserEditorSeesNoDesk(t *testing.T) {
+	e, _, _ := browserEnv(t)
+	if _, _, err := e.auth.AddUser(context.Background(), auth.NewUser{Email: "sara@example.com", Name: "Sara", Role: auth.RoleEditor, Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t, 1280, 800)
+	logIn(ctx, t, e, "sara@example.com")
+	until(ctx, t, "the editor page", `document.querySelector('#editor')`)
+	if text := eval[string](ctx, t, `document.body.innerText`); strings.Contains(text, "went wrong") || !strings.Contains(text, "andon ingest") {
+		t.Errorf("editor page:\n%s", text)
+	}
+	shot(ctx, t, "editor")
 }

@@ -49,8 +49,11 @@ async function boot() {
 function signedIn(res) {
   setCSRF(res.csrf_token);
   app.me = res.user;
-  app.desk = new Desk(app);
   onSessionEnd(sessionEnded);
+  // An editor may not see conversations (the API refuses them); say so
+  // instead of showing a desk that cannot load.
+  if (res.user.role !== 'agent' && res.user.role !== 'admin') return editorView();
+  app.desk = new Desk(app);
   app.socket = new AgentSocket(onFrame, onStatus, sessionEnded);
   app.socket.start();
   renderTop();
@@ -61,6 +64,16 @@ function signedIn(res) {
     if (menu && !menu.contains(ev.target)) menu.open = false;
   });
   route();
+}
+
+function editorView() {
+  document.body.dataset.view = 'login';
+  $('top').hidden = true;
+  fill($('main'), h('div', { class: 'card narrow', id: 'editor' },
+    h('h1', {}, t('editorTitle')),
+    h('p', { class: 'muted' }, app.me.email),
+    h('p', {}, t('editorBody')),
+    h('button', { type: 'button', class: 'link', onclick: () => logout(false) }, t('logOut'))));
 }
 
 function loginView() {
@@ -141,14 +154,14 @@ async function setupView(token) {
 function sessionEnded() {
   if (app.ended) return;
   app.ended = true;
-  app.socket.stop();
+  if (app.socket) app.socket.stop();
   location.hash = '';
   location.reload();
 }
 
 async function logout(all) {
   try { await api('POST', all ? '/api/logout-all' : '/api/logout'); } catch (e) { /* the session may be gone already */ }
-  app.socket.stop();
+  if (app.socket) app.socket.stop();
   location.hash = '';
   location.reload();
 }
