@@ -87,6 +87,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("andon is listening", "url", "http://"+ln.Addr().String(), "data_dir", cfg.Server.DataDir)
 	fmt.Fprintf(stdout, "andon is running: open http://%s\n", ln.Addr())
+	if link := a.SetupLink(); link != "" {
+		fmt.Fprintf(stdout, "no console users yet: create the first admin at %s (the link works once)\n", link)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 

@@ -26,11 +26,17 @@ func TestServeShutsDownInOrder(t *testing.T) {
 		done <- run([]string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data")}, strings.NewReader(""), pw, &stderr)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
+	out := bufio.NewReader(pr)
+	line, err := out.ReadString('\n')
 	if err != nil {
 		t.Fatalf("no start line: %v; stderr:\n%s", err, stderr.String())
 	}
-	go io.Copy(io.Discard, pr)
+	// A first start has no console users: it prints the one-time link for
+	// the first admin instead of having a default password.
+	if setup, err := out.ReadString('\n'); err != nil || !strings.Contains(setup, "/console/#setup=") {
+		t.Errorf("second line = %q (%v), want the first admin's setup link", setup, err)
+	}
+	go io.Copy(io.Discard, out)
 	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
 	host := strings.TrimPrefix(url, "http://")
 
