@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/andon-chat/andon/app"
@@ -88,6 +89,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	logger.Info("andon is listening", "url", "http://"+ln.Addr().String(), "data_dir", cfg.Server.DataDir)
 	fmt.Fprintf(stdout, "andon is running: open http://%s\n", ln.Addr())
 	if link := a.SetupLink(); link != "" {
+		// Without a public URL the link names the configured address, whose
+		// port may have been 0: point it at the port actually listened on.
+		if _, token, ok := strings.Cut(link, "#setup="); ok && cfg.Server.PublicURL == "" {
+			link = "http://" + ln.Addr().String() + "/console/#setup=" + token
+		}
 		fmt.Fprintf(stdout, "no console users yet: create the first admin at %s (the link works once)\n", link)
 	}
 	errc := make(chan error, 1)

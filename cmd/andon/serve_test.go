@@ -31,13 +31,14 @@ func TestServeShutsDownInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no start line: %v; stderr:\n%s", err, stderr.String())
 	}
+	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
 	// A first start has no console users: it prints the one-time link for
-	// the first admin instead of having a default password.
-	if setup, err := out.ReadString('\n'); err != nil || !strings.Contains(setup, "/console/#setup=") {
-		t.Errorf("second line = %q (%v), want the first admin's setup link", setup, err)
+	// the first admin (on the port really listened on) instead of having a
+	// default password.
+	if setup, err := out.ReadString('\n'); err != nil || !strings.Contains(setup, url+"/console/#setup=") {
+		t.Errorf("second line = %q (%v), want the first admin's setup link on %s", setup, err, url)
 	}
 	go io.Copy(io.Discard, out)
-	url := strings.TrimSpace(line[strings.Index(line, "http://"):])
 	host := strings.TrimPrefix(url, "http://")
 
 	conn, _, err := websocket.DefaultDialer.Dial("ws://"+host+"/ws/visitor", http.Header{"Origin": {url}})
