@@ -22,7 +22,7 @@ const (
 
 // channel is one configured destination with its filters.
 type channel struct {
-	key     string // "webhook:NAME" or "email:NAME": Delivery.Channel
+	key     string // "webhook:NAME", "email:NAME" or "page": Delivery.Channel
 	kind    string
 	webhook config.Webhook
 	email   config.EmailNotify
@@ -30,8 +30,9 @@ type channel struct {
 	teams   []string
 }
 
-// channelsFrom reads the channels of cfg.Notify. An unnamed channel is named
-// by its position ("webhook:1"), which stays stable while the file does.
+// channelsFrom reads the channels of cfg.Notify, and adds the page channel
+// when a mail server is configured. An unnamed channel is named by its
+// position ("webhook:1"), which stays stable while the file does.
 func channelsFrom(cfg config.Config) ([]channel, error) {
 	var out []channel
 	seen := map[string]bool{}
@@ -72,11 +73,18 @@ func channelsFrom(cfg config.Config) ([]channel, error) {
 		seen[c.key] = true
 		out = append(out, c)
 	}
+	if c, ok := pageChannel(cfg); ok {
+		out = append(out, c)
+	}
 	return out, nil
 }
 
-// wants reports whether the channel's filters let e through.
+// wants reports whether the channel's filters let e through. The page
+// channel has no filters: it wants every event that pages someone.
 func (c channel) wants(e Event) bool {
+	if c.kind == kindPage {
+		return len(recipients(e.Paged)) > 0
+	}
 	return matchAny(c.reasons, e.Reason) && matchAny(c.teams, e.Team)
 }
 

@@ -101,9 +101,10 @@ func (d *Dispatcher) sendMail(ctx context.Context, m mailText) (int, error) {
 	return 250, nil
 }
 
-// sendNotifyMail mails e to the channel's addresses and the people paged.
+// sendNotifyMail mails e to the channel's own addresses. The people e
+// pages are mailed by the page channel, not mixed in here.
 func (d *Dispatcher) sendNotifyMail(ctx context.Context, c channel, del store.Delivery, e Event) (int, error) {
-	to := recipients(c.email.To, e.Paged)
+	to := recipients(c.email.To)
 	if len(to) == 0 {
 		return 0, &attemptError{err: errors.New("no recipients"), permanent: true}
 	}

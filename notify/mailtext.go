@@ -6,14 +6,10 @@ import (
 	"strings"
 )
 
-// notifyMail is the mail an e-mail channel sends decision makers.
+// notifyMail is the mail an e-mail channel sends its own addresses (the
+// people an event pages get pageMail instead).
 func notifyMail(e Event) mailText {
-	title := eventTitle(e)
-	if rest, ok := strings.CutPrefix(title, ":"); ok { // without the Slack emoji
-		if _, after, ok := strings.Cut(rest, ": "); ok {
-			title = after
-		}
-	}
+	title := plainTitle(e)
 	subject := "[andon] " + title
 	if why := reasonWords(e); why != "" {
 		subject += ": " + why

@@ -3,6 +3,16 @@
 // e-mail, each channel limited to the reasons and teams it cares about. It
 // also mails a visitor who left the chat the agent's reply.
 //
+// Paging is its own channel. When nobody acknowledges an escalation within
+// its SLA the desk pages the next address of the team's chain (an Event with
+// Paged); with an [smtp] host configured, the built-in "page" channel mails
+// exactly those people a mail that says plainly why they are paged (nobody
+// acknowledged in time), the reason, the team, how long the visitor has
+// waited, what they wrote and the console link. [[notify.email]] channels
+// mail only their own addresses, never the paged people. Without a mail
+// server a page reaches only the consoles and the webhooks, which Start logs
+// once as a warning when a team has a chain.
+//
 // Notifications are durable and delivered at least once: Notify records one
 // delivery per matching channel in the store before it returns, and workers
 // send them in the background, retrying with exponential backoff; a restart
@@ -66,9 +76,14 @@ type Event struct {
 	// Level is how far up the escalation chain the handoff has been paged
 	// (0 before any page).
 	Level int `json:"level,omitempty"`
-	// Paged lists the e-mail addresses of the people paged for this event;
-	// e-mail channels mail them besides their own addresses.
+	// Paged lists the e-mail addresses of the people paged for this event.
+	// The page channel mails exactly them (when SMTP is configured); the
+	// other channels only show them.
 	Paged []string `json:"paged,omitempty"`
+	// EscalatedAt is when the visitor began waiting for a person; a page
+	// mail says how long that is. Zero means unknown: the page mail then
+	// says "at least" Level SLA periods.
+	EscalatedAt time.Time `json:"escalated_at,omitzero"`
 	// Preview is the visitor's latest message.
 	Preview string `json:"preview,omitempty"`
 	// ConsoleURL opens the conversation in the console; empty means
@@ -233,7 +248,8 @@ func New(opts Options) (*Dispatcher, error) {
 
 // Start begins sending in the background: first whatever is pending in the
 // store (left by a previous process), then what Notify records. It returns
-// at once; the work stops with ctx or Close.
+// at once; the work stops with ctx or Close. Without a mail server while a
+// team has an escalation chain it warns, once, that pages will mail nobody.
 func (d *Dispatcher) Start(ctx context.Context) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -241,12 +257,28 @@ func (d *Dispatcher) Start(ctx context.Context) {
 		return
 	}
 	d.started = true
+	if d.cfg.SMTP.Host == "" {
+		if teams := chainTeams(d.cfg); len(teams) > 0 {
+			d.log.Warn("no [smtp] host: chain pages (nobody acknowledged in time) can only reach the console and webhooks; nobody is mailed", "teams_with_chain", teams)
+		}
+	}
 	ctx, d.cancel = context.WithCancel(ctx)
 	d.done.Add(1)
 	go func() {
 		defer d.done.Done()
 		d.run(ctx)
 	}()
+}
+
+// chainTeams names the teams with an escalation chain.
+func chainTeams(cfg config.Config) []string {
+	var out []string
+	for _, t := range cfg.Teams {
+		if len(t.Chain) > 0 {
+			out = append(out, t.Name)
+		}
+	}
+	return out
 }
 
 // Close stops the workers and waits for the attempts in progress to end

@@ -203,6 +203,8 @@ func (d *Dispatcher) send(ctx context.Context, del store.Delivery) (int, error) 
 		return d.sendWebhook(ctx, c, del, e)
 	case kindEmail:
 		return d.sendNotifyMail(ctx, c, del, e)
+	case kindPage:
+		return d.sendPageMail(ctx, del, e)
 	}
 	return 0, &attemptError{err: fmt.Errorf("unknown channel kind %q", c.kind), permanent: true}
 }

@@ -1,0 +1,243 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/store"
+)
+
+// kindPage is the built-in channel that mails the people an event pages
+// (Event.Paged), and only them. It exists whenever smtp.host is set; its
+// deliveries are logged and retried like any channel's, under the key
+// pageKey, which no configured channel can have ("webhook:" or "email:"
+// come first in theirs).
+const (
+	kindPage = "page"
+	pageKey  = "page"
+)
+
+// pageChannel is the page channel, or false without a mail server: then
+// pages reach only the console and the webhooks.
+func pageChannel(cfg config.Config) (channel, bool) {
+	if cfg.SMTP.Host == "" {
+		return channel{}, false
+	}
+	return channel{key: pageKey, kind: kindPage}, true
+}
+
+// sendPageMail mails e to exactly the people it pages.
+func (d *Dispatcher) sendPageMail(ctx context.Context, del store.Delivery, e Event) (int, error) {
+	to := recipients(e.Paged)
+	if len(to) == 0 {
+		return 0, &attemptError{err: errors.New("nobody to page"), permanent: true}
+	}
+	m := pageMail(e, d.waited(e))
+	m.to = to
+	m.headers = map[string]string{HeaderDelivery: del.ID, HeaderEvent: e.Type}
+	return d.sendMail(ctx, m)
+}
+
+// wait is how long the visitor had waited when the page went out; atLeast
+// means only a lower bound is known.
+type wait struct {
+	d       time.Duration
+	since   time.Time // zero when unknown
+	atLeast bool
+}
+
+// waited is how long the visitor of e had waited at e.At: exact when the
+// desk said when the escalation began, otherwise at least Level SLA periods,
+// since the desk pages level n that long after the handoff was (re)queued.
+func (d *Dispatcher) waited(e Event) wait {
+	if !e.EscalatedAt.IsZero() && !e.At.Before(e.EscalatedAt) {
+		return wait{d: e.At.Sub(e.EscalatedAt), since: e.EscalatedAt}
+	}
+	if e.Level > 0 {
+		return wait{d: time.Duration(e.Level) * slaFor(d.cfg.Handoff.SLA, e.Reason), atLeast: true}
+	}
+	return wait{}
+}
+
+// slaFor is the acknowledgement time for reason under handoff.sla, by the
+// desk's rule: the exact reason, else the longest matching "prefix*", else
+// "default", else five minutes.
+func slaFor(sla map[string]config.Duration, reason string) time.Duration {
+	if v, ok := sla[reason]; ok && v > 0 {
+		return time.Duration(v)
+	}
+	best, bestLen := time.Duration(0), -1
+	for k, v := range sla {
+		if prefix, ok := strings.CutSuffix(k, "*"); ok && strings.HasPrefix(reason, prefix) && len(prefix) > bestLen && v > 0 {
+			best, bestLen = time.Duration(v), len(prefix)
+		}
+	}
+	if bestLen >= 0 {
+		return best
+	}
+	if v, ok := sla["default"]; ok && v > 0 {
+		return time.Duration(v)
+	}
+	return 5 * time.Minute
+}
+
+// words says the wait in English: "12 minutes", "at least 10 minutes",
+// "1 hour 5 minutes"; "" when unknown.
+func (w wait) words() string {
+	if w.d <= 0 && w.since.IsZero() {
+		return ""
+	}
+	s := durationWords(w.d)
+	if w.atLeast {
+		s = "at least " + s
+	}
+	return s
+}
+
+// durationWords says d in whole minutes (hours and minutes from an hour on),
+// "less than a minute" below one.
+func durationWords(d time.Duration) string {
+	m := int(d / time.Minute)
+	if m < 1 {
+		return "less than a minute"
+	}
+	unit := func(n int, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	h, m := m/60, m%60
+	switch {
+	case h == 0:
+		return unit(m, "minute")
+	case m == 0:
+		return unit(h, "hour")
+	}
+	return unit(h, "hour") + " " + unit(m, "minute")
+}
+
+// pageMail is the mail that pages a decision maker: it says first, plainly,
+// why they get it (nobody acknowledged in time), then the reason, the team,
+// the wait, what the visitor wrote and where to take it. Staff read it, so
+// it is in English whatever the visitor's language.
+func pageMail(e Event, w wait) mailText {
+	waited := w.words()
+	team := "the team"
+	if e.Team != "" {
+		team = "team " + e.Team
+	}
+	var intro, subject string
+	if e.Type == EventHandoffSLAMissed {
+		intro = "You are being paged because nobody acknowledged this escalation in time."
+		subject = "[andon] You are being paged: nobody acknowledged an escalation in time"
+		var detail []string
+		if why := reasonWords(e); why != "" {
+			detail = append(detail, why)
+		}
+		if waited != "" {
+			detail = append(detail, "waiting "+waited)
+		}
+		if len(detail) > 0 {
+			subject += " (" + strings.Join(detail, ", ") + ")"
+		}
+	} else {
+		title := plainTitle(e)
+		intro = "You are being paged: " + title + "."
+		subject = "[andon] You are being paged: " + title
+		if why := reasonWords(e); why != "" {
+			subject += " (" + why + ")"
+		}
+	}
+	var story string
+	if e.Type == EventHandoffSLAMissed {
+		story = "A visitor is waiting for a person"
+		if waited != "" {
+			story = "A visitor has been waiting " + waited + " for a person"
+		}
+		story += ", but nobody in " + team + " has taken the conversation."
+		if e.Level > 0 {
+			story += fmt.Sprintf(" You are number %d in the team's escalation chain.", e.Level)
+		}
+	}
+
+	var b strings.Builder
+	b.WriteString(intro + "\n\n")
+	if story != "" {
+		b.WriteString(story + "\n\n")
+	}
+	if why := reasonWords(e); why != "" {
+		fmt.Fprintf(&b, "Reason: %s\n", why)
+	}
+	if e.Team != "" {
+		fmt.Fprintf(&b, "Team: %s\n", e.Team)
+	}
+	if waited != "" {
+		fmt.Fprintf(&b, "Waiting: %s%s\n", waited, sinceWords(w))
+	}
+	if e.Site != "" {
+		fmt.Fprintf(&b, "Site: %s\n", e.Site)
+	}
+	fmt.Fprintf(&b, "Conversation: %s\n", e.ConversationID)
+	if p := preview(e.Preview); p != "" {
+		fmt.Fprintf(&b, "\nThe visitor wrote:\n> %s\n", p)
+	}
+	if e.ConsoleURL != "" {
+		fmt.Fprintf(&b, "\nTake it in the console: %s\n", e.ConsoleURL)
+	} else {
+		b.WriteString("\nTake it in the andon console.\n")
+	}
+	footer := "You receive this because your address is in the escalation chain of " + team + " in andon's configuration."
+	b.WriteString("\n-- \n" + footer + "\n")
+
+	var h strings.Builder
+	if err := pageHTML.Execute(&h, struct {
+		Intro, Story, Reason, Waited, Preview, Footer string
+		E                                             Event
+	}{intro, story, reasonWords(e), waited + sinceWords(w), preview(e.Preview), footer, e}); err != nil {
+		h.Reset() // the plain text alone still says everything
+	}
+	return mailText{subject: subject, text: b.String(), html: h.String()}
+}
+
+// sinceWords is " (since 2026-11-26 21:48 UTC)" when the start of the wait
+// is known.
+func sinceWords(w wait) string {
+	if w.since.IsZero() {
+		return ""
+	}
+	return " (since " + w.since.UTC().Format("2006-01-02 15:04") + " UTC)"
+}
+
+// plainTitle is eventTitle without the Slack emoji.
+func plainTitle(e Event) string {
+	title := eventTitle(e)
+	if rest, ok := strings.CutPrefix(title, ":"); ok {
+		if _, after, ok := strings.Cut(rest, ": "); ok {
+			title = after
+		}
+	}
+	return title
+}
+
+var pageHTML = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><body style="font-family:sans-serif;line-height:1.4">
+<p><strong>{{.Intro}}</strong></p>
+{{- if .Story}}<p>{{.Story}}</p>{{end}}
+<table>
+{{- if .Reason}}<tr><td>Reason</td><td><strong>{{.Reason}}</strong></td></tr>{{end}}
+{{- if .E.Team}}<tr><td>Team</td><td>{{.E.Team}}</td></tr>{{end}}
+{{- if .Waited}}<tr><td>Waiting</td><td>{{.Waited}}</td></tr>{{end}}
+{{- if .E.Site}}<tr><td>Site</td><td>{{.E.Site}}</td></tr>{{end}}
+<tr><td>Conversation</td><td>{{.E.ConversationID}}</td></tr>
+</table>
+{{- if .Preview}}<p>The visitor wrote:</p><blockquote>{{.Preview}}</blockquote>{{end}}
+{{- if .E.ConsoleURL}}<p><a href="{{.E.ConsoleURL}}">Take it in the console</a></p>{{else}}<p>Take it in the andon console.</p>{{end}}
+<p style="color:#777;font-size:small">{{.Footer}}</p>
+</body></html>
+`))
