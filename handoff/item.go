@@ -160,7 +160,7 @@ func (d *Desk) notify(ctx context.Context, typ string, it *Item, level int, page
 		ID:   fmt.Sprintf("%s.%s.%v", it.HandoffID, typ, key),
 		Type: typ, ConversationID: it.ConversationID, Site: it.Site, Reason: it.Reason,
 		ReasonText: it.ReasonText, Team: it.Team, Level: level, Paged: paged, Preview: it.Preview,
-		At: d.now().UTC(),
+		EscalatedAt: it.EscalatedAt, At: d.now().UTC(),
 	}
 	if d.console != nil {
 		e.ConsoleURL = d.console(it.ConversationID)

@@ -135,6 +135,12 @@ func TestSLAMissPagesTheChainInOrder(t *testing.T) {
 		pages[1].Level != 2 || !slices.Equal(pages[1].Paged, []string{"cfo@example.com"}) || pages[0].ID == pages[1].ID {
 		t.Fatalf("sla_missed notifications: %+v", pages)
 	}
+	// A page says how long the visitor has waited: it carries the start.
+	for _, p := range pages {
+		if p.EscalatedAt.IsZero() || !p.EscalatedAt.Before(p.At) {
+			t.Fatalf("page %s: escalated at %v, sent at %v", p.ID, p.EscalatedAt, p.At)
+		}
+	}
 	if got := messages(drain(q), store.FromSystem); len(got) != 0 {
 		t.Fatalf("the visitor was told again: %q", got)
 	}

@@ -37,66 +37,34 @@ func (d *Dispatcher) sendPageMail(ctx context.Context, del store.Delivery, e Eve
 	if len(to) == 0 {
 		return 0, &attemptError{err: errors.New("nobody to page"), permanent: true}
 	}
-	m := pageMail(e, d.waited(e))
+	m := pageMail(e, waited(e))
 	m.to = to
 	m.headers = map[string]string{HeaderDelivery: del.ID, HeaderEvent: e.Type}
 	return d.sendMail(ctx, m)
 }
 
-// wait is how long the visitor had waited when the page went out; atLeast
-// means only a lower bound is known.
+// wait is how long the visitor had waited when the page went out.
 type wait struct {
-	d       time.Duration
-	since   time.Time // zero when unknown
-	atLeast bool
+	d     time.Duration
+	since time.Time // zero when unknown
 }
 
-// waited is how long the visitor of e had waited at e.At: exact when the
-// desk said when the escalation began, otherwise at least Level SLA periods,
-// since the desk pages level n that long after the handoff was (re)queued.
-func (d *Dispatcher) waited(e Event) wait {
-	if !e.EscalatedAt.IsZero() && !e.At.Before(e.EscalatedAt) {
-		return wait{d: e.At.Sub(e.EscalatedAt), since: e.EscalatedAt}
+// waited is how long the visitor of e had waited at e.At, known when the
+// desk said when the escalation began.
+func waited(e Event) wait {
+	if e.EscalatedAt.IsZero() || e.At.Before(e.EscalatedAt) {
+		return wait{}
 	}
-	if e.Level > 0 {
-		return wait{d: time.Duration(e.Level) * slaFor(d.cfg.Handoff.SLA, e.Reason), atLeast: true}
-	}
-	return wait{}
+	return wait{d: e.At.Sub(e.EscalatedAt), since: e.EscalatedAt}
 }
 
-// slaFor is the acknowledgement time for reason under handoff.sla, by the
-// desk's rule: the exact reason, else the longest matching "prefix*", else
-// "default", else five minutes.
-func slaFor(sla map[string]config.Duration, reason string) time.Duration {
-	if v, ok := sla[reason]; ok && v > 0 {
-		return time.Duration(v)
-	}
-	best, bestLen := time.Duration(0), -1
-	for k, v := range sla {
-		if prefix, ok := strings.CutSuffix(k, "*"); ok && strings.HasPrefix(reason, prefix) && len(prefix) > bestLen && v > 0 {
-			best, bestLen = time.Duration(v), len(prefix)
-		}
-	}
-	if bestLen >= 0 {
-		return best
-	}
-	if v, ok := sla["default"]; ok && v > 0 {
-		return time.Duration(v)
-	}
-	return 5 * time.Minute
-}
-
-// words says the wait in English: "12 minutes", "at least 10 minutes",
-// "1 hour 5 minutes"; "" when unknown.
+// words says the wait in English: "12 minutes", "1 hour 5 minutes"; "" when
+// unknown.
 func (w wait) words() string {
-	if w.d <= 0 && w.since.IsZero() {
+	if w.since.IsZero() {
 		return ""
 	}
-	s := durationWords(w.d)
-	if w.atLeast {
-		s = "at least " + s
-	}
-	return s
+	return durationWords(w.d)
 }
 
 // durationWords says d in whole minutes (hours and minutes from an hour on),
