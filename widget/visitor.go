@@ -5,6 +5,8 @@ import (
 
 	"github.com/gorilla/websocket"
 	"golang.org/x/time/rate"
+
+	"github.com/andon-chat/andon/internal/clientip"
 )
 
 // Bounds on typing frames, which are relayed and never stored: enough for
@@ -35,7 +37,7 @@ func (h *Handler) serveVisitor(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, codeShuttingDown, "server shutting down")
 		return
 	}
-	ip := clientIP(r, h.trusted)
+	ip := clientip.Of(r, h.trusted)
 	ipe, code := h.ips.acquire(ip)
 	switch code {
 	case codeServerBusy:
