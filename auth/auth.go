@@ -67,6 +67,10 @@ type Options struct {
 	// Teams are the known team names; when not empty, a user's teams must
 	// be among them.
 	Teams []string
+	// OnUserChange, when set, is called with a user after an admin changed
+	// them (name, role, teams, disabled), so that who is on duty is told
+	// at once rather than at the agent's next login. It must not block.
+	OnUserChange func(store.User)
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (for the per-IP limit and links).
 	TrustedProxies []netip.Prefix

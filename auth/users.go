@@ -178,7 +178,11 @@ func (s *Service) UpdateUser(ctx context.Context, id string, ch UserChange) (sto
 		return store.User{}, err
 	}
 	s.log.InfoContext(ctx, "user changed", "user", u.ID, "role", u.Role, "disabled", u.Disabled)
-	return s.User(ctx, id)
+	u, err = s.User(ctx, id)
+	if err == nil && s.opts.OnUserChange != nil {
+		s.opts.OnUserChange(u)
+	}
+	return u, err
 }
 
 // SetDisabled disables (ending every session) or enables a user.

@@ -66,6 +66,21 @@ func (d *Desk) Connect(a Agent) (disconnect func()) {
 	}
 }
 
+// UpdateAgent takes the latest name and teams of an agent someone changed,
+// so that routing and what visitors are told ("Anna from the billing
+// team") follow at once; an agent the desk has not seen is left alone.
+func (d *Desk) UpdateAgent(a Agent) {
+	d.mu.Lock()
+	p := d.agents[a.ID]
+	if p != nil {
+		p.agent = a
+	}
+	d.mu.Unlock()
+	if p != nil {
+		d.publishPresence()
+	}
+}
+
 // SetPresence sets agent a's status: online, away (owns their
 // conversations but takes no new ones: not counted for visitors' waits) or
 // offline (as if every console closed: after the grace period their
