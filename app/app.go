@@ -130,11 +130,17 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 		teams = append(teams, t.Name)
 	}
 	a.auth, err = auth.New(auth.Options{
-		Store:          a.store,
-		Secret:         secret,
-		PublicURL:      cfg.Server.PublicURL,
-		LocalURL:       auth.LocalURL(cfg.Server.Addr),
-		Teams:          teams,
+		Store:     a.store,
+		Secret:    secret,
+		PublicURL: cfg.Server.PublicURL,
+		LocalURL:  auth.LocalURL(cfg.Server.Addr),
+		Teams:     teams,
+		// The desk is built below; it is set before any request comes in.
+		OnUserChange: func(u store.User) {
+			if a.desk != nil {
+				a.desk.UpdateAgent(handoff.AgentFromUser(u))
+			}
+		},
 		TrustedProxies: a.trusted,
 		Logger:         logger,
 	})
