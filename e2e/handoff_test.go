@@ -50,6 +50,11 @@ func TestHandoffFromWidgetToConsole(t *testing.T) {
 	if !strings.Contains(notice, "minute") {
 		t.Errorf("escalation notice %q does not say when someone comes", notice)
 	}
+	// Anna joined billing after she had logged in: the visitor still hears
+	// of both of them.
+	if !strings.Contains(notice, "Anna or Bob from the billing team") {
+		t.Errorf("escalation notice %q does not name Anna and Bob of the billing team", notice)
+	}
 	// The state line below says it is waiting, without saying the wait again.
 	waitFor(visitor, t, "the waiting state line", stateLine+` !== ''`)
 	if line := js[string](visitor, t, stateLine); strings.Contains(line, "minute") || !strings.Contains(line, "Waiting for a person") {
