@@ -40,6 +40,7 @@ type Config struct {
 	Canned    []Canned  `toml:"canned"`
 	SMTP      SMTP      `toml:"smtp"`
 	Notify    Notify    `toml:"notify"`
+	MailIn    MailIn    `toml:"mail_in"`
 }
 
 // Server is the HTTP side of the process: where it listens, where it keeps
@@ -303,6 +304,24 @@ type Webhook struct {
 	// all.
 	Reasons []string `toml:"reasons"`
 	Teams   []string `toml:"teams"`
+}
+
+// MailIn receives visitors' answers to the agent replies they were mailed,
+// so a conversation continues by e-mail: with it on, such a mail carries a
+// signed Reply-To address of Domain, and the answer sent there lands in the
+// conversation as a visitor message. TOML: [mail_in].
+type MailIn struct {
+	// Addr is where the SMTP server listens, host:port (for example
+	// "0.0.0.0:2525" behind a port forward from 25); empty turns receiving
+	// off.
+	Addr string `toml:"addr"`
+	// Domain is the domain of the reply addresses,
+	// reply+CONVERSATION.SIGNATURE@Domain; its MX record (or a forwarding
+	// rule) must lead to Addr. Required with Addr.
+	Domain string `toml:"domain"`
+	// MaxBytes is the largest mail accepted, in bytes; larger ones are
+	// refused with 552.
+	MaxBytes int `toml:"max_bytes"`
 }
 
 // EmailNotify sends each event to fixed addresses. TOML: [[notify.email]].

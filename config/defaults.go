@@ -71,6 +71,7 @@ func Defaults() Config {
 			Timeout: Duration(30 * time.Second),
 		},
 		Notify: Notify{Webhooks: []Webhook{}, Emails: []EmailNotify{}},
+		MailIn: MailIn{MaxBytes: 1 << 20},
 	}
 }
 

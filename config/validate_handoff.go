@@ -34,6 +34,7 @@ func (c *checker) handoffAll(cfg Config) {
 	c.canned(cfg.Canned)
 	c.smtp(cfg.SMTP)
 	c.notify(cfg.Notify, cfg.SMTP, teams)
+	c.mailIn(cfg.MailIn, cfg.SMTP)
 }
 
 // teams checks every [[team]] and returns the names defined.
