@@ -158,6 +158,11 @@ func (s *Server) Close() error {
 	var err error
 	if listening {
 		err = s.smtp.Close()
+		// go-smtp closes only the listeners Serve has registered; one that
+		// was handed over a moment ago may not be yet.
+		if cerr := s.ln.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) && err == nil {
+			err = cerr
+		}
 		<-s.served
 	}
 	s.working.Wait()
