@@ -63,6 +63,7 @@ type mailText struct {
 	text    string
 	html    string
 	headers map[string]string
+	replyTo string
 }
 
 // sendMail delivers m through the configured server once.
@@ -77,6 +78,11 @@ func (d *Dispatcher) sendMail(ctx context.Context, m mailText) (int, error) {
 	}
 	if err := msg.To(m.to...); err != nil {
 		return 0, &attemptError{err: fmt.Errorf("couldn't use recipients %q: %w", m.to, err), permanent: true}
+	}
+	if m.replyTo != "" {
+		if err := msg.ReplyTo(m.replyTo); err != nil {
+			return 0, &attemptError{err: fmt.Errorf("couldn't use reply address %q: %w", m.replyTo, err), permanent: true}
+		}
 	}
 	msg.Subject(m.subject)
 	msg.SetDateWithValue(d.now())
@@ -134,7 +140,8 @@ func recipients(lists ...[]string) []string {
 }
 
 // MailReply mails the visitor the agent's reply, in the visitor's language,
-// with a link back to the chat. It is synchronous: the desk tells the agent
+// with a link back to the chat and, when Options.ReplyTo is set, the
+// Reply-To address that brings an answer back into the conversation. It is synchronous: the desk tells the agent
 // when the mail could not be sent.
 func (d *Dispatcher) MailReply(ctx context.Context, m VisitorMail) error {
 	if strings.TrimSpace(m.To) == "" {
@@ -147,6 +154,9 @@ func (d *Dispatcher) MailReply(ctx context.Context, m VisitorMail) error {
 	mt.to = []string{m.To}
 	if m.ConversationID != "" {
 		mt.headers = map[string]string{"X-Andon-Conversation": m.ConversationID}
+		if d.replyTo != nil {
+			mt.replyTo = d.replyTo(m.ConversationID)
+		}
 	}
 	if _, err := d.sendMail(ctx, mt); err != nil {
 		var ae *attemptError

@@ -131,6 +131,11 @@ type Options struct {
 	// TLSConfig, when set, is used to reach the SMTP server (tests trust
 	// their own certificate with it); nil verifies against the system roots.
 	TLSConfig *tls.Config
+	// ReplyTo, when set, gives the Reply-To address of a reply mailed to a
+	// visitor, by conversation ID: with [mail_in] on, the signed address
+	// at which the visitor's answer reaches the conversation. Nil (or "")
+	// leaves answers to go to smtp.from.
+	ReplyTo func(conversationID string) string
 }
 
 // DefaultMaxAttempts is how many times a delivery is tried before it is
@@ -166,6 +171,7 @@ type Dispatcher struct {
 	maxRetry    time.Duration
 	workers     int
 	tlsConfig   *tls.Config
+	replyTo     func(string) string
 	channels    []channel
 
 	wake     chan struct{} // buffered 1: something became due
@@ -212,6 +218,7 @@ func New(opts Options) (*Dispatcher, error) {
 		maxRetry:    opts.MaxRetryAfter,
 		workers:     opts.Workers,
 		tlsConfig:   opts.TLSConfig,
+		replyTo:     opts.ReplyTo,
 		channels:    chans,
 		wake:        make(chan struct{}, 1),
 		inFlight:    map[string]bool{},
