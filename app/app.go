@@ -27,6 +27,7 @@ import (
 	"github.com/andon-chat/andon/internal/clientip"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/knowledge/demo"
+	"github.com/andon-chat/andon/mailin"
 	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
 	"github.com/andon-chat/andon/store/sqlite"
@@ -55,6 +56,7 @@ type App struct {
 	auth    *auth.Service
 	desk    *handoff.Desk
 	console *console.Server
+	mailin  *mailin.Server // nil unless [mail_in] is configured
 	handler http.Handler
 	ready   atomic.Bool
 
@@ -110,6 +112,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err := a.openDesk(ctx, secret); err != nil {
 		return nil, err
 	}
+	if err := a.openMailIn(secret); err != nil {
+		return nil, err
+	}
 	a.handler = withRequestID(logger, a.routes())
 	a.ready.Store(true)
 	return a, nil
@@ -120,7 +125,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	cfg, logger := a.cfg, a.log
 	var err error
-	a.notify, err = notify.New(notify.Options{Config: cfg, Store: a.store, Logger: logger})
+	a.notify, err = notify.New(notify.Options{Config: cfg, Store: a.store, Logger: logger, ReplyTo: replyTo(cfg, secret)})
 	if err != nil {
 		return err
 	}
@@ -355,6 +360,10 @@ func (a *App) Close() error {
 func (a *App) close() error {
 	a.CloseConnections()
 	var errs []error
+	if a.mailin != nil {
+		// First: it posts to the hub.
+		errs = append(errs, a.mailin.Close())
+	}
 	if a.desk != nil {
 		a.desk.Close()
 	}
