@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 
 	"github.com/andon-chat/andon/store"
@@ -38,12 +39,11 @@ func (s *Server) deliver(ctx context.Context, envFrom string, convs []string, ra
 		log.Info("mail ignored: automatic", "why", why)
 		return nil
 	}
-	from, err := h.AddressList("From")
-	if err != nil || len(from) != 1 {
+	sender, ok := fromAddress(h.Get("From"))
+	if !ok {
 		log.Info("mail refused: no single From address", "from", h.Get("From"))
 		return reject(550, smtp.EnhancedCode{5, 1, 7}, "The mail must come from exactly one address (its From header)")
 	}
-	sender := from[0].Address
 	c, err := readContent(h, msg.Body)
 	if err != nil {
 		log.Info("mail refused: unreadable content", "err", err)
@@ -112,6 +112,32 @@ func (s *Server) post(ctx context.Context, id, msgID, text string) error {
 		}
 	}
 	return nil
+}
+
+// angleAddr is the address in the angle brackets at the end of a From
+// header.
+var angleAddr = regexp.MustCompile(`<([^<>@\s]+@[^<>@\s]+)>\s*$`)
+
+// fromAddress is the one address of a From header. A display name that
+// net/mail cannot decode (an encoded word in a charset it does not know,
+// such as windows-1252) does not hide the address after it.
+func fromAddress(v string) (string, bool) {
+	list, err := mail.ParseAddressList(v)
+	if err == nil {
+		if len(list) != 1 {
+			return "", false
+		}
+		return list[0].Address, true
+	}
+	m := angleAddr.FindStringSubmatch(v)
+	if m == nil {
+		return "", false
+	}
+	a, err := mail.ParseAddress("<" + m[1] + ">")
+	if err != nil {
+		return "", false
+	}
+	return a.Address, true
 }
 
 // visitorAddress is the address the conversation's mails go to: the one the

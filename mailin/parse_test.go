@@ -188,3 +188,25 @@ func TestReadContentRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestFromAddress(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"visitor@example.com", "visitor@example.com", true},
+		{`"Visitor, Anna" <Anna@Example.com>`, "Anna@Example.com", true},
+		{"=?utf-8?q?Bes=C3=B6kare?= <v@example.se>", "v@example.se", true},
+		{"=?windows-1252?q?Bes=F6kare?= <v@example.se>", "v@example.se", true},
+		{"a@example.com, b@example.com", "", false},
+		{"", "", false},
+		{"Visitor", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := fromAddress(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("fromAddress(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
