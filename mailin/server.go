@@ -202,21 +202,20 @@ func (l logAdapter) Println(v ...any) {
 
 // session is one SMTP connection's current transaction.
 type session struct {
-	s       *Server
-	remote  string
-	from    string // envelope sender; "" for a bounce
-	hasMail bool
-	convs   []string // conversations of the accepted recipients
+	s      *Server
+	remote string
+	from   string   // envelope sender; "" for a bounce
+	convs  []string // conversations of the accepted recipients
 }
 
 func (ss *session) Reset() {
-	ss.from, ss.hasMail, ss.convs = "", false, nil
+	ss.from, ss.convs = "", nil
 }
 
 func (ss *session) Logout() error { return nil }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
-	ss.from, ss.hasMail = from, true
+	ss.from = from
 	return nil
 }
 
