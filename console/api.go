@@ -1,13 +1,10 @@
 package console
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/store"
 )
@@ -15,18 +12,6 @@ import (
 // The desk's routes: each reads its input strictly, calls the desk once
 // and answers the documented JSON. Errors go back to Routes, which turns
 // them into the error body with a stable code.
-
-// actor is the signed-in user as the desk sees them, and a context bounded
-// by requestTimeout.
-func (s *Server) actor(r *http.Request) (handoff.Agent, context.Context, context.CancelFunc, error) {
-	u, ok := auth.UserFrom(r.Context())
-	if !ok {
-		// Routes puts every handler behind auth.Require; this is a wiring bug.
-		return handoff.Agent{}, nil, nil, errors.New("no user in the request context")
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
-	return agentOf(u), ctx, cancel, nil
-}
 
 // queryInt reads an optional integer query parameter within [lo, hi].
 func queryInt(r *http.Request, name string, def, lo, hi int) (int, error) {
@@ -41,12 +26,8 @@ func queryInt(r *http.Request, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+func (s *Server) getQueue(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
+	ctx := r.Context()
 	items, err := s.desk.Queue(ctx, a)
 	if err != nil {
 		return err
@@ -55,12 +36,8 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getConversations(w http.ResponseWriter, r *http.Request) error {
-	_, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+func (s *Server) getConversations(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
+	ctx := r.Context()
 	state := r.URL.Query().Get("state")
 	switch state {
 	case "", store.StateClosed, store.StateHuman, store.StateWaiting, store.StateBot:
@@ -79,12 +56,8 @@ func (s *Server) getConversations(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Server) getContext(w http.ResponseWriter, r *http.Request) error {
-	_, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+func (s *Server) getContext(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
+	ctx := r.Context()
 	c, err := s.desk.Context(ctx, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -95,12 +68,8 @@ func (s *Server) getContext(w http.ResponseWriter, r *http.Request) error {
 
 // getMessages is how a console that reconnected fills the gap: the
 // messages after the last seq it has.
-func (s *Server) getMessages(w http.ResponseWriter, r *http.Request) error {
-	_, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+func (s *Server) getMessages(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
+	ctx := r.Context()
 	after := int64(0)
 	if v := r.URL.Query().Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -124,16 +93,12 @@ func (s *Server) getMessages(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) postClaim(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) postClaim(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	var body struct{}
 	if err := decode(w, r, &body, true); err != nil {
 		return err
 	}
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx := r.Context()
 	it, err := s.desk.Claim(ctx, r.PathValue("id"), a)
 	if err != nil {
 		return err
@@ -150,7 +115,7 @@ func required(name, v string) error {
 	return nil
 }
 
-func (s *Server) postReply(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) postReply(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	var body struct {
 		Text     string `json:"text"`
 		ClientID string `json:"client_id"`
@@ -164,11 +129,7 @@ func (s *Server) postReply(w http.ResponseWriter, r *http.Request) error {
 	if len(body.ClientID) > 100 {
 		return badRequest("Field \"client_id\" is longer than 100 characters.")
 	}
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx := r.Context()
 	m, err := s.desk.Reply(ctx, r.PathValue("id"), a, body.Text, body.ClientID)
 	if err != nil {
 		return err
@@ -177,7 +138,7 @@ func (s *Server) postReply(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) postNote(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) postNote(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	var body struct {
 		Text string `json:"text"`
 	}
@@ -187,11 +148,7 @@ func (s *Server) postNote(w http.ResponseWriter, r *http.Request) error {
 	if err := required("text", body.Text); err != nil {
 		return err
 	}
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx := r.Context()
 	n, err := s.desk.Note(ctx, r.PathValue("id"), a, body.Text)
 	if err != nil {
 		return err
@@ -200,7 +157,7 @@ func (s *Server) postNote(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	var body struct {
 		ToAgentID string `json:"to_agent_id"`
 		ToTeam    string `json:"to_team"`
@@ -215,11 +172,7 @@ func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(body.Note) == "" {
 		return badRequest("Field \"note\" is required: the next person reads it first.")
 	}
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx := r.Context()
 	it, err := s.desk.Transfer(ctx, r.PathValue("id"), a, handoff.Transfer{ToAgentID: body.ToAgentID, ToTeam: body.ToTeam, Note: body.Note})
 	if err != nil {
 		return err
@@ -228,18 +181,14 @@ func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) postHandBack(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) postHandBack(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	var body struct {
 		Note string `json:"note"`
 	}
 	if err := decode(w, r, &body, true); err != nil {
 		return err
 	}
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx := r.Context()
 	if err := s.desk.HandBack(ctx, r.PathValue("id"), a, body.Note); err != nil {
 		return err
 	}
@@ -255,7 +204,7 @@ type learnBody struct {
 	Text      string `json:"text"`
 }
 
-func (s *Server) postResolve(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) postResolve(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	var body struct {
 		Category string     `json:"category"`
 		Summary  string     `json:"summary"`
@@ -280,11 +229,7 @@ func (s *Server) postResolve(w http.ResponseWriter, r *http.Request) error {
 		}
 		res.Learn = &handoff.Learning{Kind: l.Kind, ArticleID: l.ArticleID, Question: l.Question, Title: l.Title, Text: l.Text}
 	}
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx := r.Context()
 	if err := s.desk.Resolve(ctx, r.PathValue("id"), a, res); err != nil {
 		return err
 	}
@@ -292,7 +237,7 @@ func (s *Server) postResolve(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) postPresence(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) postPresence(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	var body struct {
 		Status string `json:"status"`
 	}
@@ -304,11 +249,7 @@ func (s *Server) postPresence(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badRequest("Field \"status\" must be online, away or offline.")
 	}
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx := r.Context()
 	if err := s.desk.SetPresence(ctx, a, body.Status); err != nil {
 		return err
 	}

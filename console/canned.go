@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/lang"
 	"github.com/andon-chat/andon/store"
 )
@@ -19,12 +20,8 @@ type cannedJSON struct {
 // getCanned lists the canned replies; with conversation_id, those in the
 // visitor's language (and those for any language) with their variables
 // filled for that conversation and the signed-in agent.
-func (s *Server) getCanned(w http.ResponseWriter, r *http.Request) error {
-	a, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+func (s *Server) getCanned(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
+	ctx := r.Context()
 	out := []cannedJSON{}
 	id := r.URL.Query().Get("conversation_id")
 	if id == "" {

@@ -23,12 +23,8 @@ type agentJSON struct {
 
 // getAgents lists everyone who can take a transfer (active agents and
 // admins), with their presence.
-func (s *Server) getAgents(w http.ResponseWriter, r *http.Request) error {
-	_, ctx, cancel, err := s.actor(r)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+func (s *Server) getAgents(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
+	ctx := r.Context()
 	users, err := s.auth.Users(ctx)
 	if err != nil {
 		return err
@@ -59,7 +55,7 @@ type teamJSON struct {
 }
 
 // getTeams lists the configured teams and whether each works now.
-func (s *Server) getTeams(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getTeams(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	out := make([]teamJSON, 0, len(s.cfg.Teams))
 	now := s.now()
 	for _, t := range s.cfg.Teams {
@@ -69,7 +65,7 @@ func (s *Server) getTeams(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getCategories(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	writeJSON(w, http.StatusOK, map[string]any{"categories": nonNil(s.cfg.Handoff.Categories)})
 	return nil
 }
@@ -84,18 +80,14 @@ type articleJSON struct {
 
 // getArticles searches the knowledge base, for picking the article a
 // visitor's question is added to.
-func (s *Server) getArticles(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getArticles(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if len(q) > 1000 {
 		return badRequest("Query parameter \"q\" is longer than 1000 characters.")
 	}
 	out := []articleJSON{}
 	if q != "" && s.kb != nil {
-		_, ctx, cancel, err := s.actor(r)
-		if err != nil {
-			return err
-		}
-		defer cancel()
+		ctx := r.Context()
 		res, err := s.kb.Search(ctx, q, 10)
 		if err != nil {
 			return err
@@ -124,18 +116,14 @@ type deliveryJSON struct {
 }
 
 // getDeliveries is the notification delivery log (admins).
-func (s *Server) getDeliveries(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getDeliveries(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	limit, err := queryInt(r, "limit", 100, 1, 1000)
 	if err != nil {
 		return err
 	}
 	out := []deliveryJSON{}
 	if s.notify != nil {
-		_, ctx, cancel, err := s.actor(r)
-		if err != nil {
-			return err
-		}
-		defer cancel()
+		ctx := r.Context()
 		ds, err := s.notify.Deliveries(ctx, limit)
 		if err != nil {
 			return err

@@ -1,9 +1,12 @@
 package console
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"github.com/andon-chat/andon/auth"
+	"github.com/andon-chat/andon/handoff"
 )
 
 // route is one API route: its pattern, the role it needs and its handler.
@@ -13,7 +16,7 @@ import (
 type route struct {
 	pattern string
 	role    string
-	handle  func(w http.ResponseWriter, r *http.Request) error
+	handle  func(w http.ResponseWriter, r *http.Request, a handoff.Agent) error
 }
 
 func (s *Server) routes() []route {
@@ -47,7 +50,16 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	for _, rt := range s.routes() {
 		h := rt.handle
 		mux.Handle(rt.pattern, s.auth.Require(rt.role, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
+			u, ok := auth.UserFrom(r.Context())
+			if !ok {
+				// auth.Require always sets the user; without one this is a wiring bug.
+				s.fail(w, r, errors.New("no user in the request context"))
+				return
+			}
+			// Every request's work with the desk and the store is bounded.
+			ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+			defer cancel()
+			if err := h(w, r.WithContext(ctx), agentOf(u)); err != nil {
 				s.fail(w, r, err)
 			}
 		})))
