@@ -43,13 +43,17 @@ func TestQueueAndContext(t *testing.T) {
 	if it.Reason != "sensitive:billing" || it.ReasonText == "" || it.ReasonText == it.Reason || it.Priority != 0 || it.AssigneeID != "" || it.EscalatedAt == nil || it.DueAt == nil {
 		t.Fatalf("queue item = %+v", it)
 	}
+	// Every console language gets the reason in its own words.
+	if it.ReasonTexts["en"] != "Sensitive topic: billing" || it.ReasonTexts["sv"] != "Känsligt ämne: fakturering" {
+		t.Fatalf("queue item reason_texts = %v", it.ReasonTexts)
+	}
 
 	var c contextJSON
 	anna.must(t, "GET", "/api/conversations/"+id, nil, http.StatusOK, &c)
 	if c.Conversation.ID != id || len(c.Messages) < 2 || c.Messages[0].Text != "billing: I was charged twice" {
 		t.Fatalf("context conversation/messages = %+v / %+v", c.Conversation, c.Messages)
 	}
-	if c.ReasonText == "" || c.Item == nil || c.Item.ConversationID != id {
+	if c.ReasonText == "" || c.ReasonTexts["sv"] != "Känsligt ämne: fakturering" || c.Item == nil || c.Item.ConversationID != id {
 		t.Fatalf("context reason/item = %q %+v", c.ReasonText, c.Item)
 	}
 	if c.Decision == nil || len(c.Decision.Candidates) != 1 || c.Decision.Candidates[0].Title != "Refunds" || c.Decision.Candidates[0].Score != 0.41 {

@@ -13,27 +13,30 @@ import (
 
 // itemJSON is one row of the queue.
 type itemJSON struct {
-	ConversationID string     `json:"conversation_id"`
-	HandoffID      string     `json:"handoff_id"`
-	Site           string     `json:"site"`
-	State          string     `json:"state"`
-	Reason         string     `json:"reason"`
-	ReasonText     string     `json:"reason_text"`
-	Team           string     `json:"team"`
-	Priority       int        `json:"priority"`
-	AssigneeID     string     `json:"assignee_id"`
-	AssigneeName   string     `json:"assignee_name"`
-	EscalatedAt    *time.Time `json:"escalated_at,omitempty"`
-	DueAt          *time.Time `json:"due_at,omitempty"`
-	AckedAt        *time.Time `json:"acked_at,omitempty"`
-	Level          int        `json:"level"`
-	Preview        string     `json:"preview"`
-	VisitorName    string     `json:"visitor_name"`
-	VisitorEmail   string     `json:"visitor_email"`
-	Locale         string     `json:"locale"`
-	Page           string     `json:"page"`
-	Note           string     `json:"note"`
-	Unread         int        `json:"unread"`
+	ConversationID string `json:"conversation_id"`
+	HandoffID      string `json:"handoff_id"`
+	Site           string `json:"site"`
+	State          string `json:"state"`
+	Reason         string `json:"reason"`
+	ReasonText     string `json:"reason_text"`
+	// ReasonTexts says the reason in every console language: item frames
+	// are encoded once for all agents, whatever language each one reads.
+	ReasonTexts  map[string]string `json:"reason_texts"`
+	Team         string            `json:"team"`
+	Priority     int               `json:"priority"`
+	AssigneeID   string            `json:"assignee_id"`
+	AssigneeName string            `json:"assignee_name"`
+	EscalatedAt  *time.Time        `json:"escalated_at,omitempty"`
+	DueAt        *time.Time        `json:"due_at,omitempty"`
+	AckedAt      *time.Time        `json:"acked_at,omitempty"`
+	Level        int               `json:"level"`
+	Preview      string            `json:"preview"`
+	VisitorName  string            `json:"visitor_name"`
+	VisitorEmail string            `json:"visitor_email"`
+	Locale       string            `json:"locale"`
+	Page         string            `json:"page"`
+	Note         string            `json:"note"`
+	Unread       int               `json:"unread"`
 	// History only: how it ended.
 	Outcome  string     `json:"outcome,omitempty"`
 	Category string     `json:"category,omitempty"`
@@ -58,6 +61,7 @@ func toItem(it handoff.Item) itemJSON {
 		State:          it.State,
 		Reason:         it.Reason,
 		ReasonText:     it.ReasonText,
+		ReasonTexts:    reasonTexts(it.Reason),
 		Team:           it.Team,
 		Priority:       it.Priority,
 		AssigneeID:     it.AssigneeID,
@@ -153,6 +157,7 @@ type contextJSON struct {
 	HandoffNote  string             `json:"handoff_note,omitempty"`
 	Reason       string             `json:"reason,omitempty"`
 	ReasonText   string             `json:"reason_text,omitempty"`
+	ReasonTexts  map[string]string  `json:"reason_texts,omitempty"`
 	Decision     *decisionJSON      `json:"decision,omitempty"`
 	Visitor      visitorJSON        `json:"visitor"`
 	Earlier      []earlierJSON      `json:"earlier"`
@@ -247,9 +252,27 @@ func toContext(c handoff.Context) contextJSON {
 	if out.ReasonText == "" && out.Reason != "" {
 		out.ReasonText = handoff.ReasonText(out.Reason, "en")
 	}
+	if out.Reason != "" {
+		out.ReasonTexts = reasonTexts(out.Reason)
+	}
 	for _, e := range c.Earlier {
 		out.Earlier = append(out.Earlier, earlierJSON{ID: e.ID, MatchedBy: e.MatchedBy, Verified: e.Verified, State: e.State, Reason: e.Reason,
 			Category: e.Category, Summary: e.Summary, CreatedAt: e.CreatedAt.UTC()})
+	}
+	return out
+}
+
+// consoleLangs are the languages the console's UI speaks.
+var consoleLangs = []string{"en", "sv"}
+
+// reasonTexts is a reason code in words in every console language.
+func reasonTexts(code string) map[string]string {
+	if code == "" {
+		return nil
+	}
+	out := make(map[string]string, len(consoleLangs))
+	for _, l := range consoleLangs {
+		out[l] = handoff.ReasonText(code, l)
 	}
 	return out
 }

@@ -261,7 +261,7 @@ function beep() {
 function announce(item) {
   beep();
   if (app.alerts && 'Notification' in window && Notification.permission === 'granted' && document.hidden) {
-    const n = new Notification(t('newEscalation', { reason: reasonText(item.reason, item.reason_text) }), {
+    const n = new Notification(t('newEscalation', { reason: reasonText(item.reason, item.reason_texts, item.reason_text) }), {
       body: item.preview || '', tag: item.conversation_id,
     });
     n.onclick = () => { window.focus(); app.go('#c/' + item.conversation_id); n.close(); };

@@ -27,7 +27,7 @@ function safeLink(url, label) {
 
 function reasonBadge(item) {
   const p = item.priority ?? 2;
-  const text = reasonText(item.reason, item.reason_text);
+  const text = reasonText(item.reason, item.reason_texts, item.reason_text);
   return h('span', { class: 'badge p' + p, title: `${text} (${item.reason}) · ${t('priority' + Math.min(p, 2))}` }, text);
 }
 
@@ -533,7 +533,7 @@ export class Desk {
         item.category ? h('p', {}, h('span', { class: 'badge' }, item.category), item.assignee_name ? h('span', { class: 'small muted' }, ' · ', item.assignee_name) : null) : null,
         item.summary ? h('p', { class: 'summary' }, item.summary) : null) : null,
       h('section', {}, h('h3', {}, t('reason')),
-        h('p', { id: 'reason-text' }, reason ? reasonText(reason, ctx.reason_text || item.reason_text) : '—'),
+        h('p', { id: 'reason-text' }, reason ? reasonText(reason, ctx.reason_texts || item.reason_texts, ctx.reason_text || item.reason_text) : '—'),
         d && d.rule ? h('p', { class: 'small muted' }, t('rule', { rule: d.rule })) : null),
       h('section', {}, h('h3', {}, t('retrieved'), d && d.confidence !== undefined ? h('span', { class: 'small muted' }, ' ', t('confidence', { n: d.confidence.toFixed(2) })) : null),
         d && d.candidates && d.candidates.length ? h('ol', { class: 'cands' }, d.candidates.map((c) => h('li', {},

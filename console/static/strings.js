@@ -259,83 +259,6 @@ const tables = {
   },
 };
 
-// Reason codes in plain words, as handoff.ReasonText says them. Item
-// frames carry the server's English reason_text for every agent at once,
-// so the console says the code in the agent's language itself; an unknown
-// code falls back to the server's text. JSON between the markers:
-// console/reasons_test.go checks it against handoff.ReasonText, both ways.
-// reasons:begin
-const reasonTables = {
-  "en": {
-    "words": {
-      "asked_for_human": "The visitor asked for a person",
-      "negative_feedback": "The visitor said an answer did not help",
-      "low_confidence": "The bot was not sure of the answer",
-      "retrieval_error": "The knowledge base could not be searched",
-      "bot_error": "The bot failed",
-      "timeout": "The bot took too long",
-      "reopened": "The visitor came back to a closed conversation",
-      "agent_joined": "A person joined",
-      "personal_data:card": "The visitor shared a card number",
-      "personal_data:personnummer": "The visitor shared a personal identity number",
-      "personal_data:iban": "The visitor shared bank details (IBAN)",
-      "frustration:repeat": "The visitor repeated the question",
-      "frustration:words": "The visitor sounds frustrated",
-      "frustration:shouting": "The visitor is shouting",
-      "agent_left": "The agent's console closed",
-      "transferred": "Transferred to the team",
-      "handed_back": "Handed back to the bot",
-      "resolved": "Resolved",
-      "orphaned": "Found without an owner at start",
-      "sensitive:": "Sensitive topic: %s",
-      "personal_data:": "Personal data: %s",
-      "frustration:": "The visitor is frustrated: %s"
-    },
-    "topics": {
-      "billing": "billing",
-      "legal": "legal",
-      "security": "security",
-      "account_deletion": "account deletion",
-      "complaint": "complaint",
-      "self_harm": "self-harm"
-    }
-  },
-  "sv": {
-    "words": {
-      "asked_for_human": "Besökaren bad om en person",
-      "negative_feedback": "Besökaren sa att ett svar inte hjälpte",
-      "low_confidence": "Boten var osäker på svaret",
-      "retrieval_error": "Kunskapsbasen gick inte att söka i",
-      "bot_error": "Boten fick ett fel",
-      "timeout": "Boten tog för lång tid",
-      "reopened": "Besökaren kom tillbaka till ett stängt samtal",
-      "agent_joined": "En person anslöt",
-      "personal_data:card": "Besökaren delade ett kortnummer",
-      "personal_data:personnummer": "Besökaren delade ett personnummer",
-      "personal_data:iban": "Besökaren delade bankuppgifter (IBAN)",
-      "frustration:repeat": "Besökaren upprepade frågan",
-      "frustration:words": "Besökaren låter frustrerad",
-      "frustration:shouting": "Besökaren skriker (versaler)",
-      "agent_left": "Handläggarens konsol stängdes",
-      "transferred": "Överlämnat till teamet",
-      "handed_back": "Tillbaka till boten",
-      "resolved": "Löst",
-      "orphaned": "Saknade ägare vid start",
-      "sensitive:": "Känsligt ämne: %s",
-      "personal_data:": "Personuppgifter: %s",
-      "frustration:": "Besökaren är frustrerad: %s"
-    },
-    "topics": {
-      "billing": "fakturering",
-      "legal": "juridik",
-      "security": "säkerhet",
-      "account_deletion": "radera konto",
-      "complaint": "klagomål",
-      "self_harm": "självskada"
-    }
-  }
-};
-// reasons:end
 
 function pick() {
   const saved = localStorage.getItem('andon.lang');
@@ -364,24 +287,12 @@ export function t(key, vars) {
 }
 
 /**
- * A reason code in words in the current language, the way
- * handoff.ReasonText says it ("sensitive:billing" → "Känsligt ämne:
- * fakturering"); for a code this table does not know, the server's text
- * (serverText), else the code itself.
+ * A reason code in words in the current language: the server says every
+ * reason in each console language (reason_texts, from handoff.ReasonText);
+ * else its English reason_text, else the code itself.
  */
-export function reasonText(code, serverText) {
-  if (!code) return serverText || '';
-  const tb = reasonTables[lang] || reasonTables.en;
-  if (tb.words[code]) return tb.words[code];
-  const i = code.indexOf(':');
-  if (i >= 0) {
-    const family = tb.words[code.slice(0, i + 1)];
-    if (family) {
-      const detail = code.slice(i + 1);
-      return family.replace('%s', tb.topics[detail] || detail.replaceAll('_', ' '));
-    }
-  }
-  return serverText || code;
+export function reasonText(code, texts, fallback) {
+  return (texts && (texts[lang] || texts.en)) || fallback || code || '';
 }
 
 /** A short duration in words: 45 s, 3 min, 2 h 5 min. */
