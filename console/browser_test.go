@@ -258,6 +258,10 @@ func TestBrowserPhone(t *testing.T) {
 	run(ctx, t, chromedp.Click(q(`.menu-body a.menu-admin[href="#users"]`)))
 	until(ctx, t, "the users page", `document.querySelector('#users tr') && !document.querySelector('details.menu').open`)
 	shot(ctx, t, "phone-users")
+	// Roles are named in the console's language, as the rest of the page.
+	if got := eval[string](ctx, t, `[...document.querySelectorAll('#users select option')].map(o => o.textContent).join(',')`); !strings.Contains(got, "Administratör") || strings.Contains(got, "admin,") {
+		t.Errorf("role names on the Swedish users page: %q", got)
+	}
 	eval[string](ctx, t, `location.hash = '#history'`)
 	until(ctx, t, "the history", `document.querySelector('#list h2') && document.querySelector('#list h2').textContent === 'Historik' && !document.querySelector('#list').textContent.includes('Laddar')`)
 	if w := eval[float64](ctx, t, `document.querySelector('#list').getBoundingClientRect().width`); w < 380 {

@@ -36,7 +36,7 @@ export async function usersView(app) {
   const out = h('div', { id: 'invite-out' });
   const email = h('input', { type: 'email', name: 'email', id: 'invite-email', required: true });
   const name = h('input', { name: 'name', id: 'invite-name' });
-  const role = h('select', { name: 'role', id: 'invite-role' }, roles.map((r) => h('option', { value: r }, r)));
+  const role = h('select', { name: 'role', id: 'invite-role' }, roles.map((r) => h('option', { value: r }, t('role_' + r))));
   const teams = h('input', { name: 'teams', id: 'invite-teams', placeholder: t('teamsHint') });
   const form = h('form', { class: 'card invite', id: 'invite' },
     h('h2', {}, t('inviteTitle')),
@@ -66,7 +66,7 @@ export async function usersView(app) {
     try {
       const res = await api('GET', '/api/users');
       fill(table, (res.users || []).map((u) => {
-        const roleSel = h('select', { 'aria-label': t('role'), onchange: (ev) => patch(u, { role: ev.target.value }) }, roles.map((r) => h('option', { value: r }, r)));
+        const roleSel = h('select', { 'aria-label': t('role'), onchange: (ev) => patch(u, { role: ev.target.value }) }, roles.map((r) => h('option', { value: r }, t('role_' + r))));
         roleSel.value = u.role;
         return row({ class: u.disabled ? 'disabled' : '' }, cols, [
           h('td', {}, h('span', {}, u.name || '—', u.has_password ? null : h('span', { class: 'badge invited', title: t('invitedHint') }, t('invited')))),
@@ -104,7 +104,7 @@ export async function deliveriesView(app) {
       h('td', {}, new Date(d.created_at).toLocaleString()),
       h('td', {}, d.channel),
       h('td', {}, h('span', {}, d.event_type, d.conversation_id ? h('a', { href: '#c/' + d.conversation_id, class: 'small' }, ' ↗') : null)),
-      h('td', {}, h('span', { class: 'badge st-' + d.status }, d.status)),
+      h('td', {}, h('span', { class: 'badge st-' + d.status }, t('status_' + d.status))),
       h('td', {}, String(d.attempts)),
       h('td', { class: 'small' }, d.last_error || (d.last_status ? 'HTTP ' + d.last_status : ''))])));
   } catch (e) { app.toast(e); }

@@ -205,7 +205,7 @@ function renderTop() {
       h('details', { class: 'menu' },
         h('summary', { 'aria-label': me.name || me.email }, me.name || me.email),
         h('div', { class: 'menu-body' },
-          h('div', { class: 'muted small' }, me.email, ' · ', me.role),
+          h('div', { class: 'muted small' }, me.email, ' · ', t('role_' + me.role)),
           adminLinks('menu-admin', false),
           h('button', { type: 'button', class: 'link alerts-phone', onclick: enableAlerts }, app.alerts ? t('alertsOn') : t('enableAlerts')),
           langButton(() => { renderTop(); route(); }),
