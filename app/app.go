@@ -140,10 +140,13 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 		PublicURL: cfg.Server.PublicURL,
 		LocalURL:  auth.LocalURL(cfg.Server.Addr),
 		Teams:     teams,
-		// The desk is built below; it is set before any request comes in.
+		// The desk and the console are built below, before any request.
 		OnUserChange: func(u store.User) {
 			if a.desk != nil {
 				a.desk.UpdateAgent(handoff.AgentFromUser(u))
+			}
+			if a.console != nil {
+				a.console.UserChanged(u)
 			}
 		},
 		TrustedProxies: a.trusted,

@@ -337,6 +337,23 @@ func (c *agentConn) unwatchAll() {
 	}
 }
 
+// UserChanged re-checks at once the sessions of u's open consoles, so an
+// agent an admin has just disabled or made an editor stops receiving the
+// queue now rather than at the next keep-alive. It does not block.
+func (s *Server) UserChanged(u store.User) {
+	s.reg.mu.RLock()
+	var mine []*agentConn
+	for c := range s.reg.conns {
+		if c.user.ID == u.ID {
+			mine = append(mine, c)
+		}
+	}
+	s.reg.mu.RUnlock()
+	for _, c := range mine {
+		go c.checkSession()
+	}
+}
+
 // checkSession re-checks the session the socket was opened with: it must
 // still exist (no logout, logout-all or expiry), its user must not be
 // disabled, and the role must still allow agent work. When it fails, the

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -116,4 +117,20 @@ func TestAgentSocketChecksSessionBeforeFrames(t *testing.T) {
 	ws.send(map[string]any{"type": "watch", "conversation_id": id})
 	wantSessionEnded(t, "watch after logout-all", ws.waitClosed(5*time.Second))
 	e.waitOffline(t, agent.user.ID)
+}
+
+// An admin disabling or demoting an agent ends that agent's open consoles
+// at once, not at the next keep-alive (an hour away here).
+func TestAgentSocketEndsWhenAnAdminChangesTheUser(t *testing.T) {
+	t.Parallel()
+	for _, change := range []map[string]any{{"disabled": true}, {"role": auth.RoleEditor}} {
+		e := newEnv(t, envOptions{limits: Limits{PingInterval: time.Hour, SessionCheck: time.Hour}})
+		admin := e.login(t, auth.RoleAdmin)
+		agent := e.login(t, auth.RoleAgent, "billing")
+		ws := agent.dial(t)
+		ws.until("hello", func(f frame) bool { return f.Type == "hello" })
+		admin.must(t, "PATCH", "/api/users/"+agent.user.ID, change, http.StatusOK, nil)
+		wantSessionEnded(t, fmt.Sprint(change), ws.waitClosed(5*time.Second))
+		e.waitOffline(t, agent.user.ID)
+	}
 }

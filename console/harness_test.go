@@ -105,7 +105,16 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err := desk.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	var con *Server
 	au, err := auth.New(auth.Options{
+		// As app wires it: an admin's change to a user reaches the desk
+		// and the user's open consoles at once.
+		OnUserChange: func(u store.User) {
+			desk.UpdateAgent(handoff.AgentFromUser(u))
+			if con != nil {
+				con.UserChanged(u)
+			}
+		},
 		Store:    st,
 		Secret:   []byte("0123456789abcdef0123456789abcdef"),
 		Params:   auth.Params{Memory: 64, Time: 1, Threads: 1},
@@ -115,7 +124,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err := New(Options{Desk: desk, Auth: au, Hub: hub, Config: cfg, Knowledge: kb, Limits: o.limits})
+	con, err = New(Options{Desk: desk, Auth: au, Hub: hub, Config: cfg, Knowledge: kb, Limits: o.limits})
 	if err != nil {
 		t.Fatal(err)
 	}
