@@ -184,17 +184,7 @@ func (c *checker) sites(sites []Site) {
 	hasDefault := false
 	for i, s := range sites {
 		p := key("site").at(i)
-		switch {
-		case s.Name == "":
-			c.failf(p.key("name"), "required")
-		case !siteName.MatchString(s.Name) || len(s.Name) > 64:
-			c.failf(p.key("name"), "must be 1 to 64 of a-z, 0-9, _ and - (got %q)", s.Name)
-		}
-		if j, dup := first[s.Name]; dup && s.Name != "" {
-			c.failf(p.key("name"), "duplicate site name %q (first defined %s)", s.Name, c.where(key("site").at(j).key("name")))
-		} else {
-			first[s.Name] = i
-		}
+		c.uniqueName("site", i, s.Name, "site name", "", first)
 		hasDefault = hasDefault || s.Name == DefaultSite
 		for j, o := range s.AllowedOrigins {
 			if problem := checkOrigin(o); problem != "" {

@@ -44,17 +44,7 @@ func (c *checker) teams(teams []Team) map[string]bool {
 	routed := map[string]string{} // exact reason → team
 	for i, t := range teams {
 		p := key("team").at(i)
-		switch {
-		case t.Name == "":
-			c.failf(p.key("name"), "required")
-		case !siteName.MatchString(t.Name) || len(t.Name) > 64:
-			c.failf(p.key("name"), "must be 1 to 64 of a-z, 0-9, _ and - (got %q)", t.Name)
-		}
-		if j, dup := first[t.Name]; dup && t.Name != "" {
-			c.failf(p.key("name"), "duplicate team name %q (first defined %s)", t.Name, c.where(key("team").at(j).key("name")))
-		} else {
-			first[t.Name] = i
-		}
+		c.uniqueName("team", i, t.Name, "team name", "", first)
 		names[t.Name] = true
 		c.list(p.key("reasons"), t.Reasons, checkReason)
 		for j, r := range t.Reasons {
@@ -232,7 +222,7 @@ func (c *checker) notify(n Notify, s SMTP, teams map[string]bool) {
 	names := map[string]int{}
 	for i, w := range n.Webhooks {
 		p := key("notify", "webhook").at(i)
-		c.channelName(p, w.Name, names, i, "notify.webhook")
+		c.uniqueName("notify.webhook", i, w.Name, "name", "; it names the channel in the delivery log", names)
 		if u, err := url.Parse(w.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			c.fail(p.key("url"), []path{p.key("name")}, "must be an absolute http or https URL, such as \"https://hooks.example.com/andon\" (got %q)", w.URL)
 		}
@@ -245,7 +235,7 @@ func (c *checker) notify(n Notify, s SMTP, teams map[string]bool) {
 	names = map[string]int{}
 	for i, e := range n.Emails {
 		p := key("notify", "email").at(i)
-		c.channelName(p, e.Name, names, i, "notify.email")
+		c.uniqueName("notify.email", i, e.Name, "name", "; it names the channel in the delivery log", names)
 		if s.Host == "" {
 			c.fail(p, nil, "needs a mail server: set smtp.host (and smtp.from)")
 		}
@@ -257,16 +247,22 @@ func (c *checker) notify(n Notify, s SMTP, teams map[string]bool) {
 	}
 }
 
-func (c *checker) channelName(p path, name string, seen map[string]int, i int, table string) {
+// uniqueName checks the name of element i of the array of tables table
+// ("site", "notify.webhook"): required (why says what for, may be empty),
+// 1 to 64 of a-z, 0-9, _ and -, and not used by an earlier element (seen
+// maps each name to its first index). what names it in the duplicate
+// message ("site name").
+func (c *checker) uniqueName(table string, i int, name, what, why string, seen map[string]int) {
+	at := func(i int) path { return key(strings.Split(table, ".")...).at(i).key("name") }
 	switch {
 	case name == "":
-		c.failf(p.key("name"), "required; it names the channel in the delivery log")
+		c.failf(at(i), "required%s", why)
 		return
 	case !siteName.MatchString(name) || len(name) > 64:
-		c.failf(p.key("name"), "must be 1 to 64 of a-z, 0-9, _ and - (got %q)", name)
+		c.failf(at(i), "must be 1 to 64 of a-z, 0-9, _ and - (got %q)", name)
 	}
 	if j, dup := seen[name]; dup {
-		c.failf(p.key("name"), "duplicate name %q (first defined %s)", name, c.where(key(strings.Split(table, ".")...).at(j).key("name")))
+		c.failf(at(i), "duplicate %s %q (first defined %s)", what, name, c.where(at(j)))
 		return
 	}
 	seen[name] = i
