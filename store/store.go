@@ -101,6 +101,16 @@ type Store interface {
 	AppendMessage(ctx context.Context, m Message) (stored Message, duplicate bool, err error)
 	// Messages returns the messages with seq > afterSeq in seq order.
 	Messages(ctx context.Context, conversationID string, afterSeq int64) ([]Message, error)
+	// MessagesAfter is one page of Messages: at most limit messages with
+	// seq > afterSeq in seq order, and no more after the one whose text
+	// brings the page to maxBytes or beyond (a page holds at least one
+	// message, however large). maxBytes <= 0 means no byte bound. Replaying
+	// a long log page by page keeps a reader's memory to one page.
+	MessagesAfter(ctx context.Context, conversationID string, afterSeq int64, limit, maxBytes int) ([]Message, error)
+	// DeleteEmptyConversations deletes up to limit conversations that never
+	// had a message (LastSeq 0) created before createdBefore, with their
+	// events and participants, and returns how many it deleted.
+	DeleteEmptyConversations(ctx context.Context, createdBefore time.Time, limit int) (int, error)
 
 	AddEvent(ctx context.Context, e Event) error
 	Events(ctx context.Context, conversationID string) ([]Event, error)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/andon-chat/andon/store"
 )
@@ -110,4 +111,31 @@ func (s *Store) UpdateConversation(ctx context.Context, c store.Conversation) er
 		return fmt.Errorf("couldn't update conversation: %w", err)
 	}
 	return nil
+}
+
+// DeleteEmptyConversations deletes up to limit conversations without a
+// message, contact address or handoff created before createdBefore; their
+// events and participants go with them (ON DELETE CASCADE). It scans the
+// conversations table, which is fine for a periodic cleanup.
+func (s *Store) DeleteEmptyConversations(ctx context.Context, createdBefore time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, fmt.Errorf("couldn't delete empty conversations: limit %d must be positive", limit)
+	}
+	var n int64
+	err := s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		res, err := w.conn.ExecContext(ctx, `DELETE FROM conversations WHERE id IN (
+			SELECT c.id FROM conversations c
+			WHERE c.last_seq = 0 AND c.email = '' AND c.created_at < ?
+			AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id)
+			LIMIT ?)`, micros(createdBefore), limit)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("couldn't delete empty conversations: %w", err)
+	}
+	return int(n), nil
 }

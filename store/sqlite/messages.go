@@ -144,6 +144,43 @@ func (s *Store) Messages(ctx context.Context, conversationID string, afterSeq in
 	return out, nil
 }
 
+// MessagesAfter returns one page of the messages with seq > afterSeq (see
+// store.Store). The rows are read one at a time, so a page never holds more
+// than its bounds, however long the log.
+func (s *Store) MessagesAfter(ctx context.Context, conversationID string, afterSeq int64, limit, maxBytes int) ([]store.Message, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("couldn't read messages: limit %d must be positive", limit)
+	}
+	var out []store.Message
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := conversationExists(ctx, tx, conversationID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+			WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`, conversationID, afterSeq, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		size := 0
+		for rows.Next() {
+			m, err := scanMessage(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+			if size += len(m.Text); maxBytes > 0 && size >= maxBytes {
+				break
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read messages: %w", err)
+	}
+	return out, nil
+}
+
 func scanMessage(row interface{ Scan(...any) error }) (store.Message, error) {
 	var (
 		m                       store.Message

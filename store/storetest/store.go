@@ -33,6 +33,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentDuplicates", testConcurrentDuplicates},
 		{"EmptyClientIDNeverDuplicate", testEmptyClientIDNeverDuplicate},
 		{"Replay", testReplay},
+		{"MessagesAfter", testMessagesAfter},
+		{"DeleteEmptyConversations", testDeleteEmptyConversations},
 		{"MessageRoundTrip", testMessageRoundTrip},
 		{"InvalidJSONRefused", testInvalidJSONRefused},
 		{"ZeroTimesAreNow", testZeroTimesAreNow},
@@ -210,6 +212,7 @@ func testNotFound(t *testing.T, s store.Store) {
 			return err
 		}},
 		{"Messages", func(ctx context.Context) error { _, err := s.Messages(ctx, id, 0); return err }},
+		{"MessagesAfter", func(ctx context.Context) error { _, err := s.MessagesAfter(ctx, id, 0, 10, 0); return err }},
 		{"AddEvent", func(ctx context.Context) error {
 			return s.AddEvent(ctx, store.Event{ConversationID: id, Kind: "state"})
 		}},
@@ -425,6 +428,102 @@ func testReplay(t *testing.T, s store.Store) {
 	// An empty conversation replays nothing, without error.
 	if ms := messages(t, s, newConversation(t, s), 0); len(ms) != 0 {
 		t.Errorf("Messages of an empty conversation = %v", ms)
+	}
+}
+
+func testMessagesAfter(t *testing.T, s store.Store) {
+	id := newConversation(t, s)
+	for i := range 10 {
+		// Texts of 10 bytes each: "m0-------" style, so byte bounds are exact.
+		appendText(t, s, id, fmt.Sprint("c", i), fmt.Sprintf("m%-9d", i))
+	}
+	for _, tc := range []struct {
+		after           int64
+		limit, maxBytes int
+		want            []int64
+	}{
+		{0, 3, 0, []int64{1, 2, 3}},
+		{3, 3, 0, []int64{4, 5, 6}},
+		{8, 5, 0, []int64{9, 10}},
+		{10, 5, 0, nil},
+		{0, 100, 0, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
+		{0, 100, 30, []int64{1, 2, 3}}, // the third brings the page to 30 bytes
+		{0, 100, 25, []int64{1, 2, 3}}, // the third crosses 25: it is the last
+		{4, 100, 1, []int64{5}},        // a page holds at least one message
+		{0, 2, 1000, []int64{1, 2}},    // the count bound still holds
+		{-1, 100, 0, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
+	} {
+		ms, err := s.MessagesAfter(t.Context(), id, tc.after, tc.limit, tc.maxBytes)
+		if err != nil {
+			t.Fatalf("MessagesAfter(%d, %d, %d): %v", tc.after, tc.limit, tc.maxBytes, err)
+		}
+		var got []int64
+		for _, m := range ms {
+			got = append(got, m.Seq)
+			if m.Text != fmt.Sprintf("m%-9d", m.Seq-1) || m.ClientID != fmt.Sprint("c", m.Seq-1) {
+				t.Errorf("message %d = %+v, out of place", m.Seq, m)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("MessagesAfter(after %d, limit %d, maxBytes %d) seqs = %v, want %v", tc.after, tc.limit, tc.maxBytes, got, tc.want)
+		}
+	}
+	// Paging from the last seq of each page reads the whole log once.
+	var all []int64
+	for after := int64(0); ; {
+		ms, err := s.MessagesAfter(t.Context(), id, after, 4, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) == 0 {
+			break
+		}
+		for _, m := range ms {
+			all = append(all, m.Seq)
+		}
+		after = ms[len(ms)-1].Seq
+	}
+	if len(all) != 10 || all[0] != 1 || all[9] != 10 {
+		t.Errorf("paged replay = %v, want 1..10", all)
+	}
+}
+
+func testDeleteEmptyConversations(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	old := time.Now().Add(-48 * time.Hour)
+	create := func(c store.Conversation) string {
+		t.Helper()
+		c.ID, c.Site, c.State = store.NewID(), "default", store.StateBot
+		if err := s.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	emptyOld := []string{create(store.Conversation{CreatedAt: old}), create(store.Conversation{CreatedAt: old})}
+	emptyNew := create(store.Conversation{})
+	withMessage := create(store.Conversation{CreatedAt: old})
+	appendText(t, s, withMessage, "c1", "hello")
+	withEmail := create(store.Conversation{CreatedAt: old, Email: "anna@example.com"})
+
+	cutoff := time.Now().Add(-24 * time.Hour)
+	n, err := s.DeleteEmptyConversations(ctx, cutoff, 1)
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteEmptyConversations(limit 1) = %d, %v; want 1", n, err)
+	}
+	n, err = s.DeleteEmptyConversations(ctx, cutoff, 100)
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteEmptyConversations(limit 100) = %d, %v; want the other 1", n, err)
+	}
+	for _, id := range emptyOld {
+		if _, err := s.Conversation(ctx, id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("an old empty conversation survived: %v", err)
+		}
+	}
+	for _, id := range []string{emptyNew, withMessage, withEmail} {
+		conversation(t, s, id) // fails the test when it is gone
+	}
+	if n, err := s.DeleteEmptyConversations(ctx, cutoff, 100); err != nil || n != 0 {
+		t.Fatalf("a second cleanup = %d, %v; want 0", n, err)
 	}
 }
 
