@@ -27,6 +27,7 @@ const (
 	codeTooLarge    = "too_large"
 	codeInternal    = "internal"
 	codeUnavailable = "unavailable"
+	codeRateLimited = "rate_limited"
 )
 
 // apiError is a refusal with its HTTP status and stable code.
@@ -87,6 +88,8 @@ func classify(err error) *apiError {
 		return apiErr(http.StatusNotFound, codeNotFound, "There is no such conversation, or it has no open handoff.")
 	case errors.Is(err, conversation.ErrEmptyText):
 		return apiErr(http.StatusBadRequest, codeEmptyText, "The text is empty.")
+	case errors.Is(err, conversation.ErrTooManyMessages):
+		return apiErr(http.StatusTooManyRequests, codeRateLimited, "This conversation has had too many messages in the last minutes; send yours again in a minute (it was not stored).")
 	case errors.Is(err, context.DeadlineExceeded):
 		return apiErr(http.StatusServiceUnavailable, codeUnavailable, "The server is busy; try again in a moment (nothing was changed or it was saved once).")
 	}

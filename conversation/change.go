@@ -51,6 +51,9 @@ func (c *change) publish(u *Update) {
 // is returned as first stored and not fanned out again.
 func (c *change) appendMessage(m store.Message) (store.Message, bool, error) {
 	m.ConversationID = c.conv.ID
+	if (m.From == store.FromVisitor || m.From == store.FromAgent) && !c.h.growth.allow(m.ConversationID, time.Now()) {
+		return store.Message{}, false, fmt.Errorf("conversation %s: %w", m.ConversationID, ErrTooManyMessages)
+	}
 	if m.At.IsZero() {
 		m.At = time.Now().UTC()
 	}

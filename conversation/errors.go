@@ -20,6 +20,9 @@ var (
 	ErrInvalidState = errors.New("invalid state")
 	// ErrEmptyText: a message without text.
 	ErrEmptyText = errors.New("empty text")
+	// ErrTooManyMessages: the conversation grew faster than
+	// Options.MessagesPerMinute allows; nothing was stored, try later.
+	ErrTooManyMessages = errors.New("too many messages in this conversation; try again later")
 	// ErrHubClosed: the hub is shutting down and takes no more work.
 	ErrHubClosed = errors.New("conversation hub closed")
 )

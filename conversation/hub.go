@@ -44,6 +44,12 @@ type Options struct {
 	// HistoryTurns is how many earlier visitor messages the bot sees
 	// (default 10).
 	HistoryTurns int
+	// MessagesPerMinute and MessageBurst cap how fast one conversation's
+	// log grows from visitors and agents, over every tab, mail and console
+	// (defaults DefaultMessagesPerMinute, DefaultMessageBurst); beyond it
+	// a message is refused with ErrTooManyMessages.
+	MessagesPerMinute float64
+	MessageBurst      int
 }
 
 // Hub is the conversation centre of one instance. Its methods are safe for
@@ -57,6 +63,7 @@ type Hub struct {
 	botTimeout time.Duration
 	maxPending int
 	history    int
+	growth     *growth
 
 	// ctx bounds bot work and is cancelled by Close.
 	ctx    context.Context
@@ -96,6 +103,7 @@ func NewHub(opts Options) *Hub {
 		botTimeout: opts.BotTimeout,
 		maxPending: opts.MaxPendingTurns,
 		history:    opts.HistoryTurns,
+		growth:     newGrowth(opts.MessagesPerMinute, opts.MessageBurst),
 		rooms:      make(map[string]*room),
 	}
 	h.SetAvailability(opts.Availability)

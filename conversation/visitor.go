@@ -30,6 +30,23 @@ const (
 	ReasonBotError         = "bot_error"
 )
 
+// Create stores conversation id, in state bot, for a visitor whose hello
+// allocated the id without writing it (the row is written when the visitor
+// first says something). A conversation already stored (another tab wrote
+// it first) is store.ErrExists.
+func (h *Hub) Create(ctx context.Context, id string, v Visit) (store.Conversation, error) {
+	now := time.Now().UTC()
+	c := store.Conversation{
+		ID: id, Site: v.Site, State: store.StateBot,
+		Locale: v.Locale, Page: v.Page, Attributes: v.Attributes,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := h.store.CreateConversation(ctx, c); err != nil {
+		return store.Conversation{}, fmt.Errorf("couldn't create conversation: %w", err)
+	}
+	return c, nil
+}
+
 // Start creates a new conversation in state bot for a visitor.
 func (h *Hub) Start(ctx context.Context, v Visit) (store.Conversation, error) {
 	now := time.Now().UTC()
@@ -97,6 +114,17 @@ func (h *Hub) Messages(ctx context.Context, id string, afterSeq int64) ([]store.
 	return ms, nil
 }
 
+// MessagesAfter returns one page of the messages of conversation id with
+// seq > afterSeq: at most limit, and none after the one that brings the
+// page's text to maxBytes (see store.Store.MessagesAfter).
+func (h *Hub) MessagesAfter(ctx context.Context, id string, afterSeq int64, limit, maxBytes int) ([]store.Message, error) {
+	ms, err := h.store.MessagesAfter(ctx, id, afterSeq, limit, maxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't load messages of %s: %w", id, err)
+	}
+	return ms, nil
+}
+
 // PostVisitorMessage commits a visitor's message and fans it out (the
 // visitor's own tabs take it as the acknowledgement); only then, and only in
 // state bot, is the bot asked, in the background. A retried clientID stores
@@ -146,7 +174,7 @@ func (h *Hub) Feedback(ctx context.Context, id string, seq int64, helpful bool) 
 		if seq < 1 || seq > c.conv.LastSeq {
 			return fmt.Errorf("feedback on seq %d: %w", seq, ErrNotBotMessage)
 		}
-		ms, err := h.store.Messages(ctx, id, seq-1)
+		ms, err := h.store.MessagesAfter(ctx, id, seq-1, 1, 0)
 		if err != nil {
 			return fmt.Errorf("couldn't load message %d: %w", seq, err)
 		}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
 
+	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/store"
 	"github.com/emersion/go-smtp"
 )
@@ -80,7 +82,10 @@ func (s *Server) deliver(ctx context.Context, envFrom string, convs []string, ra
 		log.Info("mail attachments ignored", "attachments", c.attachments)
 	}
 	for _, id := range convs {
-		if err := s.post(ctx, id, msgID, text); err != nil {
+		if err := s.post(ctx, id, msgID, text); errors.Is(err, conversation.ErrTooManyMessages) {
+			log.Warn("mailed reply refused: conversation over its message rate", "conversation", id)
+			return reject(451, smtp.EnhancedCode{4, 7, 0}, "Too many messages in this conversation just now; please try again later")
+		} else if err != nil {
 			log.Error("couldn't post a mailed reply", "conversation", id, "err", err)
 			return reject(451, smtp.EnhancedCode{4, 3, 0}, "Temporary failure, please try again later")
 		}

@@ -195,6 +195,13 @@ func TestBrowserIdentity(t *testing.T) {
 			t.Fatal(err)
 		}
 		until(b, t, "a conversation", cidOf())
+		// The conversation is stored with the visitor's first message.
+		if err := chromedp.Do(b, chromedp.SendKeys(chromedp.JSPath(shadow+`.querySelector('textarea')`), "hello"),
+			chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.snd')`))); err != nil {
+			t.Fatal(err)
+		}
+		// Acknowledged (not pending) only once committed, so stored.
+		until(b, t, "the message acknowledged", shadow+`.querySelector('.m.visitor:not(.pending)')`)
 		return eval[string](b, t, cidOf())
 	}
 	good := visit("/good.html")

@@ -33,7 +33,13 @@ type conn struct {
 	lim    *rate.Limiter // this connection's messages
 	typing *rate.Limiter // this connection's typing frames
 
-	send      chan *outFrame
+	send chan *outFrame
+	// replies bounds the reader's own frames (errors, acks) in send to
+	// half of it, so that a burst of bad or rate-limited frames makes the
+	// reader wait for the writer (and the client for the reader) instead
+	// of filling the queue and getting the connection dropped, and the
+	// hub's updates keep their room.
+	replies   chan struct{}
 	done      chan struct{} // closed by close
 	closeOnce sync.Once
 	pinger    *time.Timer
@@ -45,6 +51,9 @@ type conn struct {
 
 	convID      string
 	unsubscribe func()
+	// pending is the visit of a conversation not yet written to the store
+	// (nil once it is); read and cleared by the reader only.
+	pending *conversation.Visit
 	// lastSeq is the highest message seq written to the client: set by the
 	// handshake while it replays, then by whichever drain owns the write
 	// side, which skips updates at or below it (a message both replayed and
@@ -57,6 +66,7 @@ type conn struct {
 type outFrame struct {
 	update *conversation.Update
 	frame  any
+	reply  bool // holds a place in conn.replies until written
 }
 
 func deadline(d time.Duration) time.Time { return time.Now().Add(d) }
@@ -88,11 +98,18 @@ func (c *conn) Evict() {
 	c.close()
 }
 
-// enqueue queues a frame for this connection only; a full queue means a
+// enqueue queues the reader's answer to a frame: it waits while half the
+// queue holds such answers (back-pressure on a client that sends faster
+// than it reads), and a queue full all the same (the hub's updates) means a
 // client that does not read, which is disconnected.
 func (c *conn) enqueue(v any) {
 	select {
-	case c.send <- &outFrame{frame: v}:
+	case c.replies <- struct{}{}:
+	case <-c.done:
+		return
+	}
+	select {
+	case c.send <- &outFrame{frame: v, reply: true}:
 		c.kick()
 	case <-c.done:
 	default:
@@ -227,12 +244,11 @@ func (c *conn) handshake() bool {
 }
 
 // hello resumes the token's conversation or starts one. A token that is
-// forged, of another site, expired or of a conversation that no longer
-// exists gets an error frame (bad_token / token_expired) and the visitor a
-// fresh conversation on the same connection: the welcome that follows has a
-// new conversation_id and token. An identity that does not verify is
-// refused before anything is stored or resumed: the hello may be sent
-// again.
+// forged, of another site or expired gets an error frame (bad_token /
+// token_expired) and the visitor a fresh conversation on the same
+// connection: the welcome that follows has a new conversation_id and token.
+// An identity that does not verify is refused before anything is stored or
+// resumed: the hello may be sent again.
 func (c *conn) hello(f clientFrame) (refused *protoError, err error) {
 	attrs, perr := verifyIdentity(c.site.IdentitySecret, f.Attributes)
 	if perr != nil {
@@ -241,16 +257,20 @@ func (c *conn) hello(f clientFrame) (refused *protoError, err error) {
 	return nil, c.open(f, attrs)
 }
 
-// open is hello once the identity is settled.
+// open is hello once the identity is settled. A new conversation is only
+// an id and a signed token until the visitor says something (see
+// ensureStored): a hello writes nothing, so a flood of hellos costs no
+// rows. A valid token of a conversation that was never written (or, having
+// had no message, was cleaned up) is that empty conversation again.
 func (c *conn) open(f clientFrame, attrs map[string]string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	hub := c.h.hub
 	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: withDevice(attrs, c.device)}
-	var conv store.Conversation
+	var id string
 	var after int64
 	if f.Token != "" {
-		id, err := c.h.tokens.verify(c.site.Name, f.Token, time.Now())
+		tid, err := c.h.tokens.verify(c.site.Name, f.Token, time.Now())
 		var perr *protoError
 		switch {
 		case errors.Is(err, errTokenExpired):
@@ -258,12 +278,11 @@ func (c *conn) open(f clientFrame, attrs map[string]string) error {
 		case err != nil:
 			perr = &protoError{Code: codeBadToken, Field: "token", Message: "the resume token is not valid; a new conversation starts"}
 		default:
-			conv, err = hub.Resume(ctx, id, visit)
-			if errors.Is(err, conversation.ErrNotFound) {
-				perr = &protoError{Code: codeBadToken, Field: "token", Message: "the conversation no longer exists; a new one starts"}
-			} else if err != nil {
+			id = tid
+			if _, err := hub.Resume(ctx, id, visit); err != nil && !errors.Is(err, conversation.ErrNotFound) {
 				return err
-			} else if f.LastSeq != nil {
+			}
+			if f.LastSeq != nil {
 				after = *f.LastSeq
 			}
 		}
@@ -274,27 +293,31 @@ func (c *conn) open(f clientFrame, attrs map[string]string) error {
 			}
 		}
 	}
-	if conv.ID == "" {
-		var err error
-		if conv, err = hub.Start(ctx, visit); err != nil {
-			return err
-		}
+	fresh := id == ""
+	if fresh {
+		id = store.NewID()
 	}
-	c.convID = conv.ID
-	c.unsubscribe = hub.Subscribe(conv.ID, c)
+	c.convID = id
+	c.unsubscribe = hub.Subscribe(id, c)
 	// Read state and log after subscribing: whatever is committed from now
 	// on is also queued, and the writer skips what the replay covered.
-	conv, err := hub.Conversation(ctx, conv.ID)
-	if err != nil {
-		return err
+	conv := store.Conversation{ID: id, State: store.StateBot}
+	stored := false
+	if !fresh {
+		got, err := hub.Conversation(ctx, id)
+		switch {
+		case errors.Is(err, conversation.ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			conv, stored = got, true
+		}
 	}
-	after = min(after, conv.LastSeq)
-	msgs, err := hub.Messages(ctx, conv.ID, after)
-	if err != nil {
-		return err
+	if !stored {
+		c.pending = &visit
 	}
-	token := c.h.tokens.issue(c.site.Name, conv.ID, time.Now())
-	if err := c.writeNow(welcomeFrame{Type: "welcome", ConversationID: conv.ID, Token: token, State: conv.State}); err != nil {
+	token := c.h.tokens.issue(c.site.Name, id, time.Now())
+	if err := c.writeNow(welcomeFrame{Type: "welcome", ConversationID: id, Token: token, State: conv.State}); err != nil {
 		return err
 	}
 	if conv.State != store.StateBot {
@@ -302,14 +325,61 @@ func (c *conn) open(f clientFrame, attrs map[string]string) error {
 			return err
 		}
 	}
+	replayed, err := c.replay(min(after, conv.LastSeq), conv.LastSeq)
+	c.logger(slog.LevelDebug, "visitor joined", "replayed", replayed, "stored", c.pending == nil)
+	return err
+}
+
+// replayPageMessages bounds one replay page by count, beside the byte
+// budget (Limits.ReplayPageBytes).
+const replayPageMessages = 100
+
+// replay writes the messages after seq after up to seq last, one page at a
+// time: the next page is read only once the previous one is written, so a
+// client that reads slowly (or not at all) holds at most one page in the
+// server, however long the log, until the write deadline ends it.
+func (c *conn) replay(after, last int64) (int, error) {
 	c.lastSeq = after
-	for i := range msgs {
-		if err := c.writeNow(toMessageFrame(&msgs[i])); err != nil {
-			return err
+	n := 0
+	for c.lastSeq < last {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		page, err := c.h.hub.MessagesAfter(ctx, c.convID, c.lastSeq, replayPageMessages, c.h.limits.ReplayPageBytes)
+		cancel()
+		if err != nil {
+			return n, err
 		}
-		c.lastSeq = msgs[i].Seq
+		if len(page) == 0 {
+			break
+		}
+		for i := range page {
+			if err := c.writeNow(toMessageFrame(&page[i])); err != nil {
+				return n, err
+			}
+			c.lastSeq = page[i].Seq
+			n++
+		}
 	}
-	c.logger(slog.LevelDebug, "visitor joined", "replayed", len(msgs))
+	return n, nil
+}
+
+// ensureStored writes the conversation of a hello that had none stored,
+// before the visitor's first message, request for a person or contact.
+// New conversations are rate-limited per IP and per site; another tab of
+// the same conversation may have written it first, which is fine.
+func (c *conn) ensureStored(ctx context.Context, clientID string) *protoError {
+	if c.pending == nil {
+		return nil
+	}
+	if !c.ipe.newConv.Allow() || !c.site.newConv.Allow() {
+		return &protoError{Code: codeRateLimited, ClientID: clientID,
+			Message: "too many new conversations from here just now; wait a minute and send it again"}
+	}
+	if _, err := c.h.hub.Create(ctx, c.convID, *c.pending); err != nil && !errors.Is(err, store.ErrExists) {
+		c.logger(slog.LevelError, "couldn't create conversation", "err", err)
+		return &protoError{Code: codeInternal, ClientID: clientID,
+			Message: "couldn't do that just now; send it again (nothing was lost)"}
+	}
+	c.pending = nil
 	return nil
 }
 
@@ -365,6 +435,12 @@ func (c *conn) handle(f clientFrame) *protoError {
 	if !c.allow() {
 		return rateLimited(clientID)
 	}
+	if f.Type == "feedback" && c.pending != nil {
+		return badRequest("seq", "seq %d is not a bot message of this conversation", *f.Seq)
+	}
+	if perr := c.ensureStored(ctx, clientID); perr != nil {
+		return perr
+	}
 	var err error
 	switch f.Type {
 	case "message":
@@ -390,6 +466,10 @@ func (c *conn) handle(f clientFrame) *protoError {
 	if err != nil {
 		if errors.Is(err, conversation.ErrEmptyText) {
 			return withClient(badRequest("text", "text is empty"), clientID)
+		}
+		if errors.Is(err, conversation.ErrTooManyMessages) {
+			return &protoError{Code: codeRateLimited, ClientID: clientID,
+				Message: "this conversation has had too many messages just now; wait a minute and send it again"}
 		}
 		c.logger(slog.LevelError, "couldn't handle frame", "type", f.Type, "err", err)
 		return &protoError{Code: codeInternal, ClientID: clientID,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/andon-chat/andon/conversation"
 )
@@ -21,6 +22,7 @@ type siteEntry struct {
 	Site
 	origins []originPattern
 	config  publicConfig
+	newConv *rate.Limiter // new conversations of this site, from every IP
 }
 
 // Handler serves the visitor side: the visitor WebSocket, the widget's
@@ -73,7 +75,8 @@ func NewHandler(opts Options) *Handler {
 		sites = []Site{{Name: defaultSite}}
 	}
 	for _, s := range sites {
-		e := &siteEntry{Site: s}
+		e := &siteEntry{Site: s, newConv: rate.NewLimiter(
+			rate.Limit(h.limits.SiteNewConversationsPerMinute/60), h.limits.SiteNewConversationBurst)}
 		for _, p := range s.AllowedOrigins {
 			op, err := parseOriginPattern(p)
 			if err != nil {

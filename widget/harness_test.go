@@ -62,7 +62,10 @@ func openEnv(tb testing.TB, t *testing.T, opts Options, responder conversation.R
 	if err != nil {
 		tb.Fatal(err)
 	}
-	hub := conversation.NewHub(conversation.Options{Store: st, Responder: responder})
+	// The cap on a conversation's growth is the hub's, tested there and in
+	// TestConversationGrowthCap; lifted here for tests that post many.
+	hub := conversation.NewHub(conversation.Options{Store: st, Responder: responder,
+		MessagesPerMinute: 1e9, MessageBurst: 1 << 30})
 	opts.Hub = hub
 	if opts.Secret == nil {
 		opts.Secret = []byte("test secret")
@@ -76,6 +79,15 @@ func openEnv(tb testing.TB, t *testing.T, opts Options, responder conversation.R
 		st.Close()
 	})
 	return &env{t: t, srv: srv, h: h, hub: hub, st: st}
+}
+
+// create writes the conversation of welcome w to the store, as a visitor's
+// first message would, for tests that post to it from the hub.
+func (e *env) create(w frame) {
+	e.t.Helper()
+	if _, err := e.hub.Create(context.Background(), w.ConversationID, conversation.Visit{Site: defaultSite}); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func (e *env) wsURL(query string) string {

@@ -94,12 +94,16 @@ func TestIdentity(t *testing.T) {
 				// The connection stays open: an anonymous hello is welcome.
 				c.send(map[string]any{"type": "hello"})
 				w := c.expect("welcome")
+				c.message("m1", "hi")
+				c.expect("message")
 				if got := e.attributes(w.ConversationID); len(got) != 0 {
 					t.Errorf("anonymous hello after a refusal stored %v", got)
 				}
 				return
 			}
 			w := c.expect("welcome")
+			c.message("m1", "hi") // the conversation is stored with its first message
+			c.expect("message")
 			if got := e.attributes(w.ConversationID); !maps.Equal(got, tt.want) {
 				t.Errorf("stored attributes %v, want %v", got, tt.want)
 			}
@@ -116,6 +120,8 @@ func TestIdentityResumeForged(t *testing.T) {
 	c := e.mustDial()
 	c.send(map[string]any{"type": "hello", "attributes": map[string]string{"user_id": "42", "user_hash": IdentityHash(testIdentitySecret, "42")}})
 	w := c.expect("welcome")
+	c.message("m1", "hi")
+	c.expect("message")
 	c.ws.Close()
 
 	c2 := e.mustDial()

@@ -14,6 +14,8 @@ type ipTable struct {
 	maxPerIP, maxTotal int
 	rate               rate.Limit
 	burst              int
+	convRate           rate.Limit // new conversations
+	convBurst          int
 
 	mu        sync.Mutex
 	total     int
@@ -22,14 +24,23 @@ type ipTable struct {
 }
 
 type ipEntry struct {
-	conns int
-	lim   *rate.Limiter // safe for concurrent use on its own
+	conns   int
+	lim     *rate.Limiter // messages; safe for concurrent use on its own
+	newConv *rate.Limiter // new conversations
+}
+
+// idle reports whether e may be forgotten: no connection, and both limiters
+// refilled, so that reconnecting does not reset a limit.
+func (t *ipTable) idle(e *ipEntry, now time.Time) bool {
+	return e.conns == 0 && e.lim.TokensAt(now) >= float64(t.burst) &&
+		e.newConv.TokensAt(now) >= float64(t.convBurst)
 }
 
 func newIPTable(l Limits) *ipTable {
 	return &ipTable{
 		maxPerIP: l.MaxConnectionsPerIP, maxTotal: l.MaxConnections,
 		rate: rate.Limit(l.IPMessagesPerSecond), burst: l.IPMessageBurst,
+		convRate: rate.Limit(l.IPNewConversationsPerMinute / 60), convBurst: l.IPNewConversationBurst,
 		entries: make(map[netip.Addr]*ipEntry), sweepSize: 1024,
 	}
 }
@@ -47,7 +58,7 @@ func (t *ipTable) acquire(ip netip.Addr) (*ipEntry, string) {
 		if len(t.entries) >= t.sweepSize {
 			t.sweep()
 		}
-		e = &ipEntry{lim: rate.NewLimiter(t.rate, t.burst)}
+		e = &ipEntry{lim: rate.NewLimiter(t.rate, t.burst), newConv: rate.NewLimiter(t.convRate, t.convBurst)}
 		t.entries[ip] = e
 	}
 	if e.conns >= t.maxPerIP {
@@ -65,7 +76,7 @@ func (t *ipTable) release(ip netip.Addr, e *ipEntry) {
 	defer t.mu.Unlock()
 	e.conns--
 	t.total--
-	if e.conns == 0 && e.lim.TokensAt(time.Now()) >= float64(t.burst) {
+	if t.idle(e, time.Now()) {
 		delete(t.entries, ip)
 	}
 }
@@ -74,7 +85,7 @@ func (t *ipTable) release(ip netip.Addr, e *ipEntry) {
 func (t *ipTable) sweep() {
 	now := time.Now()
 	for ip, e := range t.entries {
-		if e.conns == 0 && e.lim.TokensAt(now) >= float64(t.burst) {
+		if t.idle(e, now) {
 			delete(t.entries, ip)
 		}
 	}

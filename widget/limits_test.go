@@ -159,6 +159,7 @@ func TestSlowClientIsEvicted(t *testing.T) {
 	}}
 	fast := e.mustDial()
 	w := fast.hello("", 0)
+	e.create(w)
 	ws, _, err := slowDialer.Dial(e.wsURL(""), http.Header{"Origin": {e.srv.URL}})
 	if err != nil {
 		t.Fatal(err)

@@ -44,6 +44,17 @@ type Limits struct {
 	PongTimeout         time.Duration // no pong (or frame) for this long closes the connection; also the time to say hello
 	WriteTimeout        time.Duration // deadline of every write
 	TokenTTL            time.Duration // how long a resume token stays valid (renewed at every hello)
+	// ReplayPageBytes is a connection's replay budget: a resume reads the
+	// log in pages of at most this much text (and replayPageMessages
+	// messages), and reads the next page only once the previous one is
+	// written, so a long log costs one page per connection.
+	ReplayPageBytes int
+	// New conversations (written when a visitor first says something) per
+	// minute and burst, per client IP and per site; beyond, rate_limited.
+	IPNewConversationsPerMinute   float64
+	IPNewConversationBurst        int
+	SiteNewConversationsPerMinute float64
+	SiteNewConversationBurst      int
 }
 
 // DefaultLimits suit a public website: a person types far slower than
@@ -63,6 +74,12 @@ func DefaultLimits() Limits {
 		PongTimeout:         60 * time.Second,
 		WriteTimeout:        10 * time.Second,
 		TokenTTL:            90 * 24 * time.Hour,
+		ReplayPageBytes:     256 << 10,
+
+		IPNewConversationsPerMinute:   10,
+		IPNewConversationBurst:        20,
+		SiteNewConversationsPerMinute: 600,
+		SiteNewConversationBurst:      1200,
 	}
 }
 
@@ -99,6 +116,11 @@ func (l Limits) withDefaults() Limits {
 	setd(&l.PongTimeout, d.PongTimeout)
 	setd(&l.WriteTimeout, d.WriteTimeout)
 	setd(&l.TokenTTL, d.TokenTTL)
+	set(&l.ReplayPageBytes, d.ReplayPageBytes)
+	setf(&l.IPNewConversationsPerMinute, d.IPNewConversationsPerMinute)
+	set(&l.IPNewConversationBurst, d.IPNewConversationBurst)
+	setf(&l.SiteNewConversationsPerMinute, d.SiteNewConversationsPerMinute)
+	set(&l.SiteNewConversationBurst, d.SiteNewConversationBurst)
 	if l.PongTimeout <= l.PingInterval {
 		l.PongTimeout = 2 * l.PingInterval
 	}

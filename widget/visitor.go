@@ -56,11 +56,12 @@ func (h *Handler) serveVisitor(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &conn{
 		h: h, ws: ws, id: h.nextID.Add(1), site: s, ip: ip, ipe: ipe,
-		device: describeDevice(r.UserAgent()),
-		lim:    rate.NewLimiter(rate.Limit(h.limits.MessagesPerSecond), h.limits.MessageBurst),
-		typing: rate.NewLimiter(typingPerSecond, typingBurst),
-		send:   make(chan *outFrame, h.limits.SendQueue),
-		done:   make(chan struct{}),
+		device:  describeDevice(r.UserAgent()),
+		lim:     rate.NewLimiter(rate.Limit(h.limits.MessagesPerSecond), h.limits.MessageBurst),
+		typing:  rate.NewLimiter(typingPerSecond, typingBurst),
+		send:    make(chan *outFrame, h.limits.SendQueue),
+		replies: make(chan struct{}, max(1, h.limits.SendQueue/2)),
+		done:    make(chan struct{}),
 		// The handshake owns the write side until it releases it: a frame
 		// queued meanwhile waits for the welcome and the replay.
 		writing: true,

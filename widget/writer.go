@@ -83,6 +83,9 @@ func (c *conn) stopWriters() {
 
 // write sends one queued frame with the write deadline.
 func (c *conn) write(o *outFrame) error {
+	if o.reply {
+		defer func() { <-c.replies }()
+	}
 	v := o.frame
 	if u := o.update; u != nil {
 		if u.Kind == conversation.KindMessage {
