@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/bot"
@@ -104,9 +105,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return nil, err
 	}
 	a.hub = conversation.NewHub(conversation.Options{
-		Store:     st,
-		Responder: b,
-		Logger:    logger,
+		Store:                st,
+		Responder:            b,
+		Logger:               logger,
+		MessagesPerMinute:    cfg.Limits.ConversationMessagesPerMinute,
+		MessageBurst:         cfg.Limits.ConversationMessageBurst,
+		EmptyConversationTTL: cfg.Limits.EmptyConversationTTL.Duration(),
+		CleanupInterval:      time.Hour,
 	})
 	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, a.trusted, logger))
 	if err := a.openDesk(ctx, secret); err != nil {
@@ -288,6 +293,12 @@ func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, trus
 			PongTimeout:         l.PongTimeout.Duration(),
 			WriteTimeout:        l.WriteTimeout.Duration(),
 			TokenTTL:            l.TokenTTL.Duration(),
+			ReplayPageBytes:     l.ReplayPageBytes,
+
+			IPNewConversationsPerMinute:   l.IPNewConversationsPerMinute,
+			IPNewConversationBurst:        l.IPNewConversationBurst,
+			SiteNewConversationsPerMinute: l.SiteNewConversationsPerMinute,
+			SiteNewConversationBurst:      l.SiteNewConversationBurst,
 		},
 		TrustedProxies: trusted,
 		Logger:         logger,

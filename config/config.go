@@ -118,6 +118,23 @@ type Limits struct {
 	TokenTTL Duration `toml:"token_ttl"`
 	// MaxConnections bounds simultaneous visitor connections in total.
 	MaxConnections int `toml:"max_connections"`
+	// ReplayPageBytes is the text a resume reads and writes at a time: the
+	// next page is read only once the previous one is written.
+	ReplayPageBytes int `toml:"replay_page_bytes"`
+	// New conversations (stored at a visitor's first message) per minute
+	// and burst, for one client IP and for one site.
+	IPNewConversationsPerMinute   float64 `toml:"ip_new_conversations_per_minute"`
+	IPNewConversationBurst        int     `toml:"ip_new_conversation_burst"`
+	SiteNewConversationsPerMinute float64 `toml:"site_new_conversations_per_minute"`
+	SiteNewConversationBurst      int     `toml:"site_new_conversation_burst"`
+	// ConversationMessagesPerMinute and ConversationMessageBurst cap how
+	// fast one conversation grows from visitors (every tab, mailed answers)
+	// and agents; the bot's and system messages are not counted.
+	ConversationMessagesPerMinute float64 `toml:"conversation_messages_per_minute"`
+	ConversationMessageBurst      int     `toml:"conversation_message_burst"`
+	// EmptyConversationTTL is how long a conversation without any message
+	// is kept before the hourly cleanup deletes it.
+	EmptyConversationTTL Duration `toml:"empty_conversation_ttl"`
 }
 
 // Site is one website that embeds the widget, with its own allowed origins

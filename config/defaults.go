@@ -34,6 +34,15 @@ func Defaults() Config {
 			WriteTimeout:        Duration(10 * time.Second),
 			TokenTTL:            Duration(30 * 24 * time.Hour),
 			MaxConnections:      20000,
+			ReplayPageBytes:     256 << 10,
+
+			IPNewConversationsPerMinute:   10,
+			IPNewConversationBurst:        20,
+			SiteNewConversationsPerMinute: 600,
+			SiteNewConversationBurst:      1200,
+			ConversationMessagesPerMinute: 60,
+			ConversationMessageBurst:      120,
+			EmptyConversationTTL:          Duration(24 * time.Hour),
 		},
 		Sites: []Site{defaultSite(DefaultSite)},
 		Bot: Bot{

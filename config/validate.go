@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/andon-chat/andon/internal/clientip"
 )
@@ -177,6 +178,16 @@ func (c *checker) limits(l Limits) {
 	c.positive(p("write_timeout"), l.WriteTimeout)
 	c.positive(p("token_ttl"), l.TokenTTL)
 	c.atLeast1(p("max_connections"), l.MaxConnections)
+	c.between(p("replay_page_bytes"), l.ReplayPageBytes, 4096, 64<<20)
+	c.rate(p("ip_new_conversations_per_minute"), l.IPNewConversationsPerMinute)
+	c.atLeast1(p("ip_new_conversation_burst"), l.IPNewConversationBurst)
+	c.rate(p("site_new_conversations_per_minute"), l.SiteNewConversationsPerMinute)
+	c.atLeast1(p("site_new_conversation_burst"), l.SiteNewConversationBurst)
+	c.rate(p("conversation_messages_per_minute"), l.ConversationMessagesPerMinute)
+	c.atLeast1(p("conversation_message_burst"), l.ConversationMessageBurst)
+	if l.EmptyConversationTTL < Duration(time.Minute) {
+		c.failf(p("empty_conversation_ttl"), "must be at least 1m: a visitor's first message may take a while (got %s)", l.EmptyConversationTTL)
+	}
 }
 
 func (c *checker) sites(sites []Site) {

@@ -85,6 +85,22 @@ func TestValidate(t *testing.T) {
 			[]string{`limits.pong_timeout: must be longer than limits.ping_interval (25s), or connections time out between two pings (got 25s)`}},
 		{"durations", func(c *Config) { c.Limits.WriteTimeout = 0; c.Limits.TokenTTL = 0; c.Limits.PingInterval = 0 },
 			[]string{`limits.ping_interval: must be longer than 0 (got 0s)`, `limits.write_timeout: must be longer than 0 (got 0s)`, `limits.token_ttl: must be longer than 0 (got 0s)`}},
+		{"replay page", func(c *Config) { c.Limits.ReplayPageBytes = 100 },
+			[]string{`limits.replay_page_bytes: must be between 4096 and 67108864 (got 100)`}},
+		{"new conversation limits", func(c *Config) {
+			c.Limits.IPNewConversationsPerMinute = 0
+			c.Limits.IPNewConversationBurst = 0
+			c.Limits.SiteNewConversationsPerMinute = math.Inf(1)
+			c.Limits.SiteNewConversationBurst = -1
+		}, []string{`limits.ip_new_conversations_per_minute: must be a number greater than 0 (got 0)`,
+			`limits.ip_new_conversation_burst: must be at least 1 (got 0)`,
+			`limits.site_new_conversations_per_minute: must be a number greater than 0 (got +Inf)`,
+			`limits.site_new_conversation_burst: must be at least 1 (got -1)`}},
+		{"conversation growth", func(c *Config) { c.Limits.ConversationMessagesPerMinute = 0; c.Limits.ConversationMessageBurst = 0 },
+			[]string{`limits.conversation_messages_per_minute: must be a number greater than 0 (got 0)`,
+				`limits.conversation_message_burst: must be at least 1 (got 0)`}},
+		{"empty conversation ttl", func(c *Config) { c.Limits.EmptyConversationTTL = Duration(time.Second) },
+			[]string{`limits.empty_conversation_ttl: must be at least 1m: a visitor's first message may take a while (got 1s)`}},
 		{"no default site", func(c *Config) { c.Sites[0].Name = "shop" },
 			[]string{`site: no site is named "default"; visitors whose URL names no site, and the demo page, use it`}},
 		{"bad site name", func(c *Config) { c.Sites = append(c.Sites, defaultSite("My Shop")) },

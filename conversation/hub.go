@@ -50,6 +50,12 @@ type Options struct {
 	// a message is refused with ErrTooManyMessages.
 	MessagesPerMinute float64
 	MessageBurst      int
+	// EmptyConversationTTL is the age after which ExpireEmpty deletes a
+	// conversation without messages (default 24h).
+	EmptyConversationTTL time.Duration
+	// CleanupInterval, when above 0, runs ExpireEmpty that often until
+	// Close.
+	CleanupInterval time.Duration
 }
 
 // Hub is the conversation centre of one instance. Its methods are safe for
@@ -64,6 +70,7 @@ type Hub struct {
 	maxPending int
 	history    int
 	growth     *growth
+	emptyTTL   time.Duration
 
 	// ctx bounds bot work and is cancelled by Close.
 	ctx    context.Context
@@ -104,6 +111,7 @@ func NewHub(opts Options) *Hub {
 		maxPending: opts.MaxPendingTurns,
 		history:    opts.HistoryTurns,
 		growth:     newGrowth(opts.MessagesPerMinute, opts.MessageBurst),
+		emptyTTL:   opts.EmptyConversationTTL,
 		rooms:      make(map[string]*room),
 	}
 	h.SetAvailability(opts.Availability)
@@ -119,7 +127,14 @@ func NewHub(opts Options) *Hub {
 	if h.history <= 0 {
 		h.history = 10
 	}
+	if h.emptyTTL <= 0 {
+		h.emptyTTL = 24 * time.Hour
+	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
+	if opts.CleanupInterval > 0 {
+		h.wg.Add(1)
+		go h.runCleanup(opts.CleanupInterval)
+	}
 	return h
 }
 

@@ -37,6 +37,7 @@ const (
 	maxAttributes    = 32
 	maxAttrKeyBytes  = 64
 	maxAttrValBytes  = 512
+	maxAttrsBytes    = 4096 // keys and values of all attributes together
 	maxClientIDBytes = 64
 	maxEmailBytes    = 254
 )
@@ -141,6 +142,9 @@ func withClient(e *protoError, clientID string) *protoError {
 	return e
 }
 
+// checkHello bounds what a hello may make the server keep: a page or
+// attributes over their bounds are too_large (field page / attributes), a
+// malformed one bad_request.
 func checkHello(f *clientFrame) *protoError {
 	switch {
 	case len(f.Token) > maxTokenBytes:
@@ -150,16 +154,28 @@ func checkHello(f *clientFrame) *protoError {
 	case len(f.Locale) > maxLocaleBytes:
 		return badRequest("locale", "locale is longer than %d bytes", maxLocaleBytes)
 	case len(f.Page) > maxPageBytes:
-		return badRequest("page", "page is longer than %d bytes", maxPageBytes)
+		return tooLarge("page", "page is %d bytes; the limit is %d", len(f.Page), maxPageBytes)
 	case len(f.Attributes) > maxAttributes:
-		return badRequest("attributes", "more than %d attributes", maxAttributes)
+		return tooLarge("attributes", "%d attributes; the limit is %d", len(f.Attributes), maxAttributes)
 	}
+	total := 0
 	for k, v := range f.Attributes {
-		if k == "" || len(k) > maxAttrKeyBytes || len(v) > maxAttrValBytes {
-			return badRequest("attributes", "attribute %.64q: keys 1 to %d bytes, values up to %d", k, maxAttrKeyBytes, maxAttrValBytes)
+		if k == "" {
+			return badRequest("attributes", "an attribute has an empty name")
 		}
+		if len(k) > maxAttrKeyBytes || len(v) > maxAttrValBytes {
+			return tooLarge("attributes", "attribute %.64q: names up to %d bytes, values up to %d", k, maxAttrKeyBytes, maxAttrValBytes)
+		}
+		total += len(k) + len(v)
+	}
+	if total > maxAttrsBytes {
+		return tooLarge("attributes", "attributes are %d bytes together; the limit is %d", total, maxAttrsBytes)
 	}
 	return nil
+}
+
+func tooLarge(field, format string, args ...any) *protoError {
+	return &protoError{Code: codeTooLarge, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
 // Server → client frames.
