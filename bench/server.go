@@ -25,8 +25,8 @@ type Server struct {
 	cmd     *exec.Cmd
 }
 
-// benchConfig lifts the per-visitor limits: a load test sends far faster
-// than a person types and from one IP.
+// benchConfig lifts the per-visitor and per-conversation limits: a load
+// test sends far faster than a person types and from one IP.
 const benchConfig = `
 [limits]
 messages_per_second = 100000.0
@@ -35,6 +35,12 @@ ip_messages_per_second = 1000000.0
 ip_message_burst = 1000000
 max_connections_per_ip = 100000
 max_connections = 100000
+ip_new_conversations_per_minute = 1000000.0
+ip_new_conversation_burst = 1000000
+site_new_conversations_per_minute = 1000000.0
+site_new_conversation_burst = 1000000
+conversation_messages_per_minute = 100000000.0
+conversation_message_burst = 100000000
 
 [knowledge]
 load_demo = true

@@ -45,7 +45,14 @@ type env struct {
 // is filled in. Cleanup closes everything in order.
 func newEnv(t *testing.T, opts Options, responder conversation.Responder) *env {
 	t.Helper()
-	return openEnv(t, t, opts, responder, "normal")
+	return openEnv(t, t, opts, liftedGrowth(responder), "normal")
+}
+
+// liftedGrowth are hub options without the cap on a conversation's growth,
+// which the hub's tests and TestConversationGrowthIsRateLimited cover,
+// for tests that post many messages.
+func liftedGrowth(responder conversation.Responder) conversation.Options {
+	return conversation.Options{Responder: responder, MessagesPerMinute: 1e9, MessageBurst: 1 << 30}
 }
 
 // newBenchEnv is newEnv for benchmarks: limits lifted, commits fsynced as
@@ -53,19 +60,17 @@ func newEnv(t *testing.T, opts Options, responder conversation.Responder) *env {
 func newBenchEnv(b *testing.B) *env {
 	lifted := Limits{MessagesPerSecond: 1e9, MessageBurst: 1e9, IPMessagesPerSecond: 1e9, IPMessageBurst: 1e9,
 		MaxConnectionsPerIP: 1 << 20, MaxConnections: 1 << 20}
-	return openEnv(b, nil, Options{Limits: lifted}, nil, "full")
+	return openEnv(b, nil, Options{Limits: lifted}, liftedGrowth(nil), "full")
 }
 
-func openEnv(tb testing.TB, t *testing.T, opts Options, responder conversation.Responder, sync string) *env {
+func openEnv(tb testing.TB, t *testing.T, opts Options, hubOpts conversation.Options, sync string) *env {
 	tb.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "andon.db"), sqlite.Options{Synchronous: sync})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// The cap on a conversation's growth is the hub's, tested there and in
-	// TestConversationGrowthCap; lifted here for tests that post many.
-	hub := conversation.NewHub(conversation.Options{Store: st, Responder: responder,
-		MessagesPerMinute: 1e9, MessageBurst: 1 << 30})
+	hubOpts.Store = st
+	hub := conversation.NewHub(hubOpts)
 	opts.Hub = hub
 	if opts.Secret == nil {
 		opts.Secret = []byte("test secret")
