@@ -116,9 +116,12 @@ func (h *Hub) decide(ctx context.Context, t bot.Turn) (d bot.Decision, err error
 }
 
 // visitorHistory returns up to h.history visitor messages before seq, oldest
-// first.
+// first, looking back over at most 4*h.history messages (a visitor's turn
+// and the bot's answer, with room for notices): each turn reads one short
+// page, never the whole log, however long the conversation.
 func (h *Hub) visitorHistory(ctx context.Context, id string, seq int64) ([]string, error) {
-	ms, err := h.store.Messages(ctx, id, 0)
+	window := 4 * h.history
+	ms, err := h.store.MessagesAfter(ctx, id, max(0, seq-1-int64(window)), window, 0)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't load messages: %w", err)
 	}
