@@ -3,7 +3,6 @@ package widget
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"runtime"
 	"strings"
@@ -46,14 +45,6 @@ func TestReplayToNonReadingClientsIsBounded(t *testing.T) {
 	}
 	before := heapAfterGC()
 
-	// Each client's socket takes little before TCP pushes back.
-	slowDialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
-		c, err := net.Dial(network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(4096)
-		}
-		return c, err
-	}}
 	for i := range clients {
 		ws, _, err := slowDialer.Dial(e.wsURL(""), http.Header{"Origin": {e.srv.URL}})
 		if err != nil {

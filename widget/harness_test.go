@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -127,6 +128,16 @@ type client struct {
 }
 
 var testDialer = websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+
+// slowDialer's sockets take little before TCP pushes back: a client that
+// stops reading stalls the server's writes at once.
+var slowDialer = websocket.Dialer{HandshakeTimeout: 5 * time.Second, NetDial: func(network, addr string) (net.Conn, error) {
+	c, err := net.Dial(network, addr)
+	if err == nil {
+		c.(*net.TCPConn).SetReadBuffer(4096)
+	}
+	return c, err
+}}
 
 // dial opens a visitor WebSocket with the given Origin ("" for none).
 func (e *env) dial(query, origin string) (*client, *http.Response, error) {

@@ -3,7 +3,6 @@ package widget
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -11,8 +10,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/andon-chat/andon/store"
 )
@@ -149,14 +146,6 @@ func TestOriginCheck(t *testing.T) {
 func TestSlowClientIsEvicted(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{Limits: Limits{SendQueue: 64}}, nil)
-	// The slow tab's socket takes little before TCP pushes back.
-	slowDialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
-		c, err := net.Dial(network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(4096)
-		}
-		return c, err
-	}}
 	fast := e.mustDial()
 	w := fast.hello("", 0)
 	e.create(w)
