@@ -34,11 +34,18 @@ type rig struct {
 
 func newRig(t *testing.T, maxBytes int64) *rig {
 	t.Helper()
+	return newRigHub(t, maxBytes, conversation.Options{})
+}
+
+// newRigHub is newRig with the hub's options (Store is filled in).
+func newRigHub(t *testing.T, maxBytes int64, hubOpts conversation.Options) *rig {
+	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "andon.db"), sqlite.Options{Synchronous: "normal"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := conversation.NewHub(conversation.Options{Store: st})
+	hubOpts.Store = st
+	hub := conversation.NewHub(hubOpts)
 	signer := mailin.NewSigner([]byte("a server secret of at least 32 bytes"), domain)
 	srv, err := mailin.New(mailin.Options{Hub: hub, Signer: signer, MaxBytes: maxBytes, Timeout: 10 * time.Second})
 	if err != nil {
