@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/andon-chat/andon/auth"
+	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
@@ -142,6 +143,27 @@ func claimed(t *testing.T, e *env, c *client) string {
 	id := e.escalate(t, conversation.Visit{Site: "default", Locale: "en", Attributes: map[string]string{"name": "Vera", "plan": "pro"}})
 	c.must(t, "POST", "/api/conversations/"+id+"/claim", nil, http.StatusOK, nil)
 	return id
+}
+
+// TestReplyOverTheGrowthCap: an agent's send over the conversation's
+// growth cap is HTTP 429 rate_limited and stores nothing.
+func TestReplyOverTheGrowthCap(t *testing.T) {
+	t.Parallel()
+	cfg := config.Defaults()
+	cfg.Limits.ConversationMessagesPerMinute = 0.001
+	cfg.Limits.ConversationMessageBurst = 1
+	e := newEnv(t, envOptions{cfg: &cfg})
+	anna := e.login(t, auth.RoleAgent)
+	id := claimed(t, e, anna)
+	path := "/api/conversations/" + id + "/messages"
+	// The escalating visitor message took the one message of the burst.
+	anna.wantError(t, "POST", path, map[string]string{"text": "Hi!", "client_id": "r1"}, http.StatusTooManyRequests, codeRateLimited)
+	msgs, _ := e.hub.Messages(context.Background(), id, 0)
+	for _, m := range msgs {
+		if m.From == store.FromAgent {
+			t.Fatalf("the refused reply was stored: %+v", m)
+		}
+	}
 }
 
 func TestReply(t *testing.T) {

@@ -97,7 +97,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	hub := conversation.NewHub(conversation.Options{Store: st, Responder: sensitiveBot{}})
+	hub := conversation.NewHub(conversation.Options{Store: st, Responder: sensitiveBot{},
+		MessagesPerMinute: cfg.Limits.ConversationMessagesPerMinute, MessageBurst: cfg.Limits.ConversationMessageBurst})
 	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Config: cfg, Learner: kb, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
