@@ -52,8 +52,9 @@ type conn struct {
 	convID      string
 	unsubscribe func()
 	// pending is the visit of a conversation not yet written to the store
-	// (nil once it is); read and cleared by the reader only.
-	pending *conversation.Visit
+	// (nil once it is); visit is the hello's, kept in case a conversation
+	// without messages is cleaned up while connected. Reader only.
+	pending, visit *conversation.Visit
 	// lastSeq is the highest message seq written to the client: set by the
 	// handshake while it replays, then by whichever drain owns the write
 	// side, which skips updates at or below it (a message both replayed and
@@ -267,6 +268,7 @@ func (c *conn) open(f clientFrame, attrs map[string]string) error {
 	defer cancel()
 	hub := c.h.hub
 	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: withDevice(attrs, c.device)}
+	c.visit = &visit
 	var id string
 	var after int64
 	if f.Token != "" {
@@ -466,6 +468,11 @@ func (c *conn) handle(f clientFrame) *protoError {
 	if err != nil {
 		if errors.Is(err, conversation.ErrEmptyText) {
 			return withClient(badRequest("text", "text is empty"), clientID)
+		}
+		if errors.Is(err, conversation.ErrNotFound) {
+			// Stored without a message and cleaned up since: the resend
+			// stores it again.
+			c.pending = c.visit
 		}
 		if errors.Is(err, conversation.ErrTooManyMessages) {
 			return &protoError{Code: codeRateLimited, ClientID: clientID,

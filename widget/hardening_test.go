@@ -165,6 +165,31 @@ func TestAskingForAPersonStoresTheConversation(t *testing.T) {
 	d.expectError(codeBadRequest, "seq")
 }
 
+// TestEmptyConversationCleanedUpWhileConnected: a conversation stored
+// without a message (as older versions did at hello) and expired while its
+// visitor is connected is stored again when the visitor resends.
+func TestEmptyConversationCleanedUpWhileConnected(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{}, nil)
+	c := e.mustDial()
+	w := c.hello("", 0)
+	e.create(w)
+	c.ws.Close()
+	c = e.mustDial()
+	c.hello(w.Token, 0)
+	if n, err := e.hub.ExpireEmpty(context.Background(), time.Now().Add(48*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("ExpireEmpty = %d, %v", n, err)
+	}
+	c.message("m1", "hi")
+	if f := c.expectError(codeInternal, ""); f.ClientID != "m1" {
+		t.Fatalf("%+v", f)
+	}
+	c.message("m1", "hi")
+	if f := c.expect("message"); f.ClientID != "m1" || f.Seq != 1 {
+		t.Fatalf("%+v", f)
+	}
+}
+
 func TestNewConversationRateLimit(t *testing.T) {
 	t.Parallel()
 	t.Run("per IP", func(t *testing.T) {
