@@ -69,7 +69,9 @@ type Options struct {
 	Teams []string
 	// OnUserChange, when set, is called with a user after an admin changed
 	// them (name, role, teams, disabled), so that who is on duty is told
-	// at once rather than at the agent's next login. It must not block.
+	// at once rather than at the agent's next login, and after sessions of
+	// the user ended (logout, logout-all, a password change), so that open
+	// consoles re-check theirs now. It must not block.
 	OnUserChange func(store.User)
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (for the per-IP limit and links).

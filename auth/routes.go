@@ -184,6 +184,7 @@ func (s *Service) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.clearCookie(w, r)
+	s.sessionsEnded(a.user)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	return nil
 }
@@ -195,9 +196,18 @@ func (s *Service) logoutAll(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.clearCookie(w, r)
+	s.sessionsEnded(a.user)
 	s.log.InfoContext(r.Context(), "logged out everywhere", "user", a.user.ID, "sessions", n)
 	writeJSON(w, http.StatusOK, map[string]int{"ended": n})
 	return nil
+}
+
+// sessionsEnded tells OnUserChange that sessions of u ended, so that the
+// agent sockets opened with them close now, not at their next keep-alive.
+func (s *Service) sessionsEnded(u store.User) {
+	if s.opts.OnUserChange != nil {
+		s.opts.OnUserChange(u)
+	}
 }
 
 func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
@@ -313,6 +323,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.SetPassword(r.Context(), a.user.ID, hash, a.session.ID); err != nil {
 		return err
 	}
+	s.sessionsEnded(a.user)
 	s.log.InfoContext(r.Context(), "password changed", "user", a.user.ID)
 	writeJSON(w, http.StatusOK, sessionBody{User: public(a.user), CSRFToken: s.csrfToken(a.session.ID)})
 	return nil

@@ -134,3 +134,16 @@ func TestAgentSocketEndsWhenAnAdminChangesTheUser(t *testing.T) {
 		e.waitOffline(t, agent.user.ID)
 	}
 }
+
+// Logout-all ends the user's open consoles at once, like an admin's
+// change: the keep-alive that would find out is an hour away here.
+func TestAgentSocketEndsAtOnceOnLogoutAll(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{limits: Limits{PingInterval: time.Hour, SessionCheck: time.Hour}})
+	agent := e.login(t, auth.RoleAgent, "billing")
+	ws := agent.dial(t)
+	ws.until("hello", func(f frame) bool { return f.Type == "hello" })
+	agent.must(t, "POST", "/api/logout-all", nil, http.StatusOK, nil)
+	wantSessionEnded(t, "logout-all", ws.waitClosed(5*time.Second))
+	e.waitOffline(t, agent.user.ID)
+}
