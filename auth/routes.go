@@ -312,8 +312,8 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errorf(http.StatusForbidden, CodeWrongPassword, "The current password is wrong.")
 	}
-	if msg := checkPassword(req.New, a.user.Email); msg != "" {
-		return errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
+	if e := checkPassword(req.New, u.Email, u.Name); e != nil {
+		return e
 	}
 	hash, err := s.hash(r.Context(), req.New)
 	if err != nil {
