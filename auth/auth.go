@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/andon-chat/andon/internal/keyrate"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -103,8 +104,8 @@ type Service struct {
 	public  *url.URL // nil when PublicURL is empty
 	secure  bool     // public URL is https: cookies always Secure
 	teams   []string
-	perIP   *limiter
-	perMail *limiter
+	perIP   *keyrate.Limiter
+	perMail *keyrate.Limiter
 	ghosts  *ghostLocks // failures of e-mails without an account
 
 	dummyOnce sync.Once
@@ -161,8 +162,8 @@ func New(opts Options) (*Service, error) {
 		return nil, fmt.Errorf("couldn't start auth: incomplete argon2id parameters %+v", d.Params)
 	}
 	s.hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
-	s.perIP = newLimiter(d.PerIP)
-	s.perMail = newLimiter(d.PerEmail)
+	s.perIP = keyrate.New(d.PerIP.Every, d.PerIP.Burst, 0)
+	s.perMail = keyrate.New(d.PerEmail.Every, d.PerEmail.Burst, 0)
 	s.ghosts = newGhostLocks(maxGhosts)
 	return s, nil
 }

@@ -95,13 +95,13 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	ctx := r.Context()
 	now := s.now()
 	ip := s.clientIP(r).String()
-	if ok, next := s.perIP.allow(ip, now); !ok {
+	if ok, next := s.perIP.Allow(ip, now); !ok {
 		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts from your address; try again in %s.", wait(next.Sub(now)))
 		e.Until = next
 		return store.User{}, e
 	}
 	key := strings.ToLower(strings.TrimSpace(email))
-	if ok, next := s.perMail.allow(key, now); !ok {
+	if ok, next := s.perMail.Allow(key, now); !ok {
 		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts for this e-mail address; try again in %s.", wait(next.Sub(now)))
 		e.Until = next
 		return store.User{}, e
@@ -220,7 +220,7 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 // routes, so they cannot be used to hammer the store.
 func (s *Service) allowSetupAttempt(r *http.Request) error {
 	now := s.now()
-	if ok, next := s.perIP.allow(s.clientIP(r).String(), now); !ok {
+	if ok, next := s.perIP.Allow(s.clientIP(r).String(), now); !ok {
 		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many attempts from your address; try again in %s.", wait(next.Sub(now)))
 		e.Until = next
 		return e
