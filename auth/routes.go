@@ -73,7 +73,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(req.Email) == "" || req.Password == "" {
 		return errorf(http.StatusBadRequest, CodeBadRequest, "Enter your e-mail address and password.")
 	}
-	u, err := s.checkLogin(r, req.Email, req.Password)
+	u, device, err := s.checkLogin(r, req.Email, req.Password)
 	if err != nil {
 		return err
 	}
@@ -81,86 +81,104 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.log.InfoContext(r.Context(), "logged in", "user", u.ID, "ip", sess.IP)
+	s.setKnownDevice(w, r, u.Email, device)
+	s.log.InfoContext(r.Context(), "logged in", "user", u.ID, "ip", sess.IP, "known_device", device != "")
 	writeJSON(w, http.StatusOK, sessionBody{User: public(u), CSRFToken: s.csrfToken(sess.ID)})
 	return nil
 }
 
-// checkLogin applies the rate limits and the lockout, then checks the
-// password. The order matters: limits before argon2 (so refused attempts
-// cost no CPU), the lockout before the password (so a locked account tells
-// nothing about guesses), the disabled flag after it (so only someone who
-// knows the password learns that the account is disabled).
-func (s *Service) checkLogin(r *http.Request, email, password string) (store.User, error) {
+// checkLogin applies the limits, then checks the password, and returns the
+// user and the known device the browser logged in from ("" for a new one).
+// Three limits keep guessing slow without letting a stranger lock a person
+// out:
+//
+//   - per client IP, over every account (PerIP);
+//   - per account and source, growing delays after a few failures
+//     (PairFailures, PairDelay, PairMaxDelay); the source is the known
+//     device when the browser has the account's cookie, else the address,
+//     so nobody else's failures slow a person's own browser down;
+//   - per account from every source that is not a known device together
+//     (PerAccount), far higher: guessing from many addresses still runs
+//     dry, and the user is mailed about it (Alerts).
+//
+// The order matters: limits before argon2 (refused attempts cost no CPU);
+// an e-mail without an account goes through the same limits and the same
+// argon2 work as one with, so the answers do not tell which have one; the
+// disabled flag only after the right password.
+func (s *Service) checkLogin(r *http.Request, email, password string) (store.User, string, error) {
 	ctx := r.Context()
 	now := s.now()
 	ip := s.clientIP(r).String()
 	if ok, next := s.perIP.Allow(ip, now); !ok {
 		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts from your address; try again in %s.", wait(next.Sub(now)))
 		e.Until = next
-		return store.User{}, e
-	}
-	key := strings.ToLower(strings.TrimSpace(email))
-	if ok, next := s.perMail.Allow(key, now); !ok {
-		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts for this e-mail address; try again in %s.", wait(next.Sub(now)))
-		e.Until = next
-		return store.User{}, e
+		return store.User{}, "", e
 	}
 	if len(password) > maxPasswordBytes {
-		return store.User{}, errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
+		return store.User{}, "", errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
 	}
-	invalid := errorf(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.")
-	u, err := s.st.UserByEmail(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
-		// Counted and locked like an account, so that the answers do not
-		// tell which e-mails have one.
-		if until := s.ghosts.lockedUntil(key, now); !until.IsZero() {
-			return store.User{}, locked(until, now)
+	account := strings.ToLower(strings.TrimSpace(email))
+	device := s.knownDevice(r, account)
+	pair := account + "\x00ip:" + ip
+	if device != "" {
+		pair = account + "\x00device:" + device
+	}
+	if until := s.pairs.wait(pair, now); !until.IsZero() {
+		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many failed logins to this account from your browser or address; try again in %s.", wait(until.Sub(now)))
+		e.Until = until
+		return store.User{}, "", e
+	}
+	u, err := s.st.UserByEmail(ctx, account)
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, "", err
+	}
+	if device == "" {
+		if blocked, until := s.perAccount.Blocked(account, now); blocked {
+			if known {
+				s.alertAttack(u, now)
+			}
+			e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many failed logins to this account from many addresses, so logins from browsers that have not logged in to it before are slowed down; try again in %s. A browser that has logged in to it before is not affected, and an admin can send a password reset link.", wait(until.Sub(now)))
+			e.Until = until
+			return store.User{}, "", e
 		}
-		_, _ = s.verify(ctx, s.dummy(), password) // take as long as a real check
-		if until := s.ghosts.failed(key, now, s.opts.MaxFailures, s.opts.LockFor); !until.IsZero() {
-			return store.User{}, locked(until, now)
-		}
-		return store.User{}, invalid
 	}
-	if err != nil {
-		return store.User{}, err
-	}
-	if now.Before(u.LockedUntil) {
-		return store.User{}, locked(u.LockedUntil, now)
+	// Locked only by wrong current passwords at POST /api/password, by
+	// someone holding a session of this account (see changePassword).
+	if known && now.Before(u.LockedUntil) {
+		return store.User{}, "", locked(u.LockedUntil, now)
 	}
 	hash := u.PasswordHash
 	if hash == "" {
-		hash = s.dummy() // invited but never set a password: nothing matches
+		hash = s.dummy() // no such user, or invited and never set a password: nothing matches
 	}
 	ok, err := s.verify(ctx, hash, password)
 	if err != nil {
-		return store.User{}, err
+		return store.User{}, "", err
 	}
 	if !ok || u.PasswordHash == "" {
-		after, err := s.st.LoginFailed(ctx, u.ID, now, s.opts.MaxFailures, s.opts.LockFor)
-		if err != nil {
-			return store.User{}, err
+		s.pairs.failed(pair, now)
+		if device == "" {
+			s.perAccount.Allow(account, now)
 		}
-		s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip)
-		if now.Before(after.LockedUntil) {
-			s.log.WarnContext(ctx, "account locked", "user", u.ID, "until", after.LockedUntil)
-			return store.User{}, locked(after.LockedUntil, now)
+		if known {
+			s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip, "known_device", device != "")
 		}
-		return store.User{}, invalid
+		return store.User{}, "", errorf(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.")
 	}
+	s.pairs.succeeded(pair)
 	if u.Disabled {
-		return store.User{}, errorf(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.")
+		return store.User{}, "", errorf(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.")
 	}
 	if err := s.st.LoginSucceeded(ctx, u.ID, now); err != nil {
-		return store.User{}, err
+		return store.User{}, "", err
 	}
 	u.FailedLogins, u.LockedUntil, u.LastLoginAt = 0, time.Time{}, now
-	return u, nil
+	return u, device, nil
 }
 
 func locked(until, now time.Time) *Error {
-	e := errorf(http.StatusLocked, CodeLocked, "Too many failed logins: this account is locked until %s (in %s). An admin can send a password reset link.",
+	e := errorf(http.StatusLocked, CodeLocked, "Too many wrong current passwords: this account is locked until %s (in %s). An admin can send a password reset link.",
 		until.UTC().Format("15:04 UTC"), wait(until.Sub(now)))
 	e.Until = until
 	return e

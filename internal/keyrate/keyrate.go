@@ -54,6 +54,21 @@ func (l *Limiter) Allow(key string, now time.Time) (bool, time.Time) {
 	return false, now.Add(time.Duration(missing * float64(l.every)))
 }
 
+// Blocked reports, without taking a token, whether key has none left at
+// now, and if so when the next one comes.
+func (l *Limiter) Blocked(key string, now time.Time) (bool, time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return false, time.Time{}
+	}
+	if t := b.TokensAt(now); t < 1 {
+		return true, now.Add(time.Duration((1 - t) * float64(l.every)))
+	}
+	return false, time.Time{}
+}
+
 // Len is the number of keys held.
 func (l *Limiter) Len() int {
 	l.mu.Lock()

@@ -19,8 +19,14 @@ func TestBurstThenRate(t *testing.T) {
 	if ok || !next.Equal(now.Add(time.Minute)) {
 		t.Fatalf("over the burst: %v, next %v; want refused until a minute later", ok, next)
 	}
+	if blocked, until := l.Blocked("a", now); !blocked || !until.Equal(now.Add(time.Minute)) {
+		t.Fatalf("Blocked(a) = %v, %v; want blocked for a minute", blocked, until)
+	}
 	if ok, _ := l.Allow("b", now); !ok {
 		t.Fatal("another key shares the first one's bucket")
+	}
+	if blocked, _ := l.Blocked("b", now); blocked {
+		t.Fatal("Blocked(b) with two tokens left")
 	}
 	if ok, _ := l.Allow("a", now.Add(time.Minute)); !ok {
 		t.Fatal("no token after a minute")
