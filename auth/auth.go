@@ -195,7 +195,7 @@ func New(opts Options) (*Service, error) {
 	}
 	s.hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 	s.perIP = keyrate.New(d.PerIP.Every, d.PerIP.Burst, 0)
-	s.pairs = newPairGuard(d.PairFailures, d.PairDelay, d.PairMaxDelay)
+	s.pairs = newPairGuard(maxPairs, d.PairFailures, d.PairDelay, d.PairMaxDelay)
 	// Accounts are keyed by e-mail, known or not (see pairGuard); the
 	// per-IP limit bounds how fast new keys come.
 	s.perAccount = keyrate.New(d.PerAccount.Every, d.PerAccount.Burst, 0)

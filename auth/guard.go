@@ -24,6 +24,7 @@ const pairForget = 24 * time.Hour
 // bounded: when full, pairs whose wait ended a day ago go first, then the
 // least recently failed.
 type pairGuard struct {
+	max   int
 	free  int
 	base  time.Duration
 	limit time.Duration
@@ -38,8 +39,8 @@ type pairState struct {
 	last      time.Time
 }
 
-func newPairGuard(free int, base, limit time.Duration) *pairGuard {
-	return &pairGuard{free: free, base: base, limit: limit, m: make(map[string]*pairState)}
+func newPairGuard(max, free int, base, limit time.Duration) *pairGuard {
+	return &pairGuard{max: max, free: free, base: base, limit: limit, m: make(map[string]*pairState)}
 }
 
 // wait returns when key may try again, or zero when it may now.
@@ -59,7 +60,7 @@ func (g *pairGuard) failed(key string, now time.Time) time.Time {
 	defer g.mu.Unlock()
 	p := g.m[key]
 	if p == nil {
-		if len(g.m) >= maxPairs {
+		if len(g.m) >= g.max {
 			g.evict(now)
 		}
 		p = &pairState{}
@@ -96,7 +97,7 @@ func (g *pairGuard) evict(now time.Time) {
 			oldest, oldestAt = k, p.last
 		}
 	}
-	if len(g.m) >= maxPairs {
+	if len(g.m) >= g.max {
 		delete(g.m, oldest)
 	}
 }

@@ -68,6 +68,10 @@ func TestFailuresFromOneAddressGrowTheirOwnDelay(t *testing.T) {
 		if got := r.header.Get("Retry-After"); got != wantWait || !strings.Contains(r.message(), "from your browser or address") {
 			t.Fatalf("Retry-After %q (%s), want %s", got, r.message(), wantWait)
 		}
+		sv, _ := r.body["error"].(map[string]any)["messages"].(map[string]any)["sv"].(string)
+		if !strings.Contains(sv, "försök igen om "+wantWait+" sekund") {
+			t.Fatalf("the Swedish message %q does not give the wait of %s s", sv, wantWait)
+		}
 		// Anna, elsewhere, is not slowed down at all.
 		e.login("anna@example.com", "anna's password", from("198.51.100.1")...)
 		e.clock.Advance(8 * time.Second)
@@ -256,5 +260,26 @@ func TestAccountUnderAttackIsMailedOnce(t *testing.T) {
 			!strings.Contains(mail, "still work") || !strings.Contains(mail, "minst 5 felaktiga lösenord") {
 			t.Fatalf("the alert:\n%s", mail)
 		}
+	}
+}
+
+// Made-up e-mails or addresses cannot grow the pairs without bound: when
+// full, the least recently failed pair goes, and the pair being slowed
+// now stays slowed.
+func TestPairsAreBounded(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 4, 20, 0, 0, 0, time.UTC)
+	g := newPairGuard(100, 1, time.Second, time.Minute)
+	for i := range 1000 {
+		g.failed(fmt.Sprint("nobody", i, "@example.com\x00ip:203.0.113.7"), now.Add(time.Duration(i)*time.Millisecond))
+	}
+	if n := g.size(); n > 100 {
+		t.Fatalf("%d pairs held, want at most 100", n)
+	}
+	last := now.Add(time.Second)
+	g.failed("anna@example.com\x00ip:203.0.113.7", last)
+	g.failed("anna@example.com\x00ip:203.0.113.7", last)
+	if g.wait("anna@example.com\x00ip:203.0.113.7", last).IsZero() {
+		t.Fatal("the pair failing now was evicted")
 	}
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,9 +111,8 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	now := s.now()
 	ip := s.clientIP(r).String()
 	if ok, next := s.perIP.Allow(ip, now); !ok {
-		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts from your address; try again in %s.", wait(next.Sub(now)))
-		e.Until = next
-		return store.User{}, "", e
+		return store.User{}, "", rateLimited(now, next, "Too many login attempts from your address; try again in %s.",
+			"För många inloggningsförsök från din adress; försök igen om %s.")
 	}
 	if len(password) > maxPasswordBytes {
 		return store.User{}, "", errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
@@ -124,9 +124,8 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 		pair = account + "\x00device:" + device
 	}
 	if until := s.pairs.wait(pair, now); !until.IsZero() {
-		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many failed logins to this account from your browser or address; try again in %s.", wait(until.Sub(now)))
-		e.Until = until
-		return store.User{}, "", e
+		return store.User{}, "", rateLimited(now, until, "Too many failed logins to this account from your browser or address; try again in %s.",
+			"För många misslyckade inloggningar på det här kontot från din webbläsare eller adress; försök igen om %s.")
 	}
 	u, err := s.st.UserByEmail(ctx, account)
 	known := err == nil
@@ -138,9 +137,8 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 			if known {
 				s.alertAttack(u, now)
 			}
-			e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many failed logins to this account from many addresses, so logins from browsers that have not logged in to it before are slowed down; try again in %s. A browser that has logged in to it before is not affected, and an admin can send a password reset link.", wait(until.Sub(now)))
-			e.Until = until
-			return store.User{}, "", e
+			return store.User{}, "", rateLimited(now, until, "Too many failed logins to this account from many addresses, so logins from browsers that have not logged in to it before are slowed down; try again in %s. A browser that has logged in to it before is not affected, and an admin can send a password reset link.",
+				"För många misslyckade inloggningar på det här kontot från många adresser, så inloggning från webbläsare som inte har loggat in på det förut bromsas; försök igen om %s. En webbläsare som har loggat in på det förut påverkas inte, och en administratör kan skicka en länk för att återställa lösenordet.")
 		}
 	}
 	// Locked only by wrong current passwords at POST /api/password, by
@@ -164,11 +162,11 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 		if known {
 			s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip, "known_device", device != "")
 		}
-		return store.User{}, "", errorf(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.")
+		return store.User{}, "", say(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.", "Fel e-postadress eller lösenord.")
 	}
 	s.pairs.succeeded(pair)
 	if u.Disabled {
-		return store.User{}, "", errorf(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.")
+		return store.User{}, "", say(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.", "Det här kontot är avstängt; be en administratör att aktivera det.")
 	}
 	if err := s.st.LoginSucceeded(ctx, u.ID, now); err != nil {
 		return store.User{}, "", err
@@ -178,22 +176,60 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 }
 
 func locked(until, now time.Time) *Error {
-	e := errorf(http.StatusLocked, CodeLocked, "Too many wrong current passwords: this account is locked until %s (in %s). An admin can send a password reset link.",
-		until.UTC().Format("15:04 UTC"), wait(until.Sub(now)))
+	at := until.UTC().Format("15:04 UTC")
+	e := say(http.StatusLocked, CodeLocked,
+		fmt.Sprintf("Too many wrong current passwords: this account is locked until %s (in %s). An admin can send a password reset link.", at, wait(until.Sub(now))),
+		fmt.Sprintf("För många felaktiga nuvarande lösenord: kontot är låst till %s (om %s). En administratör kan skicka en länk för att återställa lösenordet.", at, waitSv(until.Sub(now))))
 	e.Until = until
+	return e
+}
+
+// rateLimited is a 429 until until, its message in English and Swedish
+// with the wait filled in for %s.
+func rateLimited(now, until time.Time, en, sv string) *Error {
+	e := say(http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf(en, wait(until.Sub(now))), fmt.Sprintf(sv, waitSv(until.Sub(now))))
+	e.Until = until
+	return e
+}
+
+// say is an error a person reads at login, in each console language.
+func say(status int, code, en, sv string) *Error {
+	e := errorf(status, code, "%s", en)
+	e.Messages = map[string]string{"en": en, "sv": sv}
 	return e
 }
 
 // wait writes a short wait for a person: "40 seconds", "12 minutes".
 func wait(d time.Duration) string {
-	if d < 2*time.Minute {
-		secs := int((d + time.Second - 1) / time.Second)
-		if secs <= 1 {
-			return "1 second"
-		}
-		return strconv.Itoa(secs) + " seconds"
+	secs, mins := waitParts(d)
+	switch {
+	case mins > 0:
+		return strconv.Itoa(mins) + " minutes"
+	case secs == 1:
+		return "1 second"
 	}
-	return strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " minutes"
+	return strconv.Itoa(secs) + " seconds"
+}
+
+// waitSv is wait in Swedish: "40 sekunder", "12 minuter".
+func waitSv(d time.Duration) string {
+	secs, mins := waitParts(d)
+	switch {
+	case mins > 0:
+		return strconv.Itoa(mins) + " minuter"
+	case secs == 1:
+		return "1 sekund"
+	}
+	return strconv.Itoa(secs) + " sekunder"
+}
+
+// waitParts rounds d up to whole seconds under two minutes (mins 0), else
+// to whole minutes.
+func waitParts(d time.Duration) (secs, mins int) {
+	if d < 2*time.Minute {
+		return max(1, int((d+time.Second-1)/time.Second)), 0
+	}
+	return 0, int((d + time.Minute - 1) / time.Minute)
 }
 
 func (s *Service) logout(w http.ResponseWriter, r *http.Request) error {
@@ -239,9 +275,7 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) allowSetupAttempt(r *http.Request) error {
 	now := s.now()
 	if ok, next := s.perIP.Allow(s.clientIP(r).String(), now); !ok {
-		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many attempts from your address; try again in %s.", wait(next.Sub(now)))
-		e.Until = next
-		return e
+		return rateLimited(now, next, "Too many attempts from your address; try again in %s.", "För många försök från din adress; försök igen om %s.")
 	}
 	return nil
 }
