@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -282,4 +283,39 @@ func TestPairsAreBounded(t *testing.T) {
 	if g.wait("anna@example.com\x00ip:203.0.113.7", last).IsZero() {
 		t.Fatal("the pair failing now was evicted")
 	}
+}
+
+// Without a Mailer (no [smtp]) an attack is logged as such, and nothing
+// claims that the user was told.
+func TestAccountUnderAttackWithoutSMTPIsOnlyLogged(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	var mu sync.Mutex
+	e := guardEnv(t, func(o *Options) {
+		o.PerAccount = Rate{Every: time.Minute, Burst: 3}
+		o.Logger = slog.New(slog.NewTextHandler(&lockedWriter{mu: &mu, w: &logs}, nil))
+	})
+	e.addUser("anna@example.com", RoleAgent, "anna's password")
+	for i := range 5 {
+		r := e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(fmt.Sprintf("10.0.0.%d", i))...)
+		if strings.Contains(r.message(), "mailed") || strings.Contains(r.message(), "sent you") {
+			t.Fatalf("the answer mentions a mail: %q", r.message())
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "no [smtp] to tell the user") || strings.Contains(logs.String(), "alerted by mail") {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *strings.Builder
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
