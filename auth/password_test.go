@@ -151,3 +151,19 @@ func TestHashingIsBounded(t *testing.T) {
 		t.Fatalf("verify with a free slot: %v, %v", ok, err)
 	}
 }
+
+// The strength check runs on every new password; zxcvbn's cost grows with
+// length, which strengthRunes bounds.
+func BenchmarkCheckPassword(b *testing.B) {
+	for _, tc := range []struct{ name, password string }{
+		{"short", "password12"},
+		{"words", "correct horse battery staple"},
+		{"1024 bytes", strings.Repeat("ab1!", 256)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				checkPassword(tc.password, "anna.lindqvist@example.com", "Anna Lindqvist")
+			}
+		})
+	}
+}
