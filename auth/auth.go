@@ -110,7 +110,8 @@ type Options struct {
 	// Default 100 at once, then 1 per 36s (100 an hour).
 	PerAccount Rate
 	// DeviceTTL is how long a browser that logged in stays a known device
-	// of the account (not slowed by PerAccount); default 180 days.
+	// of the account (not slowed by PerAccount), and an address it logged
+	// in from a known address (in memory, until a restart); default 180 days.
 	DeviceTTL time.Duration
 	// Alerts mails a user whose account hits PerAccount, at most once per
 	// AlertEvery (default 24h); nil sends nothing (no [smtp]).
@@ -129,6 +130,7 @@ type Service struct {
 	teams      []string
 	perIP      *keyrate.Limiter
 	pairs      *pairGuard       // failures per (account, source)
+	knownAddrs *knownAddresses  // (account, IP) pairs that logged in
 	perAccount *keyrate.Limiter // failures per account from unknown devices
 	alerted    *keyrate.Limiter // accounts whose user was mailed an alert lately
 	alerting   chan struct{}    // semaphore: alert mails being sent
@@ -196,6 +198,7 @@ func New(opts Options) (*Service, error) {
 	s.hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 	s.perIP = keyrate.New(d.PerIP.Every, d.PerIP.Burst, 0)
 	s.pairs = newPairGuard(maxPairs, d.PairFailures, d.PairDelay, d.PairMaxDelay)
+	s.knownAddrs = newKnownAddresses(maxPairs, d.DeviceTTL)
 	// Accounts are keyed by e-mail, known or not (see pairGuard); the
 	// per-IP limit bounds how fast new keys come.
 	s.perAccount = keyrate.New(d.PerAccount.Every, d.PerAccount.Burst, 0)

@@ -107,3 +107,43 @@ func (g *pairGuard) size() int {
 	defer g.mu.Unlock()
 	return len(g.m)
 }
+
+// knownAddresses remembers, in memory, the addresses each account logged
+// in from successfully, for ttl: like a known device, such an address is
+// not held back by the per-account limit (its own pair delay still
+// applies). It covers a browser without cookies, or one that lost them.
+// Bounded: when full, the oldest entry goes.
+type knownAddresses struct {
+	max int
+	ttl time.Duration
+
+	mu sync.Mutex
+	m  map[string]time.Time // account + "\x00" + IP → last successful login
+}
+
+func newKnownAddresses(max int, ttl time.Duration) *knownAddresses {
+	return &knownAddresses{max: max, ttl: ttl, m: make(map[string]time.Time)}
+}
+
+func (k *knownAddresses) add(key string, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.m[key]; !ok && len(k.m) >= k.max {
+		var oldest string
+		var oldestAt time.Time
+		for key, at := range k.m {
+			if oldest == "" || at.Before(oldestAt) {
+				oldest, oldestAt = key, at
+			}
+		}
+		delete(k.m, oldest)
+	}
+	k.m[key] = now
+}
+
+func (k *knownAddresses) known(key string, now time.Time) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	at, ok := k.m[key]
+	return ok && now.Sub(at) <= k.ttl
+}

@@ -122,6 +122,9 @@ func TestLockoutFromOneAddressDoesNotLockAKnownDevice(t *testing.T) {
 	if !strings.Contains(r.message(), "from many addresses") || r.header.Get("Retry-After") == "" {
 		t.Fatalf("the account-wide refusal says %q (Retry-After %q)", r.message(), r.header.Get("Retry-After"))
 	}
+	// The address Anna logged in from before works without the cookie too
+	// (a browser that lost it, or another one in her office).
+	e.login("anna@example.com", "anna's password", from("198.51.100.1")...)
 	// Anna's known browser logs in, from her address or from the
 	// attacker's (a shared NAT); a forged or other account's cookie does not help.
 	e.login("anna@example.com", "anna's password", from("198.51.100.1", "Cookie", device)...)

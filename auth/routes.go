@@ -98,9 +98,10 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 //     (PairFailures, PairDelay, PairMaxDelay); the source is the known
 //     device when the browser has the account's cookie, else the address,
 //     so nobody else's failures slow a person's own browser down;
-//   - per account from every source that is not a known device together
-//     (PerAccount), far higher: guessing from many addresses still runs
-//     dry, and the user is mailed about it (Alerts).
+//   - per account from every source that is neither a known device nor an
+//     address the account logged in from before, together (PerAccount),
+//     far higher: guessing from many addresses still runs dry, and the
+//     user is mailed about it (Alerts).
 //
 // The order matters: limits before argon2 (refused attempts cost no CPU);
 // an e-mail without an account goes through the same limits and the same
@@ -132,7 +133,9 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, "", err
 	}
-	if device == "" {
+	addrKey := account + "\x00" + ip
+	fromKnown := device != "" || s.knownAddrs.known(addrKey, now)
+	if !fromKnown {
 		if blocked, until := s.perAccount.Blocked(account, now); blocked {
 			if known {
 				s.alertAttack(u, now)
@@ -156,7 +159,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	}
 	if !ok || u.PasswordHash == "" {
 		s.pairs.failed(pair, now)
-		if device == "" {
+		if !fromKnown {
 			s.perAccount.Allow(account, now)
 		}
 		if known {
@@ -171,6 +174,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	if err := s.st.LoginSucceeded(ctx, u.ID, now); err != nil {
 		return store.User{}, "", err
 	}
+	s.knownAddrs.add(addrKey, now)
 	u.FailedLogins, u.LockedUntil, u.LastLoginAt = 0, time.Time{}, now
 	return u, device, nil
 }
