@@ -148,7 +148,9 @@ func (s *Server) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("couldn't listen for mail on %s: %w", addr, err)
 	}
-	ln := &capListener{Listener: raw, max: int64(s.maxConns), domain: s.smtp.Domain, timeout: s.timeout}
+	// The refusal of a connection over the cap must not hold up the
+	// accept loop: a second is plenty for one line into a new socket.
+	ln := &capListener{Listener: raw, max: int64(s.maxConns), domain: s.smtp.Domain, timeout: min(s.timeout, time.Second)}
 	s.mu.Lock()
 	if s.closed || s.ln != nil {
 		s.mu.Unlock()
