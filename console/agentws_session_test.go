@@ -17,6 +17,13 @@ import (
 func (a *agentWS) waitClosed(within time.Duration) error {
 	a.t.Helper()
 	_ = a.ws.SetReadDeadline(time.Now().Add(within))
+	// The default close handler answers the close frame and, when the
+	// server has already hung up, returns the failed write (broken pipe)
+	// instead of the close frame it read: answer, and ignore that.
+	a.ws.SetCloseHandler(func(code int, text string) error {
+		_ = a.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+		return nil
+	})
 	for {
 		if _, _, err := a.ws.ReadMessage(); err != nil {
 			return err
