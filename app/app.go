@@ -139,7 +139,14 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	for _, t := range cfg.Teams {
 		teams = append(teams, t.Name)
 	}
+	// Security alerts go out only through a configured [smtp]: without
+	// one, nothing is mailed and nothing says it was.
+	var alerts auth.Mailer
+	if cfg.SMTP.Host != "" {
+		alerts = a.notify
+	}
 	a.auth, err = auth.New(auth.Options{
+		Alerts:    alerts,
 		Store:     a.store,
 		Secret:    secret,
 		PublicURL: cfg.Server.PublicURL,

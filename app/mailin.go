@@ -2,6 +2,7 @@ package app
 
 import (
 	"net"
+	"time"
 
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/mailin"
@@ -24,11 +25,17 @@ func (a *App) openMailIn(secret []byte) error {
 	if a.cfg.MailIn.Addr == "" {
 		return nil
 	}
+	m := a.cfg.MailIn
 	srv, err := mailin.New(mailin.Options{
 		Hub:      a.hub,
 		Signer:   mailin.NewSigner(secret, a.cfg.MailIn.Domain),
 		MaxBytes: int64(a.cfg.MailIn.MaxBytes),
 		Logger:   a.log,
+
+		MaxConnections:        m.MaxConnections,
+		MaxMailsPerConnection: m.MaxMailsPerConnection,
+		PerSender:             mailin.Rate{Every: perHour(m.SenderPerHour), Burst: m.SenderBurst},
+		PerConversation:       mailin.Rate{Every: perHour(m.ConversationPerHour), Burst: m.ConversationBurst},
 	})
 	if err != nil {
 		return err
@@ -48,3 +55,6 @@ func (a *App) MailInAddr() net.Addr {
 	}
 	return a.mailin.Addr()
 }
+
+// perHour is the gap between two tokens of a rate given per hour.
+func perHour(n float64) time.Duration { return time.Duration(float64(time.Hour) / n) }

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/andon-chat/andon/internal/keyrate"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -69,7 +70,9 @@ type Options struct {
 	Teams []string
 	// OnUserChange, when set, is called with a user after an admin changed
 	// them (name, role, teams, disabled), so that who is on duty is told
-	// at once rather than at the agent's next login. It must not block.
+	// at once rather than at the agent's next login, and after sessions of
+	// the user ended (logout, logout-all, a password change), so that open
+	// consoles re-check theirs now. It must not block.
 	OnUserChange func(store.User)
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (for the per-IP limit and links).
@@ -86,24 +89,51 @@ type Options struct {
 	ResetTTL    time.Duration // password reset links; default 24h
 	SetupTTL    time.Duration // the first-admin setup link; default 24h
 
-	MaxFailures int           // failed logins in a row that lock an account; default 5
-	LockFor     time.Duration // how long the lock lasts; default 15m
-	PerIP       Rate          // login and setup attempts per client IP; default 20 at once, then 1 per 6s
-	PerEmail    Rate          // login attempts per e-mail; default 10 at once, then 1 per 30s
+	// MaxFailures wrong current passwords in a row at POST /api/password
+	// (someone holding a session) lock the account for LockFor; default 5
+	// and 15m. Logins are never locked by count: see the Pair and
+	// PerAccount limits.
+	MaxFailures int
+	LockFor     time.Duration
+	PerIP       Rate // login and setup attempts per client IP; default 20 at once, then 1 per 6s
+
+	// PairFailures failed logins in a row to one account from one source
+	// (an address, or a known device) cost nothing; after that each one
+	// doubles the wait before the next try from that pair, starting at
+	// PairDelay, up to PairMaxDelay. Defaults 5, 1s and 15m.
+	PairFailures int
+	PairDelay    time.Duration
+	PairMaxDelay time.Duration
+	// PerAccount limits the failed logins to one account from every
+	// source that is not a known device together: far above what one
+	// person types, it is what stops guessing from many addresses.
+	// Default 100 at once, then 1 per 36s (100 an hour).
+	PerAccount Rate
+	// DeviceTTL is how long a browser that logged in stays a known device
+	// of the account (not slowed by PerAccount), and an address it logged
+	// in from a known address (in memory, until a restart); default 180 days.
+	DeviceTTL time.Duration
+	// Alerts mails a user whose account hits PerAccount, at most once per
+	// AlertEvery (default 24h); nil sends nothing (no [smtp]).
+	Alerts     Mailer
+	AlertEvery time.Duration
 }
 
 // Service is the auth service. It is safe for concurrent use.
 type Service struct {
-	opts    Options
-	st      store.Users
-	log     *slog.Logger
-	now     func() time.Time
-	public  *url.URL // nil when PublicURL is empty
-	secure  bool     // public URL is https: cookies always Secure
-	teams   []string
-	perIP   *limiter
-	perMail *limiter
-	ghosts  *ghostLocks // failures of e-mails without an account
+	opts       Options
+	st         store.Users
+	log        *slog.Logger
+	now        func() time.Time
+	public     *url.URL // nil when PublicURL is empty
+	secure     bool     // public URL is https: cookies always Secure
+	teams      []string
+	perIP      *keyrate.Limiter
+	pairs      *pairGuard       // failures per (account, source)
+	knownAddrs *knownAddresses  // (account, IP) pairs that logged in
+	perAccount *keyrate.Limiter // failures per account from unknown devices
+	alerted    *keyrate.Limiter // accounts whose user was mailed an alert lately
+	alerting   chan struct{}    // semaphore: alert mails being sent
 
 	dummyOnce sync.Once
 	dummyHash string // verified against when the e-mail is unknown, so both take as long
@@ -149,9 +179,16 @@ func New(opts Options) (*Service, error) {
 	if d.PerIP.Every <= 0 || d.PerIP.Burst <= 0 {
 		d.PerIP = Rate{Every: 6 * time.Second, Burst: 20}
 	}
-	if d.PerEmail.Every <= 0 || d.PerEmail.Burst <= 0 {
-		d.PerEmail = Rate{Every: 30 * time.Second, Burst: 10}
+	if d.PairFailures <= 0 {
+		d.PairFailures = 5
 	}
+	setDefault(&d.PairDelay, time.Second)
+	setDefault(&d.PairMaxDelay, 15*time.Minute)
+	if d.PerAccount.Every <= 0 || d.PerAccount.Burst <= 0 {
+		d.PerAccount = Rate{Every: 36 * time.Second, Burst: 100}
+	}
+	setDefault(&d.DeviceTTL, 180*24*time.Hour)
+	setDefault(&d.AlertEvery, 24*time.Hour)
 	if d.Params == (Params{}) {
 		d.Params = DefaultParams
 	}
@@ -159,9 +196,14 @@ func New(opts Options) (*Service, error) {
 		return nil, fmt.Errorf("couldn't start auth: incomplete argon2id parameters %+v", d.Params)
 	}
 	s.hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
-	s.perIP = newLimiter(d.PerIP)
-	s.perMail = newLimiter(d.PerEmail)
-	s.ghosts = newGhostLocks(maxGhosts)
+	s.perIP = keyrate.New(d.PerIP.Every, d.PerIP.Burst, 0)
+	s.pairs = newPairGuard(maxPairs, d.PairFailures, d.PairDelay, d.PairMaxDelay)
+	s.knownAddrs = newKnownAddresses(maxPairs, d.DeviceTTL)
+	// Accounts are keyed by e-mail, known or not (see pairGuard); the
+	// per-IP limit bounds how fast new keys come.
+	s.perAccount = keyrate.New(d.PerAccount.Every, d.PerAccount.Burst, 0)
+	s.alerted = keyrate.New(d.AlertEvery, 1, 10000)
+	s.alerting = make(chan struct{}, maxAlertsInFlight)
 	return s, nil
 }
 

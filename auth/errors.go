@@ -20,6 +20,9 @@ type Error struct {
 	Message string
 	// Until is when a lockout or rate limit ends (zero otherwise).
 	Until time.Time
+	// Messages is Message in each console language ("en", "sv"), for the
+	// errors a person has to act on (a weak password); nil for the rest.
+	Messages map[string]string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -62,6 +65,8 @@ type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Until   string `json:"until,omitempty"` // RFC 3339, for locked and rate_limited
+	// Messages is the message in each console language, when it has them.
+	Messages map[string]string `json:"messages,omitempty"`
 }
 
 // writeError answers with err as JSON. Anything that is not an *Error is a
@@ -72,7 +77,7 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.ErrorContext(r.Context(), "auth request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = errorf(http.StatusInternalServerError, CodeInternal, "Something went wrong on the server; try again, and tell an admin if it persists.")
 	}
-	body := errorBody{Error: errorDetail{Code: e.Code, Message: e.Message}}
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Messages: e.Messages}}
 	if !e.Until.IsZero() {
 		body.Error.Until = e.Until.UTC().Format(time.RFC3339)
 		secs := math.Ceil(e.Until.Sub(s.now()).Seconds())

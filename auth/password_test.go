@@ -69,21 +69,62 @@ func TestDefaultParamsHash(t *testing.T) {
 func TestCheckPassword(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		password, email string
-		ok              bool
+		password, email, name string
+		ok                    bool
+		says                  string // in the English message when refused
 	}{
-		{"long enough pass", "anna@example.com", true},
-		{"åäöåäöåäöå", "", true}, // ten characters, more bytes
-		{"short", "", false},
-		{"anna@example.com", "anna@example.com", false},
-		{"          ", "", false},
-		{strings.Repeat("x", 1025), "", false},
+		{"long enough pass", "anna@example.com", "Anna", true, ""},
+		{"correct horse battery", "anna@example.com", "Anna Lindqvist", true, ""},
+		{"åäöåäöåäöå", "", "", true, ""}, // ten characters, more bytes
+		{"short", "", "", false, "at least 10"},
+		{"anna@example.com", "anna@example.com", "", false, "e-mail address"},
+		{"          ", "", "", false, "spaces"},
+		{strings.Repeat("x", 1025), "", "", false, "at most 1024"},
+		// Common and breached passwords, as NIST SP 800-63B asks.
+		{"password12", "anna@example.com", "Anna", false, "most common"},
+		{"Password123!", "anna@example.com", "Anna", false, "most common"},
+		{"qwertyuiop", "", "", false, "most common"},
+		{"liverpool2010", "", "", false, "most common"},
+		// The user's own name and e-mail.
+		{"lindqvist2024", "anna.lindqvist@example.com", "Anna Lindqvist", false, "your own name or e-mail"},
+		{"Lindqvist!!", "anna@example.com", "Anna Lindqvist", false, "your own name or e-mail"},
+		{"example12345", "anna@example.com", "Anna", false, "your own name or e-mail"},
+		// Patterns.
+		{"abcdefghijkl", "", "", false, "too easy to guess"},
+		{strings.Repeat("ab", 60), "", "", false, "too easy to guess"},
 	}
 	for _, tc := range tests {
-		if msg := checkPassword(tc.password, tc.email); (msg == "") != tc.ok {
-			t.Errorf("checkPassword(%q) = %q, want ok %v", tc.password, msg, tc.ok)
+		e := checkPassword(tc.password, tc.email, tc.name)
+		if (e == nil) != tc.ok {
+			t.Errorf("checkPassword(%q, %q, %q) = %v, want ok %v", tc.password, tc.email, tc.name, e, tc.ok)
+			continue
+		}
+		if e == nil {
+			continue
+		}
+		if e.Code != CodeWeakPassword || e.Status != 400 || !strings.Contains(e.Message, tc.says) {
+			t.Errorf("checkPassword(%q): %d %s %q, want 400 weak_password saying %q", tc.password, e.Status, e.Code, e.Message, tc.says)
+		}
+		if e.Messages["en"] != e.Message || e.Messages["sv"] == "" || e.Messages["sv"] == e.Message {
+			t.Errorf("checkPassword(%q): messages %v, want the English one and a Swedish one", tc.password, e.Messages)
 		}
 	}
+}
+
+// A weak password is refused over HTTP with the message in both console
+// languages, and nothing is changed.
+func TestWeakPasswordOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	e.addUser("anna@example.com", RoleAgent, "anna's password")
+	s := e.login("anna@example.com", "anna's password")
+	r := e.do("POST", "/api/password", map[string]string{"current": "anna's password", "new": "password12"}, s)
+	e.expect(r, 400, CodeWeakPassword)
+	msgs, _ := r.body["error"].(map[string]any)["messages"].(map[string]any)
+	if sv, _ := msgs["sv"].(string); !strings.Contains(sv, "vanligaste") {
+		t.Fatalf("password12: messages %v, want a Swedish one", msgs)
+	}
+	e.login("anna@example.com", "anna's password") // unchanged
 }
 
 func BenchmarkHashDefault(b *testing.B) {
@@ -108,5 +149,21 @@ func TestHashingIsBounded(t *testing.T) {
 	<-e.svc.hashing
 	if ok, err := e.svc.verify(t.Context(), e.svc.dummy(), "x"); ok || err != nil {
 		t.Fatalf("verify with a free slot: %v, %v", ok, err)
+	}
+}
+
+// The strength check runs on every new password; zxcvbn's cost grows with
+// length, which strengthRunes bounds.
+func BenchmarkCheckPassword(b *testing.B) {
+	for _, tc := range []struct{ name, password string }{
+		{"short", "password12"},
+		{"words", "correct horse battery staple"},
+		{"1024 bytes", strings.Repeat("ab1!", 256)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				checkPassword(tc.password, "anna.lindqvist@example.com", "Anna Lindqvist")
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -73,7 +74,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(req.Email) == "" || req.Password == "" {
 		return errorf(http.StatusBadRequest, CodeBadRequest, "Enter your e-mail address and password.")
 	}
-	u, err := s.checkLogin(r, req.Email, req.Password)
+	u, device, err := s.checkLogin(r, req.Email, req.Password)
 	if err != nil {
 		return err
 	}
@@ -81,101 +82,158 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.log.InfoContext(r.Context(), "logged in", "user", u.ID, "ip", sess.IP)
+	s.setKnownDevice(w, r, u.Email, device)
+	s.log.InfoContext(r.Context(), "logged in", "user", u.ID, "ip", sess.IP, "known_device", device != "")
 	writeJSON(w, http.StatusOK, sessionBody{User: public(u), CSRFToken: s.csrfToken(sess.ID)})
 	return nil
 }
 
-// checkLogin applies the rate limits and the lockout, then checks the
-// password. The order matters: limits before argon2 (so refused attempts
-// cost no CPU), the lockout before the password (so a locked account tells
-// nothing about guesses), the disabled flag after it (so only someone who
-// knows the password learns that the account is disabled).
-func (s *Service) checkLogin(r *http.Request, email, password string) (store.User, error) {
+// checkLogin applies the limits, then checks the password, and returns the
+// user and the known device the browser logged in from ("" for a new one).
+// Three limits keep guessing slow without letting a stranger lock a person
+// out:
+//
+//   - per client IP, over every account (PerIP);
+//   - per account and source, growing delays after a few failures
+//     (PairFailures, PairDelay, PairMaxDelay); the source is the known
+//     device when the browser has the account's cookie, else the address,
+//     so nobody else's failures slow a person's own browser down;
+//   - per account from every source that is neither a known device nor an
+//     address the account logged in from before, together (PerAccount),
+//     far higher: guessing from many addresses still runs dry, and the
+//     user is mailed about it (Alerts).
+//
+// The order matters: limits before argon2 (refused attempts cost no CPU);
+// an e-mail without an account goes through the same limits and the same
+// argon2 work as one with, so the answers do not tell which have one; the
+// disabled flag only after the right password.
+func (s *Service) checkLogin(r *http.Request, email, password string) (store.User, string, error) {
 	ctx := r.Context()
 	now := s.now()
 	ip := s.clientIP(r).String()
-	if ok, next := s.perIP.allow(ip, now); !ok {
-		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts from your address; try again in %s.", wait(next.Sub(now)))
-		e.Until = next
-		return store.User{}, e
-	}
-	key := strings.ToLower(strings.TrimSpace(email))
-	if ok, next := s.perMail.allow(key, now); !ok {
-		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many login attempts for this e-mail address; try again in %s.", wait(next.Sub(now)))
-		e.Until = next
-		return store.User{}, e
+	if ok, next := s.perIP.Allow(ip, now); !ok {
+		return store.User{}, "", rateLimited(now, next, "Too many login attempts from your address; try again in %s.",
+			"För många inloggningsförsök från din adress; försök igen om %s.")
 	}
 	if len(password) > maxPasswordBytes {
-		return store.User{}, errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
+		return store.User{}, "", errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
 	}
-	invalid := errorf(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.")
-	u, err := s.st.UserByEmail(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
-		// Counted and locked like an account, so that the answers do not
-		// tell which e-mails have one.
-		if until := s.ghosts.lockedUntil(key, now); !until.IsZero() {
-			return store.User{}, locked(until, now)
+	account := strings.ToLower(strings.TrimSpace(email))
+	device := s.knownDevice(r, account)
+	pair := account + "\x00ip:" + ip
+	if device != "" {
+		pair = account + "\x00device:" + device
+	}
+	if until := s.pairs.wait(pair, now); !until.IsZero() {
+		return store.User{}, "", rateLimited(now, until, "Too many failed logins to this account from your browser or address; try again in %s.",
+			"För många misslyckade inloggningar på det här kontot från din webbläsare eller adress; försök igen om %s.")
+	}
+	u, err := s.st.UserByEmail(ctx, account)
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, "", err
+	}
+	addrKey := account + "\x00" + ip
+	fromKnown := device != "" || s.knownAddrs.known(addrKey, now)
+	if !fromKnown {
+		if blocked, until := s.perAccount.Blocked(account, now); blocked {
+			if known {
+				s.alertAttack(u, now)
+			}
+			return store.User{}, "", rateLimited(now, until, "Too many failed logins to this account from many addresses, so logins from browsers that have not logged in to it before are slowed down; try again in %s. A browser that has logged in to it before is not affected, and an admin can send a password reset link.",
+				"För många misslyckade inloggningar på det här kontot från många adresser, så inloggning från webbläsare som inte har loggat in på det förut bromsas; försök igen om %s. En webbläsare som har loggat in på det förut påverkas inte, och en administratör kan skicka en länk för att återställa lösenordet.")
 		}
-		_, _ = s.verify(ctx, s.dummy(), password) // take as long as a real check
-		if until := s.ghosts.failed(key, now, s.opts.MaxFailures, s.opts.LockFor); !until.IsZero() {
-			return store.User{}, locked(until, now)
-		}
-		return store.User{}, invalid
 	}
-	if err != nil {
-		return store.User{}, err
-	}
-	if now.Before(u.LockedUntil) {
-		return store.User{}, locked(u.LockedUntil, now)
+	// Locked only by wrong current passwords at POST /api/password, by
+	// someone holding a session of this account (see changePassword).
+	if known && now.Before(u.LockedUntil) {
+		return store.User{}, "", locked(u.LockedUntil, now)
 	}
 	hash := u.PasswordHash
 	if hash == "" {
-		hash = s.dummy() // invited but never set a password: nothing matches
+		hash = s.dummy() // no such user, or invited and never set a password: nothing matches
 	}
 	ok, err := s.verify(ctx, hash, password)
 	if err != nil {
-		return store.User{}, err
+		return store.User{}, "", err
 	}
 	if !ok || u.PasswordHash == "" {
-		after, err := s.st.LoginFailed(ctx, u.ID, now, s.opts.MaxFailures, s.opts.LockFor)
-		if err != nil {
-			return store.User{}, err
+		s.pairs.failed(pair, now)
+		if !fromKnown {
+			s.perAccount.Allow(account, now)
 		}
-		s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip)
-		if now.Before(after.LockedUntil) {
-			s.log.WarnContext(ctx, "account locked", "user", u.ID, "until", after.LockedUntil)
-			return store.User{}, locked(after.LockedUntil, now)
+		if known {
+			s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip, "known_device", device != "")
 		}
-		return store.User{}, invalid
+		return store.User{}, "", say(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.", "Fel e-postadress eller lösenord.")
 	}
+	s.pairs.succeeded(pair)
 	if u.Disabled {
-		return store.User{}, errorf(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.")
+		return store.User{}, "", say(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.", "Det här kontot är avstängt; be en administratör att aktivera det.")
 	}
 	if err := s.st.LoginSucceeded(ctx, u.ID, now); err != nil {
-		return store.User{}, err
+		return store.User{}, "", err
 	}
+	s.knownAddrs.add(addrKey, now)
 	u.FailedLogins, u.LockedUntil, u.LastLoginAt = 0, time.Time{}, now
-	return u, nil
+	return u, device, nil
 }
 
 func locked(until, now time.Time) *Error {
-	e := errorf(http.StatusLocked, CodeLocked, "Too many failed logins: this account is locked until %s (in %s). An admin can send a password reset link.",
-		until.UTC().Format("15:04 UTC"), wait(until.Sub(now)))
+	at := until.UTC().Format("15:04 UTC")
+	e := say(http.StatusLocked, CodeLocked,
+		fmt.Sprintf("Too many wrong current passwords: this account is locked until %s (in %s). An admin can send a password reset link.", at, wait(until.Sub(now))),
+		fmt.Sprintf("För många felaktiga nuvarande lösenord: kontot är låst till %s (om %s). En administratör kan skicka en länk för att återställa lösenordet.", at, waitSv(until.Sub(now))))
 	e.Until = until
+	return e
+}
+
+// rateLimited is a 429 until until, its message in English and Swedish
+// with the wait filled in for %s.
+func rateLimited(now, until time.Time, en, sv string) *Error {
+	e := say(http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf(en, wait(until.Sub(now))), fmt.Sprintf(sv, waitSv(until.Sub(now))))
+	e.Until = until
+	return e
+}
+
+// say is an error a person reads at login, in each console language.
+func say(status int, code, en, sv string) *Error {
+	e := errorf(status, code, "%s", en)
+	e.Messages = map[string]string{"en": en, "sv": sv}
 	return e
 }
 
 // wait writes a short wait for a person: "40 seconds", "12 minutes".
 func wait(d time.Duration) string {
-	if d < 2*time.Minute {
-		secs := int((d + time.Second - 1) / time.Second)
-		if secs <= 1 {
-			return "1 second"
-		}
-		return strconv.Itoa(secs) + " seconds"
+	secs, mins := waitParts(d)
+	switch {
+	case mins > 0:
+		return strconv.Itoa(mins) + " minutes"
+	case secs == 1:
+		return "1 second"
 	}
-	return strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " minutes"
+	return strconv.Itoa(secs) + " seconds"
+}
+
+// waitSv is wait in Swedish: "40 sekunder", "12 minuter".
+func waitSv(d time.Duration) string {
+	secs, mins := waitParts(d)
+	switch {
+	case mins > 0:
+		return strconv.Itoa(mins) + " minuter"
+	case secs == 1:
+		return "1 sekund"
+	}
+	return strconv.Itoa(secs) + " sekunder"
+}
+
+// waitParts rounds d up to whole seconds under two minutes (mins 0), else
+// to whole minutes.
+func waitParts(d time.Duration) (secs, mins int) {
+	if d < 2*time.Minute {
+		return max(1, int((d+time.Second-1)/time.Second)), 0
+	}
+	return 0, int((d + time.Minute - 1) / time.Minute)
 }
 
 func (s *Service) logout(w http.ResponseWriter, r *http.Request) error {
@@ -184,6 +242,7 @@ func (s *Service) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.clearCookie(w, r)
+	s.sessionsEnded(a.user)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	return nil
 }
@@ -195,9 +254,18 @@ func (s *Service) logoutAll(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.clearCookie(w, r)
+	s.sessionsEnded(a.user)
 	s.log.InfoContext(r.Context(), "logged out everywhere", "user", a.user.ID, "sessions", n)
 	writeJSON(w, http.StatusOK, map[string]int{"ended": n})
 	return nil
+}
+
+// sessionsEnded tells OnUserChange that sessions of u ended, so that the
+// agent sockets opened with them close now, not at their next keep-alive.
+func (s *Service) sessionsEnded(u store.User) {
+	if s.opts.OnUserChange != nil {
+		s.opts.OnUserChange(u)
+	}
 }
 
 func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
@@ -210,10 +278,8 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 // routes, so they cannot be used to hammer the store.
 func (s *Service) allowSetupAttempt(r *http.Request) error {
 	now := s.now()
-	if ok, next := s.perIP.allow(s.clientIP(r).String(), now); !ok {
-		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "Too many attempts from your address; try again in %s.", wait(next.Sub(now)))
-		e.Until = next
-		return e
+	if ok, next := s.perIP.Allow(s.clientIP(r).String(), now); !ok {
+		return rateLimited(now, next, "Too many attempts from your address; try again in %s.", "För många försök från din adress; försök igen om %s.")
 	}
 	return nil
 }
@@ -302,8 +368,8 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errorf(http.StatusForbidden, CodeWrongPassword, "The current password is wrong.")
 	}
-	if msg := checkPassword(req.New, a.user.Email); msg != "" {
-		return errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
+	if e := checkPassword(req.New, u.Email, u.Name); e != nil {
+		return e
 	}
 	hash, err := s.hash(r.Context(), req.New)
 	if err != nil {
@@ -313,6 +379,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.SetPassword(r.Context(), a.user.ID, hash, a.session.ID); err != nil {
 		return err
 	}
+	s.sessionsEnded(a.user)
 	s.log.InfoContext(r.Context(), "password changed", "user", a.user.ID)
 	writeJSON(w, http.StatusOK, sessionBody{User: public(a.user), CSRFToken: s.csrfToken(a.session.ID)})
 	return nil

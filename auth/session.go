@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -193,24 +194,51 @@ func safeMethod(m string) bool {
 }
 
 // checkOrigin refuses a request whose Origin header names another site
-// than the console's (the public URL, or the Host the request was sent
-// to). A request without Origin (curl, old browsers on GET) passes: the
-// cookie's SameSite=Strict and the CSRF header are the other locks.
+// than the console's: the public URL, or the Host the request was sent to
+// reached over the request's own scheme. An origin is the triple scheme,
+// host and port (RFC 6454), so http://chat.example.com is not
+// https://chat.example.com and :8081 is not :8080; a default port written
+// out equals the one left out. A request without Origin (curl, old
+// browsers on GET) passes: the cookie's SameSite=Strict and the CSRF
+// header are the other locks.
 func (s *Service) checkOrigin(r *http.Request) error {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return nil
 	}
-	u, err := url.Parse(origin)
-	if err == nil && u.Host != "" {
-		if s.public != nil && strings.EqualFold(u.Scheme, s.public.Scheme) && strings.EqualFold(u.Host, s.public.Host) {
-			return nil
+	if got, ok := originOf(origin); ok {
+		if s.public != nil {
+			if want, _ := originOf(s.public.Scheme + "://" + s.public.Host); got == want {
+				return nil
+			}
 		}
-		if strings.EqualFold(u.Host, r.Host) {
+		scheme := "http"
+		if s.isTLS(r) {
+			scheme = "https"
+		}
+		if want, ok := originOf(scheme + "://" + r.Host); ok && got == want {
 			return nil
 		}
 	}
 	return errorf(http.StatusForbidden, CodeBadOrigin, "Requests from %q are refused: the console only accepts requests from its own site.", origin)
+}
+
+// originOf normalises an http(s) origin to "scheme://host:port" in lower
+// case with the port always written, or false when it is not one.
+func originOf(raw string) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return "", false
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[scheme]
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port), true
 }
 
 // startSession creates a session for u and sets its cookie.

@@ -257,3 +257,39 @@ func TestCheckSessionByToken(t *testing.T) {
 	e.clock.Advance(time.Hour)
 	wantEnded("idle", idle.cookie.Value, CodeUnauthorized)
 }
+
+// An origin is scheme, host and port: the console at http://chat:8080
+// refuses a page on another port or over the other scheme of the same
+// host, and accepts its own origin however it is spelt (case, default
+// port written out). With a public URL, that origin is accepted too.
+func TestOriginComparesSchemeHostAndPort(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *Options) { o.PublicURL = "https://chat.example.com" })
+	tests := []struct {
+		host, origin string
+		ok           bool
+	}{
+		{"chat.internal:8080", "http://chat.internal:8080", true},
+		{"chat.internal:8080", "HTTP://Chat.Internal:8080", true},
+		{"chat.internal:8080", "http://chat.internal:8081", false},
+		{"chat.internal:8080", "https://chat.internal:8080", false},
+		{"chat.internal:8080", "http://chat.internal", false},
+		{"chat.internal", "http://chat.internal:80", true},
+		{"chat.internal", "https://chat.internal", false},
+		{"chat.internal", "ws://chat.internal", false},
+		{"chat.internal", "null", false},
+		{"chat.internal", "https://chat.example.com", true},
+		{"chat.internal", "https://chat.example.com:443", true},
+		{"chat.internal", "http://chat.example.com", false},
+		{"chat.internal", "https://chat.example.com:8443", false},
+	}
+	for _, tc := range tests {
+		r := httptest.NewRequest("POST", "/api/login", nil)
+		r.Host = tc.host
+		r.Header.Set("Origin", tc.origin)
+		err := e.svc.checkOrigin(r)
+		if (err == nil) != tc.ok {
+			t.Errorf("Host %s, Origin %s: %v, want accepted %v", tc.host, tc.origin, err, tc.ok)
+		}
+	}
+}

@@ -109,8 +109,8 @@ func (s *Service) Accept(ctx context.Context, req SetupRequest) (store.User, err
 		}
 		use.NewUser = store.User{ID: store.NewID(), Email: email, Name: name, Role: RoleAdmin}
 	}
-	if msg := checkPassword(req.Password, email); msg != "" {
-		return store.User{}, errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
+	if e := checkPassword(req.Password, email, use.Name+" "+info.Name+" "+use.NewUser.Name); e != nil {
+		return store.User{}, e
 	}
 	if use.PasswordHash, err = s.hash(ctx, req.Password); err != nil {
 		return store.User{}, err

@@ -107,8 +107,8 @@ func (s *Service) addUser(ctx context.Context, in NewUser, base string) (store.U
 		u.Name = nameFromEmail(email)
 	}
 	if in.Password != "" {
-		if msg := checkPassword(in.Password, email); msg != "" {
-			return store.User{}, "", errorf(http.StatusBadRequest, CodeWeakPassword, "%s", msg)
+		if e := checkPassword(in.Password, email, u.Name); e != nil {
+			return store.User{}, "", e
 		}
 		if u.PasswordHash, err = s.hash(ctx, in.Password); err != nil {
 			return store.User{}, "", err

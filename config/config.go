@@ -339,6 +339,20 @@ type MailIn struct {
 	// MaxBytes is the largest mail accepted, in bytes; larger ones are
 	// refused with 552.
 	MaxBytes int `toml:"max_bytes"`
+	// MaxConnections bounds the SMTP connections open at once; more are
+	// answered 421 and closed.
+	MaxConnections int `toml:"max_connections"`
+	// MaxMailsPerConnection bounds the mails of one connection; the next
+	// is answered 421 and the connection closed.
+	MaxMailsPerConnection int `toml:"max_mails_per_connection"`
+	// SenderBurst mails from one envelope sender are accepted at once,
+	// then SenderPerHour an hour; more are answered 451 (try later).
+	SenderBurst   int     `toml:"sender_burst"`
+	SenderPerHour float64 `toml:"sender_per_hour"`
+	// ConversationBurst mails into one conversation, from every sender
+	// together, then ConversationPerHour an hour; more get 451.
+	ConversationBurst   int     `toml:"conversation_burst"`
+	ConversationPerHour float64 `toml:"conversation_per_hour"`
 }
 
 // EmailNotify sends each event to fixed addresses. TOML: [[notify.email]].

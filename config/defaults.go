@@ -80,7 +80,8 @@ func Defaults() Config {
 			Timeout: Duration(30 * time.Second),
 		},
 		Notify: Notify{Webhooks: []Webhook{}, Emails: []EmailNotify{}},
-		MailIn: MailIn{MaxBytes: 1 << 20},
+		MailIn: MailIn{MaxBytes: 1 << 20, MaxConnections: 20, MaxMailsPerConnection: 10,
+			SenderBurst: 10, SenderPerHour: 10, ConversationBurst: 20, ConversationPerHour: 60},
 	}
 }
 

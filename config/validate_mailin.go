@@ -13,6 +13,12 @@ var mailDomain = regexp.MustCompile(`^(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)
 // off, so that switching it on later does not uncover old mistakes.
 func (c *checker) mailIn(m MailIn, s SMTP) {
 	c.between(key("mail_in", "max_bytes"), m.MaxBytes, 1024, 64<<20)
+	c.between(key("mail_in", "max_connections"), m.MaxConnections, 1, 10000)
+	c.between(key("mail_in", "max_mails_per_connection"), m.MaxMailsPerConnection, 1, 1000)
+	c.between(key("mail_in", "sender_burst"), m.SenderBurst, 1, 10000)
+	c.rate(key("mail_in", "sender_per_hour"), m.SenderPerHour)
+	c.between(key("mail_in", "conversation_burst"), m.ConversationBurst, 1, 10000)
+	c.rate(key("mail_in", "conversation_per_hour"), m.ConversationPerHour)
 	if m.Domain != "" && (!mailDomain.MatchString(m.Domain) || len(m.Domain) > 253) {
 		c.failf(key("mail_in", "domain"), "must be a domain name such as \"reply.example.com\", without \"@\" or a port (got %q)", m.Domain)
 	}

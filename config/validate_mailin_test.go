@@ -20,18 +20,21 @@ func TestValidateMailIn(t *testing.T) {
 		{"off by default", func(*Config) {}, nil},
 		{"on", func(c *Config) {
 			withSMTP(c)
-			c.MailIn = MailIn{Addr: "0.0.0.0:2525", Domain: "reply.example.com", MaxBytes: 2 << 20}
+			c.MailIn.Addr, c.MailIn.Domain, c.MailIn.MaxBytes = "0.0.0.0:2525", "reply.example.com", 2<<20
 		}, nil},
 		{"domain without addr is only checked", func(c *Config) { c.MailIn.Domain = "Reply.Example.COM" }, nil},
 		{"addr without domain", func(c *Config) { withSMTP(c); c.MailIn.Addr = ":2525" },
 			[]string{`mail_in.domain: required when mail_in.addr is set: the domain of the reply addresses, such as "reply.example.com"`}},
-		{"addr without smtp", func(c *Config) { c.MailIn = MailIn{Addr: ":2525", Domain: "example.com", MaxBytes: 1 << 20} },
+		{"addr without smtp", func(c *Config) { c.MailIn.Addr, c.MailIn.Domain = ":2525", "example.com" },
 			[]string{`mail_in.addr: receives answers to mailed replies, but nothing is mailed: set smtp.host (and smtp.from) too`}},
 		{"bad values", func(c *Config) {
 			withSMTP(c)
-			c.MailIn = MailIn{Addr: "2525", Domain: "reply@example.com", MaxBytes: 10}
+			c.MailIn = MailIn{Addr: "2525", Domain: "reply@example.com", MaxBytes: 10, MaxMailsPerConnection: 5, SenderBurst: 1, SenderPerHour: -1, ConversationBurst: 20000, ConversationPerHour: 1}
 		}, []string{
 			`mail_in.max_bytes: must be between 1024 and 67108864 (got 10)`,
+			`mail_in.max_connections: must be between 1 and 10000 (got 0)`,
+			`mail_in.sender_per_hour: must be a number greater than 0 (got -1)`,
+			`mail_in.conversation_burst: must be between 1 and 10000 (got 20000)`,
 			`mail_in.domain: must be a domain name such as "reply.example.com", without "@" or a port (got "reply@example.com")`,
 			`mail_in.addr: must be host:port, such as "127.0.0.1:8080" or ":8080" (got "2525")`,
 		}},

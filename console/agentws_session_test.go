@@ -17,6 +17,13 @@ import (
 func (a *agentWS) waitClosed(within time.Duration) error {
 	a.t.Helper()
 	_ = a.ws.SetReadDeadline(time.Now().Add(within))
+	// The default close handler answers the close frame and, when the
+	// server has already hung up, returns the failed write (broken pipe)
+	// instead of the close frame it read: answer, and ignore that.
+	a.ws.SetCloseHandler(func(code int, text string) error {
+		_ = a.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+		return nil
+	})
 	for {
 		if _, _, err := a.ws.ReadMessage(); err != nil {
 			return err
@@ -133,4 +140,17 @@ func TestAgentSocketEndsWhenAnAdminChangesTheUser(t *testing.T) {
 		wantSessionEnded(t, fmt.Sprint(change), ws.waitClosed(5*time.Second))
 		e.waitOffline(t, agent.user.ID)
 	}
+}
+
+// Logout-all ends the user's open consoles at once, like an admin's
+// change: the keep-alive that would find out is an hour away here.
+func TestAgentSocketEndsAtOnceOnLogoutAll(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{limits: Limits{PingInterval: time.Hour, SessionCheck: time.Hour}})
+	agent := e.login(t, auth.RoleAgent, "billing")
+	ws := agent.dial(t)
+	ws.until("hello", func(f frame) bool { return f.Type == "hello" })
+	agent.must(t, "POST", "/api/logout-all", nil, http.StatusOK, nil)
+	wantSessionEnded(t, "logout-all", ws.waitClosed(5*time.Second))
+	e.waitOffline(t, agent.user.ID)
 }

@@ -116,11 +116,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 				con.UserChanged(u)
 			}
 		},
-		Store:    st,
-		Secret:   []byte("0123456789abcdef0123456789abcdef"),
-		Params:   auth.Params{Memory: 64, Time: 1, Threads: 1},
-		PerIP:    auth.Rate{Every: time.Millisecond, Burst: 10000},
-		PerEmail: auth.Rate{Every: time.Millisecond, Burst: 10000},
+		Store:      st,
+		Secret:     []byte("0123456789abcdef0123456789abcdef"),
+		Params:     auth.Params{Memory: 64, Time: 1, Threads: 1},
+		PerIP:      auth.Rate{Every: time.Millisecond, Burst: 10000},
+		PerAccount: auth.Rate{Every: time.Millisecond, Burst: 10000},
 	})
 	if err != nil {
 		t.Fatal(err)

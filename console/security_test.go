@@ -136,15 +136,24 @@ func TestCSRF(t *testing.T) {
 		t.Fatalf("cross-site POST: %d", res.StatusCode)
 	}
 
-	// The WebSocket is refused to another site's page even with the cookie.
+	// The WebSocket is refused to another site's page even with the cookie,
+	// and an origin is scheme, host and port: another port of the same host,
+	// or https for this http console, is another site.
 	u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/ws/agent"
-	h := http.Header{"Origin": {"https://evil.example"}}
-	for _, ck := range admin.hc.Jar.Cookies(mustURL(e.srv.URL)) {
-		h.Add("Cookie", ck.Name+"="+ck.Value)
+	srv := mustURL(e.srv.URL)
+	otherPort := "http://" + srv.Hostname() + ":1"
+	if srv.Port() == "1" {
+		otherPort = "http://" + srv.Hostname() + ":2"
 	}
-	_, wres, err := websocket.DefaultDialer.Dial(u, h)
-	if err == nil || wres == nil || wres.StatusCode != http.StatusForbidden {
-		t.Fatalf("cross-site ws: err %v, response %v", err, wres)
+	for _, origin := range []string{"https://evil.example", otherPort, "https://" + srv.Host} {
+		h := http.Header{"Origin": {origin}}
+		for _, ck := range admin.hc.Jar.Cookies(srv) {
+			h.Add("Cookie", ck.Name+"="+ck.Value)
+		}
+		_, wres, err := websocket.DefaultDialer.Dial(u, h)
+		if err == nil || wres == nil || wres.StatusCode != http.StatusForbidden {
+			t.Fatalf("ws from %s: err %v, response %v", origin, err, wres)
+		}
 	}
 }
 

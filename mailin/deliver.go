@@ -41,6 +41,12 @@ func (s *Server) deliver(ctx context.Context, envFrom string, convs []string, ra
 		log.Info("mail ignored: automatic", "why", why)
 		return nil
 	}
+	if n := len(h["From"]); n != 1 {
+		// net/mail's Get reads only the first: a second From could show
+		// one sender to a person and be checked as another.
+		log.Info("mail refused: From headers", "count", n)
+		return reject(550, smtp.EnhancedCode{5, 6, 0}, fmt.Sprintf("The mail must have exactly one From header (it has %d)", n))
+	}
 	sender, ok := fromAddress(h.Get("From"))
 	if !ok {
 		log.Info("mail refused: no single From address", "from", h.Get("From"))

@@ -1,15 +1,18 @@
 package mailin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/andon-chat/andon/internal/keyrate"
 	"github.com/andon-chat/andon/store"
 	"github.com/emersion/go-smtp"
 )
@@ -45,6 +48,21 @@ type Options struct {
 	Timeout time.Duration
 	// Logger receives each mail's fate; nil discards.
 	Logger *slog.Logger
+
+	// MaxConnections bounds the SMTP connections open at once; more are
+	// answered 421 and closed. 0 means DefaultMaxConnections.
+	MaxConnections int
+	// MaxMailsPerConnection bounds the mails of one connection; the next
+	// MAIL is answered 421 and the connection closed. 0 means the default.
+	MaxMailsPerConnection int
+	// PerSender limits mails per envelope sender, PerConversation mails
+	// into one conversation, from all senders and connections together;
+	// over either, the command is answered 451 so that a real mail server
+	// tries again later. Zero values mean the defaults.
+	PerSender       Rate
+	PerConversation Rate
+	// Now is the clock of the rate limits; nil is time.Now.
+	Now func() time.Time
 }
 
 // Server is the SMTP server for reply addresses. Create it with New, start
@@ -57,6 +75,12 @@ type Server struct {
 	timeout  time.Duration
 	log      *slog.Logger
 	smtp     *smtp.Server
+	now      func() time.Time
+
+	maxConns   int
+	maxPerConn int
+	perSender  *keyrate.Limiter
+	perConv    *keyrate.Limiter
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -92,6 +116,16 @@ func New(opts Options) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.now = opts.Now
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.maxConns = cmp.Or(max(opts.MaxConnections, 0), DefaultMaxConnections)
+	s.maxPerConn = cmp.Or(max(opts.MaxMailsPerConnection, 0), DefaultMaxMailsPerConnection)
+	sr := orRate(opts.PerSender, Rate{Every: DefaultSenderEvery, Burst: DefaultSenderBurst})
+	cr := orRate(opts.PerConversation, Rate{Every: DefaultConversationEvery, Burst: DefaultConversationBurst})
+	s.perSender = keyrate.New(sr.Every, sr.Burst, maxRateKeys)
+	s.perConv = keyrate.New(cr.Every, cr.Burst, maxRateKeys)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
 	srv.Domain = opts.Hostname
@@ -110,10 +144,13 @@ func New(opts Options) (*Server, error) {
 // Listen binds addr (host:port; port 0 picks a free one) and serves in the
 // background until Close.
 func (s *Server) Listen(addr string) error {
-	ln, err := net.Listen("tcp", addr)
+	raw, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("couldn't listen for mail on %s: %w", addr, err)
 	}
+	// The refusal of a connection over the cap must not hold up the
+	// accept loop: a second is plenty for one line into a new socket.
+	ln := &capListener{Listener: raw, max: int64(s.maxConns), domain: s.smtp.Domain, timeout: min(s.timeout, time.Second)}
 	s.mu.Lock()
 	if s.closed || s.ln != nil {
 		s.mu.Unlock()
@@ -182,11 +219,19 @@ func (s *Server) begin() bool {
 }
 
 func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
-	remote := ""
+	ss := &session{s: s}
 	if c.Conn() != nil {
-		remote = c.Conn().RemoteAddr().String()
+		ss.conn = c.Conn()
+		ss.remote = c.Conn().RemoteAddr().String()
 	}
-	return &session{s: s, remote: remote}, nil
+	return ss, nil
+}
+
+func orRate(r, def Rate) Rate {
+	if r.Every <= 0 || r.Burst <= 0 {
+		return def
+	}
+	return r
 }
 
 // logAdapter gives go-smtp's internal errors to slog.
@@ -203,7 +248,9 @@ func (l logAdapter) Println(v ...any) {
 // session is one SMTP connection's current transaction.
 type session struct {
 	s      *Server
+	conn   net.Conn
 	remote string
+	mails  int      // MAIL commands on this connection
 	from   string   // envelope sender; "" for a bounce
 	convs  []string // conversations of the accepted recipients
 }
@@ -215,8 +262,30 @@ func (ss *session) Reset() {
 func (ss *session) Logout() error { return nil }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	ss.mails++
+	if ss.mails > ss.s.maxPerConn {
+		ss.s.log.Info("mail refused: too many on one connection", "max", ss.s.maxPerConn, "remote", ss.remote)
+		hangUpAfterReply(ss.conn)
+		return reject(421, smtp.EnhancedCode{4, 7, 0}, fmt.Sprintf("Too many mails on one connection (at most %d), closing: please reconnect later", ss.s.maxPerConn))
+	}
+	key := strings.ToLower(from)
+	if key == "" {
+		key = "<>"
+	}
+	if ok, next := ss.s.perSender.Allow(key, ss.s.now()); !ok {
+		ss.s.log.Info("mail refused: sender over its rate", "from", from, "remote", ss.remote)
+		return reject(451, smtp.EnhancedCode{4, 7, 1}, fmt.Sprintf("Too many mails from this sender, please try again in %s", retryIn(next.Sub(ss.s.now()))))
+	}
 	ss.from = from
 	return nil
+}
+
+// retryIn is a wait in whole seconds or minutes for an SMTP reply.
+func retryIn(d time.Duration) string {
+	if d < 2*time.Minute {
+		return fmt.Sprintf("%d seconds", max(1, int((d+time.Second-1)/time.Second)))
+	}
+	return fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
@@ -241,6 +310,10 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 		if c == id {
 			return nil
 		}
+	}
+	if ok, next := ss.s.perConv.Allow(id, ss.s.now()); !ok {
+		ss.s.log.Info("mail refused: conversation over its mail rate", "conversation", id, "remote", ss.remote)
+		return reject(451, smtp.EnhancedCode{4, 7, 1}, fmt.Sprintf("Too many mails into this conversation, please try again in %s", retryIn(next.Sub(ss.s.now()))))
 	}
 	ss.convs = append(ss.convs, id)
 	return nil

@@ -34,11 +34,23 @@ type rig struct {
 
 func newRig(t *testing.T, maxBytes int64) *rig {
 	t.Helper()
-	return newRigHub(t, maxBytes, conversation.Options{})
+	return newRigWith(t, func(o *mailin.Options) { o.MaxBytes = maxBytes })
+}
+
+// newRigWith is newRig with options changed by mod.
+func newRigWith(t *testing.T, mod func(*mailin.Options)) *rig {
+	t.Helper()
+	return newRigHubWith(t, conversation.Options{}, mod)
 }
 
 // newRigHub is newRig with the hub's options (Store is filled in).
 func newRigHub(t *testing.T, maxBytes int64, hubOpts conversation.Options) *rig {
+	t.Helper()
+	return newRigHubWith(t, hubOpts, func(o *mailin.Options) { o.MaxBytes = maxBytes })
+}
+
+// newRigHubWith builds the rig from the hub's options and changed mailin options.
+func newRigHubWith(t *testing.T, hubOpts conversation.Options, mod func(*mailin.Options)) *rig {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "andon.db"), sqlite.Options{Synchronous: "normal"})
 	if err != nil {
@@ -47,7 +59,9 @@ func newRigHub(t *testing.T, maxBytes int64, hubOpts conversation.Options) *rig 
 	hubOpts.Store = st
 	hub := conversation.NewHub(hubOpts)
 	signer := mailin.NewSigner([]byte("a server secret of at least 32 bytes"), domain)
-	srv, err := mailin.New(mailin.Options{Hub: hub, Signer: signer, MaxBytes: maxBytes, Timeout: 10 * time.Second})
+	opts := mailin.Options{Hub: hub, Signer: signer, Timeout: 10 * time.Second}
+	mod(&opts)
+	srv, err := mailin.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +116,7 @@ func (r *rig) visitorMessages(t *testing.T, id string) []store.Message {
 }
 
 // reply is what the SMTP server answered: the stage that was refused
-// ("rcpt" or "data"), or "" when the mail was accepted.
+// ("mail", "rcpt" or "data"), or "" when the mail was accepted.
 type reply struct {
 	stage string
 	code  int
@@ -122,7 +136,7 @@ func send(t *testing.T, addr, from, rcpt, raw string) reply {
 		t.Fatal(err)
 	}
 	if err := c.Mail(from); err != nil {
-		t.Fatalf("MAIL FROM: %v", err)
+		return refused(t, "mail", err)
 	}
 	if err := c.Rcpt(rcpt); err != nil {
 		return refused(t, "rcpt", err)

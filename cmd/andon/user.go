@@ -20,12 +20,14 @@ import (
 )
 
 const userUsage = `usage:
-  andon user add --email E --role admin|agent|editor [--name N] [--teams a,b] [--password-stdin]
+  andon user add --email E --role admin|agent|editor [--name N] [--teams a,b] [--password-stdin] [--url URL]
   andon user list
-  andon user reset --email E      (prints a one-time password reset link)
+  andon user reset --email E [--url URL]   (prints a one-time password reset link)
   andon user disable --email E    (they cannot log in; their sessions end)
   andon user enable --email E
 each also takes [--config FILE] [--data DIR]
+Links are built on --url, else server.public_url, else server.addr of the
+config (read like serve: --config, then ANDON_* variables).
 `
 
 // runUser implements `andon user ...`: console users managed from the
@@ -45,6 +47,7 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "data directory (overrides server.data_dir)")
 	var email, role, name, teams *string
 	var passwordStdin *bool
+	baseURL := new(string)
 	switch sub {
 	case "add":
 		email = fs.String("email", "", "e-mail address (the login)")
@@ -52,7 +55,11 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		name = fs.String("name", "", "display name (default: from the e-mail)")
 		teams = fs.String("teams", "", "comma-separated team names")
 		passwordStdin = fs.Bool("password-stdin", false, "read the password from the first line of stdin instead of printing an invitation link")
-	case "reset", "disable", "enable":
+		baseURL = fs.String("url", "", "where people reach the server, for the link (default: server.public_url, else server.addr)")
+	case "reset":
+		email = fs.String("email", "", "the user's e-mail address")
+		baseURL = fs.String("url", "", "where people reach the server, for the link (default: server.public_url, else server.addr)")
+	case "disable", "enable":
 		email = fs.String("email", "", "the user's e-mail address")
 	case "list":
 	case "help", "-h", "--help":
@@ -117,10 +124,14 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// satisfy New: a random one keeps the server's secret out of it.
 	secret := make([]byte, 32)
 	rand.Read(secret)
+	public := cfg.Server.PublicURL
+	if *baseURL != "" {
+		public = *baseURL
+	}
 	svc, err := auth.New(auth.Options{
 		Store:     users,
 		Secret:    secret,
-		PublicURL: cfg.Server.PublicURL,
+		PublicURL: public,
 		LocalURL:  auth.LocalURL(cfg.Server.Addr),
 		Teams:     teamNames,
 		Logger:    newLogger(cfg, io.Discard),
@@ -130,6 +141,11 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	if public == "" && (sub == "add" && password == "" || sub == "reset") {
+		// The link can only name the listen address, which is right on
+		// this machine and wrong behind a proxy or another name: say so.
+		fmt.Fprintf(stderr, "note: server.public_url is not set, so the link names server.addr (%s); if people reach the server at another address, set server.public_url or pass --url\n", auth.LocalURL(cfg.Server.Addr))
+	}
 	switch sub {
 	case "add":
 		err = userAdd(ctx, svc, stdout, auth.NewUser{Email: *email, Name: *name, Role: *role, Teams: splitList(*teams), Password: password})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -157,5 +158,44 @@ func TestUserCommandErrors(t *testing.T) {
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%s: exit %d, stderr %q; want %d and %q", tc.name, code, stderr, tc.code, tc.want)
 		}
+	}
+}
+
+// The invitation link names where the server is reached: --url, else
+// server.public_url of --config, else server.addr of --config (with a
+// note that it may only work on this machine), never a built-in address.
+func TestUserLinkNamesTheConfiguredServer(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	public := write("public.toml", "[server]\npublic_url = \"https://chat.example.com\"\ndata_dir = \""+filepath.Join(dir, "d1")+"\"\n")
+	addr := write("addr.toml", "[server]\naddr = \"0.0.0.0:9090\"\ndata_dir = \""+filepath.Join(dir, "d2")+"\"\n")
+	tests := []struct {
+		args     []string
+		link     string
+		wantNote bool
+	}{
+		{[]string{"--config", public, "--email", "a@example.com"}, "https://chat.example.com/console/#setup=", false},
+		{[]string{"--config", addr, "--email", "b@example.com"}, "http://localhost:9090/console/#setup=", true},
+		{[]string{"--config", addr, "--email", "c@example.com", "--url", "https://help.example.org/"}, "https://help.example.org/console/#setup=", false},
+	}
+	for _, tc := range tests {
+		code, stdout, stderr := call(t, append([]string{"user", "add", "--role", "agent"}, tc.args...)...)
+		if code != 0 || !strings.Contains(stdout, tc.link) || strings.Contains(stdout, "127.0.0.1:8080") {
+			t.Fatalf("%v: %d %q %q, want a link on %s", tc.args, code, stdout, stderr, tc.link)
+		}
+		if got := strings.Contains(stderr, "server.public_url is not set"); got != tc.wantNote {
+			t.Errorf("%v: note on stderr %v, want %v: %q", tc.args, got, tc.wantNote, stderr)
+		}
+	}
+	code, stdout, stderr := call(t, "user", "reset", "--config", public, "--email", "a@example.com")
+	if code != 0 || !strings.Contains(stdout, "https://chat.example.com/console/#setup=") {
+		t.Fatalf("reset: %d %q %q", code, stdout, stderr)
 	}
 }

@@ -1,6 +1,8 @@
 // The console's only way to the server: the JSON API of docs/api.md and the
 // agent WebSocket. Nothing here touches the page.
 
+import { currentLang } from './strings.js';
+
 let csrf = '';
 
 /** An API error with the server's stable code. */
@@ -44,7 +46,10 @@ export async function api(method, path, body) {
   if (!res.ok) {
     const err = (data && data.error) || {};
     if (res.status === 401 && (err.code === 'unauthorized' || err.code === 'user_disabled') && sessionEndHandler) sessionEndHandler();
-    throw new APIError(res.status, err.code || 'http_' + res.status, err.message || res.statusText);
+    // Errors a person acts on (a weak password) come in each console
+    // language; the rest in English.
+    const msg = (err.messages && (err.messages[currentLang()] || err.messages.en)) || err.message;
+    throw new APIError(res.status, err.code || 'http_' + res.status, msg || res.statusText);
   }
   return data;
 }
