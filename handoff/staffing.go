@@ -11,6 +11,10 @@ import (
 
 var _ conversation.Availability = (*Desk)(nil)
 
+// mailsVisitors reports whether a reply can reach a visitor who left by
+// e-mail.
+func (d *Desk) mailsVisitors() bool { return d.mailer != nil && d.mailer.MailsVisitors() }
+
 // recordClaim adds a measured time from escalation to first claim.
 func (d *Desk) recordClaim(took time.Duration) {
 	if took < 0 {
@@ -55,6 +59,7 @@ func (d *Desk) Staffing(ctx context.Context, site, reason string) conversation.S
 	if configured {
 		open = hours.Open(tm, d.now())
 	}
+
 	prio := priorityOf(reason)
 
 	d.mu.Lock()
@@ -69,7 +74,13 @@ func (d *Desk) Staffing(ctx context.Context, site, reason string) conversation.S
 			names = append(names, firstName(p.agent.Name))
 		}
 	}
-	s := conversation.Staffing{Open: open}
+	now := d.now()
+	s := conversation.Staffing{Open: open, Now: now, Mail: d.mailsVisitors()}
+	if configured && !open {
+		if at, ok := hours.NextOpen(tm, now); ok {
+			s.OpensAt = at
+		}
+	}
 	anyone := teamName == "" || len(names) == 0
 	if anyone {
 		names = all // anyone online sees the queue

@@ -139,6 +139,11 @@ func recipients(lists ...[]string) []string {
 	return out
 }
 
+// MailsVisitors reports whether a reply can be mailed to a visitor at all:
+// an SMTP server is configured. Without one the visitor is never promised
+// an e-mail.
+func (d *Dispatcher) MailsVisitors() bool { return d.cfg.SMTP.Host != "" }
+
 // MailReply mails the visitor the agent's reply, in the visitor's language,
 // with a link back to the chat and, when Options.ReplyTo is set, the
 // Reply-To address that brings an answer back into the conversation. It is synchronous: the desk tells the agent

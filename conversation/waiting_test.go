@@ -1,0 +1,114 @@
+package conversation_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/store"
+)
+
+// A visitor who waits with nobody on duty is answered: the first message
+// of a run hears that it is in the conversation, that nobody is there and
+// where the reply goes, and that the bot is there meanwhile; the next ones
+// of the same run are not answered again.
+func TestWaitingVisitorIsAcknowledged(t *testing.T) {
+	t.Parallel()
+	h, _ := newHub(t, conversation.Options{Responder: &scripted{}})
+	c := start(t, h)
+	q := conversation.NewQueue(32)
+	defer h.Subscribe(c.ID, q)()
+	ctx := context.Background()
+	if err := h.AskForHuman(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	next(t, q) // the escalation's notice
+	next(t, q) // state waiting
+	for _, id := range []string{"w1", "w2"} {
+		if _, _, err := h.PostVisitorMessage(ctx, c.ID, id, "is anyone there?"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if u := next(t, q); u.Message == nil || u.Message.ClientID != "w1" {
+		t.Fatalf("want w1, got %+v", u)
+	}
+	u := next(t, q)
+	want := "Added to your conversation; the team will see it. Nobody from the team is online right now. Your conversation stays here"
+	if u.Message == nil || u.Message.From != store.FromSystem || !strings.HasPrefix(u.Message.Text, want) ||
+		!strings.HasSuffix(u.Message.Text, "Until someone joins you can go back to the assistant for routine questions.") {
+		t.Fatalf("acknowledgement: %+v", u.Message)
+	}
+	if u := next(t, q); u.Message == nil || u.Message.ClientID != "w2" {
+		t.Fatalf("want w2 without a second acknowledgement, got %+v", u.Message)
+	}
+}
+
+// With someone on duty the acknowledgement gives the wait.
+func TestWaitingVisitorHearsTheWait(t *testing.T) {
+	t.Parallel()
+	h, _ := newHub(t, conversation.Options{Responder: &scripted{}, Availability: onDuty{wait: 4 * time.Minute}})
+	c, err := h.Start(context.Background(), conversation.Visit{Site: "default", Locale: "sv-SE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := conversation.NewQueue(32)
+	defer h.Subscribe(c.ID, q)()
+	ctx := context.Background()
+	if err := h.AskForHuman(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	next(t, q)
+	next(t, q)
+	if _, _, err := h.PostVisitorMessage(ctx, c.ID, "w1", "hallå?"); err != nil {
+		t.Fatal(err)
+	}
+	next(t, q)
+	if u := next(t, q); u.Message == nil || u.Message.Text != "Tillagt i samtalet; teamet ser det. Någon bör vara här om ungefär 4 minuter." {
+		t.Fatalf("acknowledgement: %+v", u.Message)
+	}
+}
+
+// BackToBot takes a waiting visitor back to the bot, which answers again;
+// from any other state it is refused.
+func TestBackToBot(t *testing.T) {
+	t.Parallel()
+	r := &scripted{}
+	h, _ := newHub(t, conversation.Options{Responder: r})
+	c := start(t, h)
+	q := conversation.NewQueue(32)
+	defer h.Subscribe(c.ID, q)()
+	ctx := context.Background()
+	if err := h.BackToBot(ctx, c.ID); !errors.Is(err, conversation.ErrNotWaiting) {
+		t.Fatalf("BackToBot in state bot = %v, want ErrNotWaiting", err)
+	}
+	if err := h.AskForHuman(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	next(t, q)
+	next(t, q)
+	if err := h.BackToBot(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if u := next(t, q); u.Message == nil || !strings.HasPrefix(u.Message.Text, "You're back with the assistant. You keep your place in the queue") {
+		t.Fatalf("notice: %+v", u.Message)
+	}
+	if u := next(t, q); u.Kind != conversation.KindState || u.State != store.StateBot || u.Reason != conversation.ReasonBackToBot {
+		t.Fatalf("state: %+v", u)
+	}
+	if _, _, err := h.PostVisitorMessage(ctx, c.ID, "b1", "opening hours?"); err != nil {
+		t.Fatal(err)
+	}
+	next(t, q) // the visitor's message
+	if u := nextNonTyping(t, q); u.Message == nil || u.Message.From != store.FromBot || u.Message.Text != "answer to opening hours?" {
+		t.Fatalf("the bot did not answer: %+v", u)
+	}
+	if err := h.SetState(ctx, c.ID, store.StateHuman, conversation.ReasonAgentJoined); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.BackToBot(ctx, c.ID); !errors.Is(err, conversation.ErrNotWaiting) {
+		t.Fatalf("BackToBot with a person = %v, want ErrNotWaiting", err)
+	}
+}
