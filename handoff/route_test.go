@@ -156,7 +156,7 @@ func TestEscalationTextSaysWhoAndWhen(t *testing.T) {
 		{"sensitive:billing", "en", "Anna from the billing team should be with you in about 3 minutes.", 180},
 		// The first one is ahead now.
 		{"sensitive:billing", "sv", "Anna från the billing team bör vara här om ungefär 6 minuter.", 360},
-		{"low_confidence", "en", "The technical team is closed right now, so please leave your e-mail address", 0},
+		{"low_confidence", "en", "The technical team is closed right now and opens again today at 12:00. Please leave your e-mail address", 0},
 	}
 	for _, tt := range tests {
 		c, q, stop := e.visitor(tt.locale)
@@ -187,7 +187,7 @@ func TestReasonText(t *testing.T) {
 		bot.ReasonFrustrationWords, bot.ReasonShouting, bot.ReasonSelfHarm, bot.ReasonNegativeFeedback,
 		bot.ReasonLowConfidence, bot.ReasonRetrievalError,
 		conversation.ReasonAskedForHuman, conversation.ReasonNegativeFeedback, conversation.ReasonReopened,
-		conversation.ReasonAgentJoined, conversation.ReasonBotError, "timeout",
+		conversation.ReasonAgentJoined, conversation.ReasonBotError, conversation.ReasonBackToBot, "timeout",
 		handoff.ReasonAgentLeft, handoff.ReasonTransfer, handoff.ReasonHandedBack, handoff.ReasonResolved, handoff.ReasonOrphaned,
 	}
 	for _, tp := range bot.DefaultTopics() {
