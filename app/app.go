@@ -291,6 +291,7 @@ func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, trus
 		},
 		TrustedProxies: trusted,
 		Logger:         logger,
+		EmailFollowUp:  notify.CanMail(cfg.SMTP),
 	}
 	for _, s := range cfg.Sites {
 		o.Sites = append(o.Sites, widget.Site{

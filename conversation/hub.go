@@ -82,6 +82,9 @@ type room struct {
 	mu       sync.Mutex
 	subs     []Subscriber // copy-on-write: a snapshot is read without copying
 	visitors int          // how many of subs are visitors (Subscribe, not Watch)
+	guests   []Subscriber // the visitors among subs, copy-on-write
+	hidden   []Subscriber // the visitors whose page is hidden (SetVisible)
+	presence string       // the presence last published, "" before any
 	turns    []turn       // visitor messages waiting for the bot
 	botBusy  bool         // a worker goroutine is draining turns
 }

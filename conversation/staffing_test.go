@@ -87,7 +87,7 @@ func TestEscalationSaysWhoComesAndWhen(t *testing.T) {
 				if err := h.SetContact(context.Background(), c.ID, "vera@example.org"); err != nil {
 					t.Fatal(err)
 				}
-				next(t, q) // the confirmation
+				next(t, q)      // the confirmation
 				<-avail.reasons // whether it can be mailed
 			}
 			if err := h.AskForHuman(context.Background(), c.ID); err != nil {
@@ -141,6 +141,11 @@ func TestVisitorConnected(t *testing.T) {
 	// The watching agent still receives updates.
 	if _, err := h.PostSystemMessage(context.Background(), c.ID, "hello"); err != nil {
 		t.Fatal(err)
+	}
+	for _, want := range []string{conversation.PresenceHere, conversation.PresenceLeft} {
+		if u := next(t, agent); u.Kind != conversation.KindPresence || u.Presence != want {
+			t.Fatalf("agent got %+v, want presence %s", u, want)
+		}
 	}
 	if u := next(t, agent); u.Message == nil || u.Message.Text != "hello" {
 		t.Fatalf("agent got %+v", u)

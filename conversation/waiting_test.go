@@ -112,3 +112,44 @@ func TestBackToBot(t *testing.T) {
 		t.Fatalf("BackToBot with a person = %v, want ErrNotWaiting", err)
 	}
 }
+
+// Agents watching a conversation see the visitor's presence change: here
+// while a tab is visible, away when every tab is hidden, left when none
+// is connected; the visitor's own subscribers are not told.
+func TestPresence(t *testing.T) {
+	t.Parallel()
+	h, _ := newHub(t, conversation.Options{})
+	c := start(t, h)
+	agent := conversation.NewQueue(16)
+	defer h.Watch(c.ID, agent)()
+	if p := h.Presence(c.ID); p != conversation.PresenceLeft {
+		t.Fatalf("presence before any tab: %s", p)
+	}
+	expect := func(want string) {
+		t.Helper()
+		if u := next(t, agent); u.Kind != conversation.KindPresence || u.Presence != want {
+			t.Fatalf("agent got %+v, want presence %s", u, want)
+		}
+		if p := h.Presence(c.ID); p != want {
+			t.Fatalf("Presence = %s, want %s", p, want)
+		}
+	}
+	tab1, tab2 := conversation.NewQueue(16), conversation.NewQueue(16)
+	stop1 := h.Subscribe(c.ID, tab1)
+	expect(conversation.PresenceHere)
+	stop2 := h.Subscribe(c.ID, tab2)
+	h.SetVisible(c.ID, tab1, false)
+	h.SetVisible(c.ID, tab2, false)
+	expect(conversation.PresenceAway)
+	h.SetVisible(c.ID, tab2, true)
+	expect(conversation.PresenceHere)
+	stop2()
+	expect(conversation.PresenceAway) // tab1 is still hidden
+	stop1()
+	expect(conversation.PresenceLeft)
+	select {
+	case u := <-tab1.Updates():
+		t.Fatalf("the visitor was told %+v", u)
+	default:
+	}
+}

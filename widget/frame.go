@@ -26,6 +26,7 @@ const (
 	codeServerBusy         = "server_busy"
 	codeShuttingDown       = "shutting_down"
 	codeNotFound           = "not_found"
+	codeNotWaiting         = "not_waiting"
 )
 
 // Bounds on hello's descriptive fields, so that one visitor cannot make a
@@ -39,6 +40,7 @@ const (
 	maxAttrValBytes  = 512
 	maxClientIDBytes = 64
 	maxEmailBytes    = 254
+	maxTimeZoneBytes = 64
 )
 
 // clientFrame is any client → server frame; which fields matter depends on
@@ -56,6 +58,8 @@ type clientFrame struct {
 	Seq        *int64            `json:"seq"`
 	Helpful    *bool             `json:"helpful"`
 	Email      *string           `json:"email"`
+	TimeZone   string            `json:"time_zone"`
+	Visible    *bool             `json:"visible"`
 }
 
 // protoError is a refusal sent to the client as an error frame.
@@ -122,7 +126,11 @@ func decodeFrame(data []byte, maxText int) (clientFrame, *protoError) {
 		if f.Helpful == nil {
 			return f, badRequest("helpful", "missing field helpful")
 		}
-	case "human":
+	case "human", "bot":
+	case "presence":
+		if f.Visible == nil {
+			return f, badRequest("visible", "missing field visible")
+		}
 	case "contact":
 		if f.Email == nil || strings.TrimSpace(*f.Email) == "" {
 			return f, badRequest("email", "missing field email")
@@ -153,6 +161,13 @@ func checkHello(f *clientFrame) *protoError {
 		return badRequest("page", "page is longer than %d bytes", maxPageBytes)
 	case len(f.Attributes) > maxAttributes:
 		return badRequest("attributes", "more than %d attributes", maxAttributes)
+	case len(f.TimeZone) > maxTimeZoneBytes:
+		return badRequest("time_zone", "time_zone is longer than %d bytes", maxTimeZoneBytes)
+	}
+	if f.TimeZone != "" {
+		if _, err := time.LoadLocation(f.TimeZone); err != nil || f.TimeZone == "Local" {
+			return badRequest("time_zone", "time_zone %q is not an IANA time zone such as Europe/Stockholm", f.TimeZone)
+		}
 	}
 	for k, v := range f.Attributes {
 		if k == "" || len(k) > maxAttrKeyBytes || len(v) > maxAttrValBytes {
