@@ -165,8 +165,11 @@ func checkHello(f *clientFrame) *protoError {
 		return badRequest("time_zone", "time_zone is longer than %d bytes", maxTimeZoneBytes)
 	}
 	if f.TimeZone != "" {
+		// A zone this server's tzdata does not know (newer than it, or
+		// made up) is dropped rather than refusing the hello: the visitor
+		// then reads opening times in the team's zone.
 		if _, err := time.LoadLocation(f.TimeZone); err != nil || f.TimeZone == "Local" {
-			return badRequest("time_zone", "time_zone %q is not an IANA time zone such as Europe/Stockholm", f.TimeZone)
+			f.TimeZone = ""
 		}
 	}
 	for k, v := range f.Attributes {
