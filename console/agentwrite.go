@@ -94,7 +94,7 @@ func updateFrame(u *conversation.Update) any {
 	case conversation.KindTyping:
 		return typingFrame{Type: "typing", ConversationID: u.ConversationID, From: u.From, On: u.On}
 	case conversation.KindPresence:
-		return visitorPresenceFrame{Type: "presence", ConversationID: u.ConversationID, Presence: u.Presence}
+		return visitorPresenceFrame{Type: "visitor_presence", ConversationID: u.ConversationID, Presence: u.Presence}
 	}
 	return nil
 }

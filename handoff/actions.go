@@ -251,7 +251,7 @@ func (d *Desk) mailIfAway(conv store.Conversation, a Agent, m store.Message) {
 		return
 	}
 	if !d.mailsVisitors() || to == "" {
-		d.unreachable(conv.ID, to != "")
+		d.unreachable(conv.ID, d.mailsVisitors())
 		return
 	}
 	vm := notify.VisitorMail{To: to, Locale: conv.Locale, AgentName: firstName(a.Name), Text: m.Text, ConversationID: conv.ID}
@@ -283,9 +283,9 @@ func (d *Desk) mailIfAway(conv store.Conversation, a Agent, m store.Message) {
 // unreachable tells the agents that the visitor has left and the reply
 // cannot be mailed (no SMTP server, or no address): a note, so that the
 // console says plainly where the reply is instead of the log alone.
-func (d *Desk) unreachable(convID string, hasAddress bool) {
+func (d *Desk) unreachable(convID string, mail bool) {
 	text := "The visitor has left and can't be e-mailed (no SMTP server is configured): the reply waits in the conversation and they see it when they come back in the same browser."
-	if !hasAddress {
+	if mail {
 		text = "The visitor has left and left no e-mail address: the reply waits in the conversation and they see it when they come back in the same browser."
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(d.ctx), 10*time.Second)

@@ -15,6 +15,10 @@ var _ conversation.Availability = (*Desk)(nil)
 // e-mail.
 func (d *Desk) mailsVisitors() bool { return d.mailer != nil && d.mailer.MailsVisitors() }
 
+// MailsVisitors reports whether replies can be mailed to visitors at all
+// (a mail server is configured), for the console to say so.
+func (d *Desk) MailsVisitors() bool { return d.mailsVisitors() }
+
 // recordClaim adds a measured time from escalation to first claim.
 func (d *Desk) recordClaim(took time.Duration) {
 	if took < 0 {
