@@ -975,6 +975,13 @@
     setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
     timer = setTimeout(function () { timer = 0; connect(); }, delay);
   }
+  function leavePage() {
+    var sock = ws;
+    if (!sock) return;
+    ws = null;
+    wsOK = false;
+    try { sock.close(1000); } catch (e) { /* already closed */ }
+  }
   function kick() {
     if (!wanted || ws) return;
     clearTimeout(timer);
@@ -1091,6 +1098,11 @@
       sendPresence();
       if (d.visibilityState === 'visible') { kick(); if (isOpen) markSeen(); }
     });
+    // Leaving the page closes the socket at once, so that agents see the
+    // visitor gone (also when the page goes into the back-forward cache,
+    // from which pageshow brings it back and reconnects).
+    w.addEventListener('pagehide', leavePage);
+    w.addEventListener('pageshow', function (e) { if (e.persisted) kick(); });
     w.addEventListener('storage', function (e) {
       // Follow a conversation another tab started or restarted.
       if (e.key === KEY && !ws && !S.token) { var cur = load(); if (cur.token) { S = cur; renderAll(); renderState(); setLauncher(); } }
