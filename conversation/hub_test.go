@@ -229,7 +229,7 @@ func TestAskForHuman(t *testing.T) {
 		absent  string
 	}{
 		{"nobody on duty", nil, 0, "the reply will wait in this chat", "e-mail"},
-		{"someone on duty", onDuty{wait: 90 * time.Second}, 90, "bringing in a person", "e-mail"},
+		{"someone on duty", onDuty{wait: 90 * time.Second}, 90, "passing this to a person", "e-mail"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
