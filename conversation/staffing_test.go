@@ -152,3 +152,35 @@ func TestVisitorConnected(t *testing.T) {
 	}
 	stopAgent()
 }
+
+// Outside hours the opening time is said in the visitor's time zone (from
+// their browser), not the team's.
+func TestOpeningTimeInTheVisitorsZone(t *testing.T) {
+	t.Parallel()
+	s := conversation.Staffing{Open: false, Mail: true,
+		Now: time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC), OpensAt: time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)}
+	h, _ := newHub(t, conversation.Options{Availability: fixedStaffing{s: s}})
+	for _, tc := range []struct{ zone, locale, want string }{
+		{"Europe/Stockholm", "sv-SE", "Vi har stängt just nu och öppnar igen i morgon kl. 09:00."},
+		{"Asia/Tokyo", "en", "We're closed right now and open again today at 17:00."}, // already the 5th there
+		{"", "en", "We're closed right now and open again tomorrow at 08:00."},
+	} {
+		v := conversation.Visit{Site: "default", Locale: tc.locale}
+		if tc.zone != "" {
+			v.Attributes = map[string]string{conversation.AttrTimeZone: tc.zone}
+		}
+		c, err := h.Start(context.Background(), v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := conversation.NewQueue(16)
+		stop := h.Subscribe(c.ID, q)
+		if err := h.AskForHuman(context.Background(), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if m := next(t, q); m.Message == nil || !strings.Contains(m.Message.Text, tc.want) {
+			t.Errorf("%s: visitor told %q, want %q", tc.zone, m.Message.Text, tc.want)
+		}
+		stop()
+	}
+}
