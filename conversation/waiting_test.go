@@ -153,3 +153,20 @@ func TestPresence(t *testing.T) {
 	default:
 	}
 }
+
+// Without a mail server an address the visitor leaves is kept, but the
+// confirmation does not promise an e-mail.
+func TestContactWithoutMailPromisesNoMail(t *testing.T) {
+	t.Parallel()
+	h, _ := newHub(t, conversation.Options{})
+	c := start(t, h)
+	q := conversation.NewQueue(8)
+	defer h.Subscribe(c.ID, q)()
+	if err := h.SetContact(context.Background(), c.ID, "vera@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	want := "Thanks, we've noted vera@example.org. We can't send e-mail from here, so the reply will wait in this chat."
+	if u := next(t, q); u.Message == nil || u.Message.Text != want {
+		t.Fatalf("confirmation %+v, want %q", u.Message, want)
+	}
+}

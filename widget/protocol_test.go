@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -465,4 +466,34 @@ func TestJoinWhileMessagesFlow(t *testing.T) {
 	if err := <-posted; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The presence frame tells the hub whether the visitor's page is visible;
+// a closed connection is a visitor who left.
+func TestPresenceFrame(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{}, nil)
+	c := e.mustDial()
+	w := c.hello("", 0)
+	if p := e.hub.Presence(w.ConversationID); p != conversation.PresenceHere {
+		t.Fatalf("presence after hello: %s", p)
+	}
+	c.send(map[string]any{"type": "presence"})
+	c.expectError(codeBadRequest, "visible")
+	c.send(map[string]any{"type": "presence", "visible": false})
+	agent := conversation.NewQueue(8)
+	defer e.hub.Watch(w.ConversationID, agent)()
+	waitPresence := func(want string) {
+		t.Helper()
+		for p := e.hub.Presence(w.ConversationID); p != want; p = e.hub.Presence(w.ConversationID) {
+			select {
+			case <-agent.Updates():
+			case <-time.After(5 * time.Second):
+				t.Fatalf("presence %s, want %s", p, want)
+			}
+		}
+	}
+	waitPresence(conversation.PresenceAway)
+	c.ws.Close()
+	waitPresence(conversation.PresenceLeft)
 }
