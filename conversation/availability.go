@@ -44,6 +44,16 @@ type Availability interface {
 	Staffing(ctx context.Context, site, reason string) Staffing
 }
 
+// Positions is an Availability that also knows where a waiting conversation
+// stands in the queue, so that a waiting visitor hears their position. The
+// handoff desk implements it; like Staffing it must be quick and must not
+// call back into the hub.
+type Positions interface {
+	// QueuePosition is 1 for the next conversation to be taken, 0 when
+	// convID is not waiting in the queue.
+	QueuePosition(ctx context.Context, convID string) int
+}
+
 // NobodyOnDuty is the Availability of an installation without agents
 // connected and without mail: every escalation is told the reply will
 // wait in the chat.

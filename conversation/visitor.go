@@ -146,6 +146,11 @@ func (c *change) acknowledgeWaiting(m store.Message) error {
 	lang := langOf(c.conv.Locale)
 	s := c.h.staffing(c.ctx, c.conv, c.conv.Reason)
 	text := offline(lang, "ack_eta", waitText(s.ExpectedWait, lang == bot.LangSwedish))
+	if q, ok := c.h.availability().(Positions); ok && s.staffed() {
+		if n := q.QueuePosition(c.ctx, c.conv.ID); n > 0 {
+			text = offline(lang, "ack_position", n, waitText(s.ExpectedWait, lang == bot.LangSwedish))
+		}
+	}
 	if !s.staffed() {
 		text = offline(lang, "ack") + " " + nobodyText(lang, s) + " " + followUpText(lang, s.Mail, c.conv.Email)
 		if c.h.responder != nil {

@@ -212,3 +212,38 @@ func TestReasonText(t *testing.T) {
 		}
 	}
 }
+
+// A waiting visitor who writes hears their place in the queue of their
+// team and the wait; the first in line is number 1.
+func TestWaitingVisitorHearsTheirPlace(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	defer e.desk.Connect(anna)()
+	var qs []*conversation.Queue
+	for range 2 {
+		c, q, stop := e.visitor("en")
+		defer stop()
+		e.escalate(c, "sensitive:billing")
+		e.queued(c.ID)
+		drain(q)
+		qs = append(qs, q)
+		e.clock.Advance(time.Second)
+	}
+	second := e.desk.All()[1].ConversationID
+	if n := e.desk.QueuePosition(e.ctx, second); n != 2 {
+		t.Fatalf("position of the second = %d", n)
+	}
+	if _, _, err := e.hub.PostVisitorMessage(e.ctx, second, "w1", "still there?"); err != nil {
+		t.Fatal(err)
+	}
+	got := messages(drain(qs[1]), store.FromSystem)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "Added to your conversation; the team will see it. You're number 2 in the queue; someone should be with you in about") {
+		t.Fatalf("visitor told %q", got)
+	}
+	if _, err := e.desk.Claim(e.ctx, e.desk.All()[0].ConversationID, anna); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.desk.QueuePosition(e.ctx, second); n != 1 {
+		t.Fatalf("position after the first was claimed = %d", n)
+	}
+}

@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -10,6 +11,29 @@ import (
 )
 
 var _ conversation.Availability = (*Desk)(nil)
+
+// QueuePosition is where conversation convID stands among the unclaimed
+// conversations of its team (of everyone's, when it goes to nobody in
+// particular), in the queue's order: 1 is next. 0 when it is not waiting
+// in the queue (claimed, or no handoff).
+func (d *Desk) QueuePosition(_ context.Context, convID string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	me := d.entries[convID]
+	if me == nil || me.h.AssigneeID != "" {
+		return 0
+	}
+	pos := 1
+	for id, e := range d.entries {
+		if id == convID || e.h.AssigneeID != "" || (me.h.Team != "" && e.h.Team != me.h.Team) {
+			continue
+		}
+		if cmp.Or(cmp.Compare(e.h.Priority, me.h.Priority), e.h.CreatedAt.Compare(me.h.CreatedAt), cmp.Compare(id, convID)) < 0 {
+			pos++
+		}
+	}
+	return pos
+}
 
 // mailsVisitors reports whether a reply can reach a visitor who left by
 // e-mail.
