@@ -104,9 +104,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return nil, err
 	}
 	a.hub = conversation.NewHub(conversation.Options{
-		Store:     st,
-		Responder: b,
-		Logger:    logger,
+		Store:            st,
+		Responder:        b,
+		Logger:           logger,
+		ReopenWithPerson: cfg.Handoff.Reopen == config.ReopenPerson,
 	})
 	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, a.trusted, logger))
 	if err := a.openDesk(ctx, secret); err != nil {

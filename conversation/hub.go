@@ -44,19 +44,23 @@ type Options struct {
 	// HistoryTurns is how many earlier visitor messages the bot sees
 	// (default 10).
 	HistoryTurns int
+	// ReopenWithPerson sends a visitor who writes to a closed conversation
+	// back to the queue instead of to the bot.
+	ReopenWithPerson bool
 }
 
 // Hub is the conversation centre of one instance. Its methods are safe for
 // concurrent use.
 type Hub struct {
-	store      store.Store
-	responder  Responder
-	avail      atomic.Pointer[Availability]
-	bus        Bus
-	log        *slog.Logger
-	botTimeout time.Duration
-	maxPending int
-	history    int
+	store          store.Store
+	responder      Responder
+	avail          atomic.Pointer[Availability]
+	bus            Bus
+	log            *slog.Logger
+	botTimeout     time.Duration
+	maxPending     int
+	history        int
+	reopenToPerson bool
 
 	// ctx bounds bot work and is cancelled by Close.
 	ctx    context.Context
@@ -92,14 +96,15 @@ type room struct {
 // NewHub returns a hub over opts.Store. Call Close when done.
 func NewHub(opts Options) *Hub {
 	h := &Hub{
-		store:      opts.Store,
-		responder:  opts.Responder,
-		bus:        opts.Bus,
-		log:        opts.Logger,
-		botTimeout: opts.BotTimeout,
-		maxPending: opts.MaxPendingTurns,
-		history:    opts.HistoryTurns,
-		rooms:      make(map[string]*room),
+		store:          opts.Store,
+		responder:      opts.Responder,
+		bus:            opts.Bus,
+		log:            opts.Logger,
+		botTimeout:     opts.BotTimeout,
+		maxPending:     opts.MaxPendingTurns,
+		history:        opts.HistoryTurns,
+		reopenToPerson: opts.ReopenWithPerson,
+		rooms:          make(map[string]*room),
 	}
 	h.SetAvailability(opts.Availability)
 	if h.log == nil {

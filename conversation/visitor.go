@@ -103,7 +103,8 @@ func (h *Hub) Messages(ctx context.Context, id string, afterSeq int64) ([]store.
 // visitor's own tabs take it as the acknowledgement); only then, and only in
 // state bot, is the bot asked, in the background. A retried clientID stores
 // nothing, is not fanned out again and returns the original with
-// duplicate = true. A message to a closed conversation reopens it with the bot.
+// duplicate = true. A message to a closed conversation reopens it with the
+// bot, or, with Options.ReopenWithPerson, puts it back in the queue.
 func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string) (m store.Message, duplicate bool, err error) {
 	if strings.TrimSpace(text) == "" {
 		return store.Message{}, false, ErrEmptyText
@@ -112,6 +113,9 @@ func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string)
 		m, duplicate, err = c.appendMessage(store.Message{From: store.FromVisitor, ClientID: clientID, Text: text})
 		if err != nil || duplicate {
 			return err
+		}
+		if c.conv.State == store.StateClosed && h.reopenToPerson {
+			return c.escalate(ReasonReopened, "", bot.Say(langOf(c.conv.Locale), bot.KeyEscalate), nil)
 		}
 		if c.conv.State == store.StateClosed {
 			if err := c.setState(store.StateBot, ReasonReopened); err != nil {

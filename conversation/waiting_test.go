@@ -170,3 +170,45 @@ func TestContactWithoutMailPromisesNoMail(t *testing.T) {
 		t.Fatalf("confirmation %+v, want %q", u.Message, want)
 	}
 }
+
+// Writing again after resolve starts a new turn with the bot, or, with
+// ReopenWithPerson, puts the conversation back in the queue; the history
+// stays either way.
+func TestWritingAgainAfterResolve(t *testing.T) {
+	t.Parallel()
+	for _, person := range []bool{false, true} {
+		h, _ := newHub(t, conversation.Options{Responder: &scripted{}, ReopenWithPerson: person})
+		c := start(t, h)
+		ctx := context.Background()
+		q := conversation.NewQueue(16)
+		stop := h.Subscribe(c.ID, q)
+		if _, _, err := h.PostVisitorMessage(ctx, c.ID, "a", "first question"); err != nil {
+			t.Fatal(err)
+		}
+		for u := nextNonTyping(t, q); u.Message == nil || u.Message.From != store.FromBot; u = nextNonTyping(t, q) {
+		}
+		if err := h.SetState(ctx, c.ID, store.StateClosed, "resolved"); err != nil {
+			t.Fatal(err)
+		}
+		nextNonTyping(t, q) // state closed
+		if _, _, err := h.PostVisitorMessage(ctx, c.ID, "b", "one more thing"); err != nil {
+			t.Fatal(err)
+		}
+		nextNonTyping(t, q) // the message
+		want := store.StateBot
+		if person {
+			want = store.StateWaiting
+			if u := nextNonTyping(t, q); u.Message == nil || u.Message.From != store.FromSystem || !strings.HasPrefix(u.Message.Text, "I'm passing this to a person from our team") {
+				t.Fatalf("person: notice %+v", u.Message)
+			}
+		}
+		if u := nextNonTyping(t, q); u.Kind != conversation.KindState || u.State != want || u.Reason != conversation.ReasonReopened {
+			t.Fatalf("person=%v: %+v", person, u)
+		}
+		ms, _ := h.Messages(ctx, c.ID, 0)
+		if len(ms) < 2 || ms[0].Text != "first question" {
+			t.Fatalf("history lost: %+v", ms)
+		}
+		stop()
+	}
+}
