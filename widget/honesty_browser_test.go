@@ -65,7 +65,7 @@ func TestBrowserNoMailKeepsTheReplyHere(t *testing.T) {
 	if err := e.hub.SetState(context.Background(), cid, store.StateClosed, "resolved"); err != nil {
 		t.Fatal(err)
 	}
-	until(b, t, "the closed state", shadow+`.querySelector('.panel').innerText.includes('This conversation is closed.')`)
+	until(b, t, "the closed state", shadow+`.querySelector('.panel').innerText.includes('This conversation is closed. Write below to continue it')`)
 	if eval[bool](b, t, shadow+`.querySelector('textarea').disabled`) {
 		t.Fatal("the text box is disabled after resolve")
 	}
