@@ -112,6 +112,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		MessageBurst:         cfg.Limits.ConversationMessageBurst,
 		EmptyConversationTTL: cfg.Limits.EmptyConversationTTL.Duration(),
 		CleanupInterval:      time.Hour,
+		ReopenWithPerson:     cfg.Handoff.Reopen == config.ReopenPerson,
 	})
 	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, a.trusted, logger))
 	if err := a.openDesk(ctx, secret); err != nil {
@@ -309,6 +310,7 @@ func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, trus
 		},
 		TrustedProxies: trusted,
 		Logger:         logger,
+		EmailFollowUp:  notify.CanMail(cfg.SMTP),
 	}
 	for _, s := range cfg.Sites {
 		o.Sites = append(o.Sites, widget.Site{

@@ -30,17 +30,18 @@ const (
 )
 
 // phrases holds every visitor-facing sentence. The hand-over messages say
-// honestly that a person is coming and will see the conversation; they do not
-// promise a time, which the conversation knows and the bot does not.
+// that the conversation goes to a person who will see it; they promise
+// neither that someone is there nor a time, which the conversation knows
+// (and says next) and the bot does not.
 var phrases = map[string]map[string]string{
 	LangEnglish: {
-		KeyEscalate:                 "I'm bringing in a person from our team; they'll see this conversation.",
-		KeyEscalateHuman:            "Of course. I'm bringing in a person from our team; they'll see this conversation.",
-		KeyEscalateSensitive:        "A person should look at this, so I'm bringing in someone from our team; they'll see this conversation.",
-		KeyEscalatePersonalData:     "Please don't share card numbers, personal identity numbers or bank details in the chat. I'm bringing in a person from our team who can help you safely; they'll see this conversation.",
-		KeyEscalateSelfHarm:         "I'm really sorry you're feeling this way, and I'm glad you told us. If you're in danger right now, please call 112 or your local emergency number. I'm bringing in a person from our team right away.",
-		KeyEscalateFrustration:      "Sorry, I'm not getting this right. I'm bringing in a person from our team; they'll see this conversation.",
-		KeyEscalateNegativeFeedback: "Sorry that didn't help. I'm bringing in a person from our team; they'll see this conversation.",
+		KeyEscalate:                 "I'm passing this to a person from our team; they'll see this conversation.",
+		KeyEscalateHuman:            "Of course. I'm passing this to a person from our team; they'll see this conversation.",
+		KeyEscalateSensitive:        "A person should look at this, so I'm passing it to someone from our team; they'll see this conversation.",
+		KeyEscalatePersonalData:     "Please don't share card numbers, personal identity numbers or bank details in the chat. I'm passing this to a person from our team who can help you safely; they'll see this conversation.",
+		KeyEscalateSelfHarm:         "I'm really sorry you're feeling this way, and I'm glad you told us. If you're in danger right now, please call 112 or your local emergency number. I'm passing this to a person from our team.",
+		KeyEscalateFrustration:      "Sorry, I'm not getting this right. I'm passing this to a person from our team; they'll see this conversation.",
+		KeyEscalateNegativeFeedback: "Sorry that didn't help. I'm passing this to a person from our team; they'll see this conversation.",
 		KeyEscalateLowConfidence:    "I'm not sure I have the right answer, so I'm asking a person to help. They'll see this conversation.",
 		KeyPersonalDataWarning:      "Please don't share card numbers, personal identity numbers or bank details in the chat.",
 		KeyClarify:                  "Do you mean one of these?",
@@ -55,13 +56,13 @@ var phrases = map[string]map[string]string{
 		KeyAck:                      "Great! Just ask if there's anything else.",
 	},
 	LangSwedish: {
-		KeyEscalate:                 "Jag kopplar in en person från vårt team; de ser hela samtalet.",
-		KeyEscalateHuman:            "Självklart. Jag kopplar in en person från vårt team; de ser hela samtalet.",
-		KeyEscalateSensitive:        "Det här bör en person titta på, så jag kopplar in någon från vårt team; de ser hela samtalet.",
-		KeyEscalatePersonalData:     "Dela helst inte kortnummer, personnummer eller bankuppgifter i chatten. Jag kopplar in en person från vårt team som kan hjälpa dig på ett säkert sätt; de ser hela samtalet.",
-		KeyEscalateSelfHarm:         "Jag är verkligen ledsen att du har det så, och jag är glad att du berättade. Om du är i fara just nu, ring 112. Du kan också ringa Mind Självmordslinjen på 90101. Jag kopplar in en person från vårt team direkt.",
-		KeyEscalateFrustration:      "Förlåt, jag får inte till det. Jag kopplar in en person från vårt team; de ser hela samtalet.",
-		KeyEscalateNegativeFeedback: "Förlåt att det inte hjälpte. Jag kopplar in en person från vårt team; de ser hela samtalet.",
+		KeyEscalate:                 "Jag lämnar över till en person från vårt team; de ser hela samtalet.",
+		KeyEscalateHuman:            "Självklart. Jag lämnar över till en person från vårt team; de ser hela samtalet.",
+		KeyEscalateSensitive:        "Det här bör en person titta på, så jag lämnar över till någon från vårt team; de ser hela samtalet.",
+		KeyEscalatePersonalData:     "Dela helst inte kortnummer, personnummer eller bankuppgifter i chatten. Jag lämnar över till en person från vårt team som kan hjälpa dig på ett säkert sätt; de ser hela samtalet.",
+		KeyEscalateSelfHarm:         "Jag är verkligen ledsen att du har det så, och jag är glad att du berättade. Om du är i fara just nu, ring 112. Du kan också ringa Mind Självmordslinjen på 90101. Jag lämnar över till en person från vårt team.",
+		KeyEscalateFrustration:      "Förlåt, jag får inte till det. Jag lämnar över till en person från vårt team; de ser hela samtalet.",
+		KeyEscalateNegativeFeedback: "Förlåt att det inte hjälpte. Jag lämnar över till en person från vårt team; de ser hela samtalet.",
 		KeyEscalateLowConfidence:    "Jag är inte säker på att jag har rätt svar, så jag ber en person om hjälp. De ser hela samtalet.",
 		KeyPersonalDataWarning:      "Dela helst inte kortnummer, personnummer eller bankuppgifter i chatten.",
 		KeyClarify:                  "Menar du något av de här?",

@@ -266,7 +266,17 @@ type Handoff struct {
 	DefaultWait Duration `toml:"default_wait"`
 	// Categories are what a resolved conversation can be tagged with.
 	Categories []string `toml:"categories"`
+	// Reopen is who answers a visitor who writes again after a
+	// conversation was resolved: "bot" (a new turn with the bot) or
+	// "person" (back to the queue). The history is kept either way.
+	Reopen string `toml:"reopen"`
 }
+
+// Who answers a visitor who writes again after resolve ([handoff] reopen).
+const (
+	ReopenBot    = "bot"
+	ReopenPerson = "person"
+)
 
 // Canned is a saved reply an agent can insert. Text may contain the
 // variables {{visitor.name}}, {{visitor.email}}, {{agent.name}},

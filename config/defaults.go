@@ -72,6 +72,7 @@ func Defaults() Config {
 			},
 			DefaultWait: Duration(2 * time.Minute),
 			Categories:  []string{"question", "bug", "billing", "account", "feature_request", "complaint", "other"},
+			Reopen:      ReopenBot,
 		},
 		Canned: []Canned{},
 		SMTP: SMTP{

@@ -144,6 +144,7 @@ func (c *checker) handoff(h Handoff, teams map[string]bool) {
 	}
 	c.positive(key("handoff", "grace_period"), h.GracePeriod)
 	c.positive(key("handoff", "default_wait"), h.DefaultWait)
+	c.oneOf(key("handoff", "reopen"), h.Reopen, ReopenBot, ReopenPerson)
 	reasons := make([]string, 0, len(h.SLA))
 	for r := range h.SLA {
 		reasons = append(reasons, r)

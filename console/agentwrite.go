@@ -69,6 +69,13 @@ type stateFrame struct {
 	Reason         string `json:"reason,omitempty"`
 }
 
+// visitorPresenceFrame tells whether the visitor is on the page, away or gone.
+type visitorPresenceFrame struct {
+	Type           string `json:"type"`
+	ConversationID string `json:"conversation_id"`
+	Presence       string `json:"presence"`
+}
+
 type typingFrame struct {
 	Type           string `json:"type"`
 	ConversationID string `json:"conversation_id"`
@@ -86,6 +93,8 @@ func updateFrame(u *conversation.Update) any {
 		return stateFrame{Type: "state", ConversationID: u.ConversationID, State: u.State, Reason: u.Reason}
 	case conversation.KindTyping:
 		return typingFrame{Type: "typing", ConversationID: u.ConversationID, From: u.From, On: u.On}
+	case conversation.KindPresence:
+		return visitorPresenceFrame{Type: "visitor_presence", ConversationID: u.ConversationID, Presence: u.Presence}
 	}
 	return nil
 }

@@ -265,6 +265,12 @@ type watchingFrame struct {
 	ConversationID string `json:"conversation_id"`
 	State          string `json:"state"`
 	LastSeq        int64  `json:"last_seq"`
+	// Presence is the visitor's presence now (here, away, left); presence
+	// frames follow its changes.
+	Presence string `json:"presence"`
+	// Mail is whether a reply can reach this visitor by e-mail when they
+	// are gone (a mail server is configured and they left an address).
+	Mail bool `json:"mail"`
 }
 
 // watch subscribes the console to a conversation's live updates and
@@ -302,7 +308,8 @@ func (c *agentConn) watch(ctx context.Context, id string) *apiError {
 	if err != nil {
 		return c.watchFailed(id, err)
 	}
-	raw, _ := json.Marshal(watchingFrame{Type: "watching", ConversationID: id, State: conv.State, LastSeq: conv.LastSeq})
+	raw, _ := json.Marshal(watchingFrame{Type: "watching", ConversationID: id, State: conv.State, LastSeq: conv.LastSeq,
+		Presence: c.s.hub.Presence(id), Mail: c.s.desk.MailsVisitors() && conv.Email != ""})
 	if !c.push(outFrame{raw: raw}) {
 		c.Evict()
 	}

@@ -22,6 +22,14 @@ type Staffing struct {
 	// Open is whether the team works now (business hours). Outside hours
 	// the visitor is asked for an e-mail address even if someone is online.
 	Open bool
+	// OpensAt is when the team's hours open next, zero when unknown;
+	// meaningful only when !Open. Now is the instant Staffing was read at,
+	// so that "tomorrow" is counted from the desk's clock.
+	OpensAt, Now time.Time
+	// Mail is whether a reply can reach the visitor by e-mail (an SMTP
+	// server is configured). Without it nobody is promised an e-mail: the
+	// reply waits in the chat.
+	Mail bool
 }
 
 // staffed reports whether someone will come now.
@@ -36,8 +44,19 @@ type Availability interface {
 	Staffing(ctx context.Context, site, reason string) Staffing
 }
 
+// Positions is an Availability that also knows where a waiting conversation
+// stands in the queue, so that a waiting visitor hears their position. The
+// handoff desk implements it; like Staffing it must be quick and must not
+// call back into the hub.
+type Positions interface {
+	// QueuePosition is 1 for the next conversation to be taken, 0 when
+	// convID is not waiting in the queue.
+	QueuePosition(ctx context.Context, convID string) int
+}
+
 // NobodyOnDuty is the Availability of an installation without agents
-// connected: every escalation asks for an e-mail address.
+// connected and without mail: every escalation is told the reply will
+// wait in the chat.
 type NobodyOnDuty struct{}
 
 // Staffing reports nobody online (at any hour: it knows no business hours).

@@ -18,6 +18,9 @@ var (
 	ErrNotBotMessage = errors.New("not a bot message")
 	// ErrInvalidState: a state name outside bot, waiting, human, closed.
 	ErrInvalidState = errors.New("invalid state")
+	// ErrNotWaiting: going back to the bot from a conversation that does
+	// not wait for a person (or has no bot to go back to).
+	ErrNotWaiting = errors.New("not waiting for a person")
 	// ErrEmptyText: a message without text.
 	ErrEmptyText = errors.New("empty text")
 	// ErrTooManyMessages: the conversation grew faster than

@@ -56,21 +56,25 @@ type Options struct {
 	// CleanupInterval, when above 0, runs ExpireEmpty that often until
 	// Close.
 	CleanupInterval time.Duration
+	// ReopenWithPerson sends a visitor who writes to a closed conversation
+	// back to the queue instead of to the bot.
+	ReopenWithPerson bool
 }
 
 // Hub is the conversation centre of one instance. Its methods are safe for
 // concurrent use.
 type Hub struct {
-	store      store.Store
-	responder  Responder
-	avail      atomic.Pointer[Availability]
-	bus        Bus
-	log        *slog.Logger
-	botTimeout time.Duration
-	maxPending int
-	history    int
-	growth     *growth
-	emptyTTL   time.Duration
+	store          store.Store
+	responder      Responder
+	avail          atomic.Pointer[Availability]
+	bus            Bus
+	log            *slog.Logger
+	botTimeout     time.Duration
+	maxPending     int
+	history        int
+	growth         *growth
+	emptyTTL       time.Duration
+	reopenToPerson bool
 
 	// ctx bounds bot work and is cancelled by Close.
 	ctx    context.Context
@@ -96,6 +100,9 @@ type room struct {
 	mu       sync.Mutex
 	subs     []Subscriber // copy-on-write: a snapshot is read without copying
 	visitors int          // how many of subs are visitors (Subscribe, not Watch)
+	guests   []Subscriber // the visitors among subs, copy-on-write
+	hidden   []Subscriber // the visitors whose page is hidden (SetVisible)
+	presence string       // the presence last published, "" before any
 	turns    []turn       // visitor messages waiting for the bot
 	botBusy  bool         // a worker goroutine is draining turns
 }
@@ -103,16 +110,17 @@ type room struct {
 // NewHub returns a hub over opts.Store. Call Close when done.
 func NewHub(opts Options) *Hub {
 	h := &Hub{
-		store:      opts.Store,
-		responder:  opts.Responder,
-		bus:        opts.Bus,
-		log:        opts.Logger,
-		botTimeout: opts.BotTimeout,
-		maxPending: opts.MaxPendingTurns,
-		history:    opts.HistoryTurns,
-		growth:     newGrowth(opts.MessagesPerMinute, opts.MessageBurst),
-		emptyTTL:   opts.EmptyConversationTTL,
-		rooms:      make(map[string]*room),
+		store:          opts.Store,
+		responder:      opts.Responder,
+		bus:            opts.Bus,
+		log:            opts.Logger,
+		botTimeout:     opts.BotTimeout,
+		maxPending:     opts.MaxPendingTurns,
+		history:        opts.HistoryTurns,
+		growth:         newGrowth(opts.MessagesPerMinute, opts.MessageBurst),
+		emptyTTL:       opts.EmptyConversationTTL,
+		reopenToPerson: opts.ReopenWithPerson,
+		rooms:          make(map[string]*room),
 	}
 	h.SetAvailability(opts.Availability)
 	if h.log == nil {

@@ -191,8 +191,8 @@ func TestEscalationSilencesTheBot(t *testing.T) {
 	nextNonTyping(t, q) // ack
 	sys := nextNonTyping(t, q)
 	if sys.Kind != conversation.KindMessage || sys.Message.From != store.FromSystem || !strings.HasPrefix(sys.Message.Text, "A person will look at your bill. ") ||
-		!strings.Contains(sys.Message.Text, "e-mail") {
-		t.Fatalf("want the decision's reply as a system message, with the request for an e-mail as nobody is on duty, got %+v", sys)
+		!strings.Contains(sys.Message.Text, "the reply will wait in this chat") {
+		t.Fatalf("want the decision's reply as a system message, saying the reply waits in the chat as nobody is on duty and no mail is set up, got %+v", sys)
 	}
 	state := nextNonTyping(t, q)
 	if state.Kind != conversation.KindState || state.State != store.StateWaiting || state.Reason != "sensitive:billing" || state.ETASeconds != nil {
@@ -228,8 +228,8 @@ func TestAskForHuman(t *testing.T) {
 		text    string
 		absent  string
 	}{
-		{"nobody on duty", nil, 0, "leave your e-mail", ""},
-		{"someone on duty", onDuty{wait: 90 * time.Second}, 90, "bringing in a person", "e-mail"},
+		{"nobody on duty", nil, 0, "the reply will wait in this chat", "e-mail"},
+		{"someone on duty", onDuty{wait: 90 * time.Second}, 90, "passing this to a person", "e-mail"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

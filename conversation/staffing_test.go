@@ -40,16 +40,37 @@ func TestEscalationSaysWhoComesAndWhen(t *testing.T) {
 			"Anna, Bert eller Carl bör vara här inom en minut.", 30},
 		{"no names", "en", conversation.Staffing{AgentsOnline: 1, Open: true, ExpectedWait: 2 * time.Hour},
 			"Someone from our team should be with you in about 2 hours.", 7200},
-		{"outside hours", "en", conversation.Staffing{AgentsOnline: 3, Open: false, Team: "the billing team", Names: []string{"Anna"}},
-			"The billing team is closed right now, so please leave your e-mail address", 0},
-		{"outside hours, Swedish, no team", "sv", conversation.Staffing{Open: false},
-			"Vi har stängt just nu, så lämna gärna din e-postadress", 0},
-		{"nobody online", "en", conversation.Staffing{Open: true, Team: "the billing team"},
-			"Nobody from the team is online right now, so please leave your e-mail address", 0},
-		{"nobody online, e-mail given", "en", conversation.Staffing{Open: true},
-			"Nobody from the team is online right now, so we'll reply to vera@example.org.", 0},
-		{"outside hours, e-mail given, Swedish", "sv", conversation.Staffing{Open: false, Team: "the billing team"},
-			"The billing team har stängt just nu, så vi svarar till vera@example.org.", 0},
+		{"outside hours", "en", conversation.Staffing{AgentsOnline: 3, Open: false, Mail: true, Team: "the billing team", Names: []string{"Anna"}},
+			"The billing team is closed right now. Please leave your e-mail address and we'll reply there.", 0},
+		{"outside hours, Swedish, no team", "sv", conversation.Staffing{Open: false, Mail: true},
+			"Vi har stängt just nu. Lämna gärna din e-postadress så svarar vi där.", 0},
+		{"nobody online", "en", conversation.Staffing{Open: true, Mail: true, Team: "the billing team"},
+			"Nobody from the team is online right now. Please leave your e-mail address and we'll reply there.", 0},
+		{"nobody online, e-mail given", "en", conversation.Staffing{Open: true, Mail: true},
+			"Nobody from the team is online right now. We'll reply to vera@example.org.", 0},
+		{"outside hours, e-mail given, Swedish", "sv", conversation.Staffing{Open: false, Mail: true, Team: "the billing team"},
+			"The billing team har stängt just nu. Vi svarar till vera@example.org.", 0},
+		// Without a mail server nobody is promised an e-mail, with or
+		// without an address: the reply waits in the chat.
+		{"nobody online, no mail", "en", conversation.Staffing{Open: true},
+			"Nobody from the team is online right now. Your conversation stays here: the reply will wait in this chat, and opening this page in this browser brings you back to it.", 0},
+		{"nobody online, no mail, e-mail given", "en", conversation.Staffing{Open: true},
+			"Nobody from the team is online right now. Your conversation stays here", 0},
+		{"nobody online, no mail, Swedish", "sv", conversation.Staffing{Open: true},
+			"Ingen från teamet är inloggad just nu. Samtalet finns kvar här: svaret väntar i den här chatten", 0},
+		// Outside hours the visitor hears when the team is back.
+		{"closed until tomorrow", "en", conversation.Staffing{Open: false, Team: "the billing team",
+			Now: time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC), OpensAt: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)},
+			"The billing team is closed right now and opens again tomorrow at 09:00.", 0},
+		{"closed until Monday, Swedish", "sv", conversation.Staffing{Open: false,
+			Now: time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC), OpensAt: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)},
+			"Vi har stängt just nu och öppnar igen på måndag kl. 09:00.", 0},
+		{"closed until later today", "en", conversation.Staffing{Open: false,
+			Now: time.Date(2026, 12, 4, 6, 0, 0, 0, time.UTC), OpensAt: time.Date(2026, 12, 4, 9, 30, 0, 0, time.UTC)},
+			"We're closed right now and open again today at 09:30.", 0},
+		{"closed over the holidays", "en", conversation.Staffing{Open: false,
+			Now: time.Date(2026, 12, 23, 18, 0, 0, 0, time.UTC), OpensAt: time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)},
+			"We're closed right now and open again on 4 January at 09:00.", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,7 +87,8 @@ func TestEscalationSaysWhoComesAndWhen(t *testing.T) {
 				if err := h.SetContact(context.Background(), c.ID, "vera@example.org"); err != nil {
 					t.Fatal(err)
 				}
-				next(t, q) // the confirmation
+				next(t, q)      // the confirmation
+				<-avail.reasons // whether it can be mailed
 			}
 			if err := h.AskForHuman(context.Background(), c.ID); err != nil {
 				t.Fatal(err)
@@ -120,8 +142,45 @@ func TestVisitorConnected(t *testing.T) {
 	if _, err := h.PostSystemMessage(context.Background(), c.ID, "hello"); err != nil {
 		t.Fatal(err)
 	}
+	for _, want := range []string{conversation.PresenceHere, conversation.PresenceLeft} {
+		if u := next(t, agent); u.Kind != conversation.KindPresence || u.Presence != want {
+			t.Fatalf("agent got %+v, want presence %s", u, want)
+		}
+	}
 	if u := next(t, agent); u.Message == nil || u.Message.Text != "hello" {
 		t.Fatalf("agent got %+v", u)
 	}
 	stopAgent()
+}
+
+// Outside hours the opening time is said in the visitor's time zone (from
+// their browser), not the team's.
+func TestOpeningTimeInTheVisitorsZone(t *testing.T) {
+	t.Parallel()
+	s := conversation.Staffing{Open: false, Mail: true,
+		Now: time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC), OpensAt: time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)}
+	h, _ := newHub(t, conversation.Options{Availability: fixedStaffing{s: s}})
+	for _, tc := range []struct{ zone, locale, want string }{
+		{"Europe/Stockholm", "sv-SE", "Vi har stängt just nu och öppnar igen i morgon kl. 09:00."},
+		{"Asia/Tokyo", "en", "We're closed right now and open again today at 17:00."}, // already the 5th there
+		{"", "en", "We're closed right now and open again tomorrow at 08:00."},
+	} {
+		v := conversation.Visit{Site: "default", Locale: tc.locale}
+		if tc.zone != "" {
+			v.Attributes = map[string]string{conversation.AttrTimeZone: tc.zone}
+		}
+		c, err := h.Start(context.Background(), v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := conversation.NewQueue(16)
+		stop := h.Subscribe(c.ID, q)
+		if err := h.AskForHuman(context.Background(), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if m := next(t, q); m.Message == nil || !strings.Contains(m.Message.Text, tc.want) {
+			t.Errorf("%s: visitor told %q, want %q", tc.zone, m.Message.Text, tc.want)
+		}
+		stop()
+	}
 }

@@ -41,8 +41,12 @@ func (h *Hub) subscribe(id string, s Subscriber, visitor bool) (cancel func()) {
 	r.subs = append(slices.Clip(r.subs), s)
 	if visitor {
 		r.visitors++
+		r.guests = append(slices.Clip(r.guests), s)
 	}
 	r.mu.Unlock()
+	if visitor {
+		h.presenceChanged(r)
+	}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -52,11 +56,74 @@ func (h *Hub) subscribe(id string, s Subscriber, visitor bool) (cancel func()) {
 			}
 			if visitor {
 				r.visitors--
+				r.hidden = without(r.hidden, s)
+				r.guests = without(r.guests, s)
 			}
 			r.mu.Unlock()
+			if visitor {
+				h.presenceChanged(r)
+			}
 			h.release(r)
 		})
 	}
+}
+
+// SetVisible records whether visitor subscriber s of conversation id sees
+// its page (the widget reports the page's visibility), so that agents see
+// the visitor here, away or gone. A subscriber counts as visible until it
+// says otherwise.
+func (h *Hub) SetVisible(id string, s Subscriber, visible bool) {
+	r := h.lookup(id)
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.hidden = without(r.hidden, s)
+	if !visible && slices.Contains(r.guests, s) {
+		r.hidden = append(slices.Clip(r.hidden), s)
+	}
+	r.mu.Unlock()
+	h.presenceChanged(r)
+}
+
+// Presence is the visitor's presence in conversation id on this instance:
+// PresenceHere, PresenceAway or PresenceLeft.
+func (h *Hub) Presence(id string) string {
+	r := h.lookup(id)
+	if r == nil {
+		return PresenceLeft
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.presenceLocked()
+}
+
+func (r *room) presenceLocked() string {
+	switch {
+	case r.visitors <= 0:
+		return PresenceLeft
+	case len(r.hidden) >= r.visitors:
+		return PresenceAway
+	}
+	return PresenceHere
+}
+
+// presenceChanged publishes the visitor's presence when it differs from
+// what was published last. Under the room's order lock, so that two
+// changes cannot publish out of order.
+func (h *Hub) presenceChanged(r *room) {
+	r.order.Lock()
+	r.mu.Lock()
+	p := r.presenceLocked()
+	changed := p != r.presence
+	r.presence = p
+	r.mu.Unlock()
+	var victims []Subscriber
+	if changed {
+		victims = h.publish(h.ctx, r, &Update{ConversationID: r.id, Kind: KindPresence, Presence: p})
+	}
+	r.order.Unlock()
+	h.evict(victims)
 }
 
 // VisitorConnected reports whether a visitor of conversation id is
@@ -107,9 +174,12 @@ func without(subs []Subscriber, s Subscriber) []Subscriber {
 func (h *Hub) deliverLocal(r *room, u *Update) (victims []Subscriber) {
 	if r != nil {
 		r.mu.Lock()
-		subs := r.subs
+		subs, guests := r.subs, r.guests
 		r.mu.Unlock()
 		for _, s := range subs {
+			if u.Kind == KindPresence && slices.Contains(guests, s) {
+				continue // the visitor is not told about themselves
+			}
 			if !s.Deliver(u) {
 				victims = append(victims, s)
 			}

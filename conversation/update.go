@@ -13,6 +13,16 @@ const (
 	KindDelta   Kind = "delta"   // a streamed piece of the message Seq (Seq, Text)
 	KindState   Kind = "state"   // the conversation changed state (State, Reason, ETASeconds, Author)
 	KindTyping  Kind = "typing"  // someone started or stopped typing (From, Author, On); never stored
+	// KindPresence: whether the visitor is there changed (Presence); for
+	// agents, never stored and not sent to the visitor.
+	KindPresence Kind = "presence"
+)
+
+// Whether the visitor is there, as agents see it.
+const (
+	PresenceHere = "here" // a tab of theirs is connected and visible
+	PresenceAway = "away" // connected, but every tab is hidden (another tab, minimised)
+	PresenceLeft = "left" // no tab connected to this instance
 )
 
 // Update is one thing that happened in a conversation, as every subscriber
@@ -38,4 +48,6 @@ type Update struct {
 	// visitor can be told who is there before that person writes. "" when
 	// unknown: clients fall back to the latest agent message's author.
 	Author string `json:"author,omitempty"`
+	// Presence is the visitor's presence on a presence update.
+	Presence string `json:"presence,omitempty"`
 }

@@ -28,6 +28,8 @@ const (
 	ReasonReopened         = "reopened"
 	ReasonAgentJoined      = "agent_joined"
 	ReasonBotError         = "bot_error"
+	// ReasonBackToBot: a waiting visitor chose to ask the bot meanwhile.
+	ReasonBackToBot = "back_to_bot"
 )
 
 // Create stores conversation id, in state bot, for a visitor whose hello
@@ -129,7 +131,8 @@ func (h *Hub) MessagesAfter(ctx context.Context, id string, afterSeq int64, limi
 // visitor's own tabs take it as the acknowledgement); only then, and only in
 // state bot, is the bot asked, in the background. A retried clientID stores
 // nothing, is not fanned out again and returns the original with
-// duplicate = true. A message to a closed conversation reopens it with the bot.
+// duplicate = true. A message to a closed conversation reopens it with the
+// bot, or, with Options.ReopenWithPerson, puts it back in the queue.
 func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string) (m store.Message, duplicate bool, err error) {
 	if strings.TrimSpace(text) == "" {
 		return store.Message{}, false, ErrEmptyText
@@ -139,6 +142,9 @@ func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string)
 		if err != nil || duplicate {
 			return err
 		}
+		if c.conv.State == store.StateClosed && h.reopenToPerson {
+			return c.escalate(ReasonReopened, "", bot.Say(langOf(c.conv.Locale), bot.KeyEscalate), nil)
+		}
 		if c.conv.State == store.StateClosed {
 			if err := c.setState(store.StateBot, ReasonReopened); err != nil {
 				return err
@@ -147,9 +153,62 @@ func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string)
 		if c.conv.State == store.StateBot && h.responder != nil {
 			h.enqueueTurn(c.r, turn{seq: m.Seq, text: text, locale: c.conv.Locale})
 		}
+		if c.conv.State == store.StateWaiting {
+			return c.acknowledgeWaiting(m)
+		}
 		return nil
 	})
 	return m, duplicate, err
+}
+
+// acknowledgeWaiting answers the first of a run of messages from a visitor
+// who waits for a person, so that nothing they write meets silence: it is
+// in the conversation, where they stand (the wait, or that nobody is there
+// and when the team is back and what happens to the reply), and, with a
+// bot, that they may go back to it meanwhile. Later messages of the same
+// run are not answered again.
+func (c *change) acknowledgeWaiting(m store.Message) error {
+	ms, err := c.h.store.Messages(c.ctx, c.conv.ID, m.Seq-2)
+	if err != nil {
+		return fmt.Errorf("couldn't load the message before %d: %w", m.Seq, err)
+	}
+	if len(ms) > 0 && ms[0].Seq < m.Seq && ms[0].From == store.FromVisitor {
+		return nil
+	}
+	lang := langOf(c.conv.Locale)
+	s := c.h.staffing(c.ctx, c.conv, c.conv.Reason)
+	text := offline(lang, "ack_eta", waitText(s.ExpectedWait, lang == bot.LangSwedish))
+	if q, ok := c.h.availability().(Positions); ok && s.staffed() {
+		if n := q.QueuePosition(c.ctx, c.conv.ID); n > 0 {
+			text = offline(lang, "ack_position", n, waitText(s.ExpectedWait, lang == bot.LangSwedish))
+		}
+	}
+	if !s.staffed() {
+		text = offline(lang, "ack") + " " + nobodyText(lang, s) + " " + followUpText(lang, s.Mail, c.conv.Email)
+		if c.h.responder != nil {
+			text += " " + offline(lang, "back_to_bot")
+		}
+	}
+	_, _, err = c.appendMessage(store.Message{From: store.FromSystem, Text: text})
+	return err
+}
+
+// BackToBot returns a visitor who waits for a person to the bot, for
+// routine questions until someone claims: the conversation moves to state
+// bot with reason back_to_bot and keeps its place in the queue (the desk's
+// handoff stays open, and a claim takes the conversation from the bot).
+// Only a waiting conversation with a bot may go back: anything else is
+// ErrNotWaiting.
+func (h *Hub) BackToBot(ctx context.Context, id string) error {
+	return h.update(ctx, id, func(c *change) error {
+		if c.conv.State != store.StateWaiting || h.responder == nil {
+			return fmt.Errorf("back to the bot in state %s: %w", c.conv.State, ErrNotWaiting)
+		}
+		if _, _, err := c.appendMessage(store.Message{From: store.FromSystem, Text: offline(langOf(c.conv.Locale), "bot_back")}); err != nil {
+			return err
+		}
+		return c.setState(store.StateBot, ReasonBackToBot)
+	})
 }
 
 // AskForHuman escalates with reason asked_for_human, without asking the bot.
@@ -219,7 +278,7 @@ func (h *Hub) SetContact(ctx context.Context, id, email string) error {
 		}
 		_, _, err := c.appendMessage(store.Message{
 			From: store.FromSystem,
-			Text: contactSavedText(c.conv.Locale, addr),
+			Text: contactSavedText(c.conv.Locale, addr, c.h.staffing(ctx, c.conv, c.conv.Reason).Mail),
 		})
 		return err
 	})

@@ -7,32 +7,47 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// "Talk to a person" with nobody on duty: the state line says so honestly
-// and asks for an e-mail address; after sending it the visitor is thanked,
-// also after a reload.
+// "Talk to a person" with nobody on duty and no mail server (the default):
+// the visitor is never asked for an e-mail address nor promised one, and
+// is told the reply waits in the chat. They leave; Anna claims and replies,
+// and her console says plainly that the visitor is gone and cannot be
+// mailed. The visitor comes back in the same browser and finds the reply.
 func TestTalkToAPersonWhenNobodyIsOnDuty(t *testing.T) {
-	ctx := newBrowser(t, 1280, 900)
-	srv := startServer(t)
-	do(ctx, t, chromedp.Navigate(srv.URL+"/"))
-	openWidget(ctx, t)
-	do(ctx, t, chromedp.Click(inWidget(".acts button")))
-	waitFor(ctx, t, "the e-mail form", `!`+root+`.querySelector('.state').hidden && !`+root+`.querySelector('.state form').hidden`)
-	// The request for an address is made once: by the notice in the
-	// transcript, while the state box shows only the form.
-	if got := js[string](ctx, t, `[...`+root+`.querySelectorAll('.m.system .b')].pop().textContent`); !strings.Contains(got, "Nobody") || !strings.Contains(got, "e-mail") {
-		t.Errorf("escalation notice = %q, want that nobody is online and a request for an e-mail address", got)
+	srv, a := startHandoffServer(t)
+	visitor := newBrowser(t, 1280, 900)
+	do(visitor, t, chromedp.Navigate(srv.URL+"/"))
+	openWidget(visitor, t)
+	do(visitor, t, chromedp.Click(inWidget(".acts button")))
+	waitFor(visitor, t, "the escalation notice", `[...`+root+`.querySelectorAll('.m.system .b')].some(b => /wait in this chat/.test(b.textContent))`)
+	if got := js[string](visitor, t, `[...`+root+`.querySelectorAll('.m.system .b')].pop().textContent`); !strings.Contains(got, "Nobody") || strings.Contains(got, "e-mail") {
+		t.Errorf("escalation notice = %q, want that nobody is online and no e-mail promised", got)
 	}
-	if got := js[string](ctx, t, root+`.querySelector('.state > div').hidden ? '' : `+root+`.querySelector('.state > div').textContent`); got != "" {
-		t.Errorf("the state line repeats the request: %q", got)
+	if !js[bool](visitor, t, root+`.querySelector('.state form').hidden`) || strings.Contains(js[string](visitor, t, root+`.querySelector('.panel').innerText`), "e-mail") {
+		t.Error("the widget asks for an e-mail address without a mail server")
 	}
-	if !js[bool](ctx, t, root+`.querySelector('.acts').hidden`) {
+	if js[bool](visitor, t, `[...`+root+`.querySelectorAll('.acts button')].some(b => !b.hidden && b.textContent === 'Talk to a person')`) {
 		t.Error("the talk-to-a-person button is still offered while waiting for one")
 	}
-	screenshot(ctx, t, "nobody-on-duty")
-	do(ctx, t, chromedp.SendKeys(inWidget("#andon-email"), "visitor@example.com"), chromedp.Click(inWidget(".state form button")))
-	waitFor(ctx, t, "the thanks", `/visitor@example\.com/.test(`+root+`.querySelector('.state').textContent) && `+root+`.querySelector('.state form').hidden`)
-	do(ctx, t, chromedp.Reload())
-	waitFor(ctx, t, "the waiting state after a reload", `/visitor@example\.com/.test(`+root+`.querySelector('.state').textContent)`)
+	screenshot(visitor, t, "nobody-on-duty")
+	do(visitor, t, chromedp.Navigate("about:blank")) // the visitor leaves
+
+	anna := newBrowser(t, 1280, 800)
+	firstAdminSetup(anna, t, srv.URL+"/console/#setup="+fragmentToken(t, a.SetupLink()))
+	waitFor(anna, t, "the queue item", `document.querySelector('#queue-waiting li[data-id] a')`)
+	do(anna, t, chromedp.Click(onPage(`#queue-waiting li[data-id] a`)))
+	waitFor(anna, t, "the visitor gone", `(document.querySelector('#visitor-presence') || {}).textContent === 'Left: can’t be e-mailed; replies wait in the chat'`)
+	do(anna, t, chromedp.Click(onPage(`#claim`)))
+	waitFor(anna, t, "the reply box", `document.querySelector('#reply') && !document.querySelector('#reply').disabled`)
+	waitFor(anna, t, "Anna joined", `/Anna joined/.test(document.querySelector('#transcript').textContent)`)
+	do(anna, t, chromedp.SendKeys(onPage(`#reply`), "Your refund is on its way."), pressKey("Enter", "Enter", 13, 0))
+	waitFor(anna, t, "the sent reply", `[...document.querySelectorAll('#transcript .from-agent .bubble')].some(b => /refund is on its way/.test(b.textContent))`)
+	waitFor(anna, t, "the note that the reply waits", `[...document.querySelectorAll('#transcript .note')].some(n => /can't be e-mailed/.test(n.textContent))`)
+	screenshot(anna, t, "reply-to-a-gone-visitor")
+
+	do(visitor, t, chromedp.Navigate(srv.URL+"/")) // the widget remembers it was open
+	waitFor(visitor, t, "Anna's reply on return", `[...`+root+`.querySelectorAll('.m.agent .b')].some(b => /refund is on its way/.test(b.textContent))`)
+	waitFor(anna, t, "the visitor back", `(document.querySelector('#visitor-presence') || {}).textContent === 'On the page'`)
+	screenshot(visitor, t, "reply-waited-in-the-chat")
 }
 
 // Limits never eat text: a message over the site's limit is refused before

@@ -247,7 +247,11 @@ func (d *Desk) Reply(ctx context.Context, convID string, a Agent, text, clientID
 // address; in the background, so the agent's send is not held up by SMTP.
 func (d *Desk) mailIfAway(conv store.Conversation, a Agent, m store.Message) {
 	to := visitorEmail(conv)
-	if d.mailer == nil || to == "" || d.hub.VisitorConnected(conv.ID) {
+	if d.hub.VisitorConnected(conv.ID) {
+		return
+	}
+	if !d.mailsVisitors() || to == "" {
+		d.unreachable(conv.ID, d.mailsVisitors())
 		return
 	}
 	vm := notify.VisitorMail{To: to, Locale: conv.Locale, AgentName: firstName(a.Name), Text: m.Text, ConversationID: conv.ID}
@@ -274,6 +278,23 @@ func (d *Desk) mailIfAway(conv store.Conversation, a Agent, m store.Message) {
 		}
 		d.addEvent(ctx, conv.ID, "mail", map[string]any{"seq": m.Seq, "to": to})
 	}()
+}
+
+// unreachable tells the agents that the visitor has left and the reply
+// cannot be mailed (no SMTP server, or no address): a note, so that the
+// console says plainly where the reply is instead of the log alone.
+func (d *Desk) unreachable(convID string, mail bool) {
+	text := "The visitor has left and can't be e-mailed (no SMTP server is configured): the reply waits in the conversation and they see it when they come back in the same browser."
+	if mail {
+		text = "The visitor has left and left no e-mail address: the reply waits in the conversation and they see it when they come back in the same browser."
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(d.ctx), 10*time.Second)
+	defer cancel()
+	n := Note{ID: store.NewID(), ConversationID: convID, Kind: NoteInternal, At: d.now().UTC(), Text: text}
+	if err := d.saveNote(ctx, n); err != nil {
+		d.log.Warn("couldn't note the unreachable visitor", "conversation", convID, "err", err)
+	}
+	d.publish(Event{Type: EventNote, ConversationID: convID, Note: &n})
 }
 
 // mailFailed tells the agents that a reply did not reach the visitor by

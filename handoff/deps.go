@@ -18,6 +18,9 @@ type Notifier interface {
 // with a link back to it. *notify.Dispatcher implements it.
 type VisitorMailer interface {
 	MailReply(ctx context.Context, m notify.VisitorMail) error
+	// MailsVisitors reports whether mail can be sent at all (an SMTP
+	// server is configured).
+	MailsVisitors() bool
 }
 
 // Learner is the knowledge base as resolving teaches it. *knowledge.Base

@@ -62,6 +62,8 @@ type recorder struct {
 	mailed    chan struct{}
 	// mailErr, when set, is what MailReply fails with (an SMTP refusal).
 	mailErr error
+	// noSMTP makes MailsVisitors report false: no mail server configured.
+	noSMTP bool
 	// onNotify, when set, runs inside Notify (outside the lock): a test
 	// acts at that point of the desk's work.
 	onNotify func(notify.Event)
@@ -75,6 +77,12 @@ func (r *recorder) Notify(_ context.Context, e notify.Event) {
 	if hook != nil {
 		hook(e)
 	}
+}
+
+func (r *recorder) MailsVisitors() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.noSMTP
 }
 
 func (r *recorder) MailReply(_ context.Context, m notify.VisitorMail) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/store"
 )
 
 // When a reply to a visitor who left cannot be e-mailed, the agents are
@@ -19,19 +20,7 @@ func TestFailedReplyMailTellsTheAgent(t *testing.T) {
 	e.rec.mu.Lock()
 	e.rec.mailErr = errors.New("550 mailbox unavailable")
 	e.rec.mu.Unlock()
-	c, _, stop := e.visitor("en")
-	if err := e.hub.SetContact(e.ctx, c.ID, "vera@example.org"); err != nil {
-		t.Fatal(err)
-	}
-	e.escalate(c, conversation.ReasonAskedForHuman)
-	e.queued(c.ID)
-	if _, err := e.desk.Claim(e.ctx, c.ID, anna); err != nil {
-		t.Fatal(err)
-	}
-	stop() // the visitor left
-	if _, err := e.desk.Reply(e.ctx, c.ID, anna, "Your refund is on its way.", ""); err != nil {
-		t.Fatal(err)
-	}
+	c := replyToAGoneVisitor(t, e)
 	select {
 	case <-e.rec.mailed:
 	case <-time.After(5 * time.Second):
@@ -53,4 +42,49 @@ func TestFailedReplyMailTellsTheAgent(t *testing.T) {
 	if !found {
 		t.Fatalf("the note is not kept: %+v", cx.Notes)
 	}
+}
+
+// Without a mail server a reply to a visitor who left is not attempted by
+// mail, and the agents read plainly that it waits in the conversation.
+func TestReplyToAGoneVisitorWithoutSMTPTellsTheAgent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.rec.mu.Lock()
+	e.rec.noSMTP = true
+	e.rec.mu.Unlock()
+	c := replyToAGoneVisitor(t, e)
+	ev := e.waitEvent(handoff.EventNote, c.ID)
+	if ev.Note == nil || !strings.HasPrefix(ev.Note.Text, "The visitor has left and can't be e-mailed (no SMTP server is configured)") {
+		t.Fatalf("note event: %+v", ev.Note)
+	}
+	e.rec.mu.Lock()
+	n := len(e.rec.mails)
+	e.rec.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d mails attempted without SMTP", n)
+	}
+	ms, err := e.hub.Messages(e.ctx, c.ID, 0)
+	if err != nil || ms[len(ms)-1].Text != "Your refund is on its way." {
+		t.Fatalf("the reply is not kept in the conversation: %v %+v", err, ms)
+	}
+}
+
+// replyToAGoneVisitor has Anna claim a conversation whose visitor left an
+// address, the visitor leave, and Anna reply.
+func replyToAGoneVisitor(t *testing.T, e *env) store.Conversation {
+	t.Helper()
+	c, _, stop := e.visitor("en")
+	if err := e.hub.SetContact(e.ctx, c.ID, "vera@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	e.escalate(c, conversation.ReasonAskedForHuman)
+	e.queued(c.ID)
+	if _, err := e.desk.Claim(e.ctx, c.ID, anna); err != nil {
+		t.Fatal(err)
+	}
+	stop() // the visitor left
+	if _, err := e.desk.Reply(e.ctx, c.ID, anna, "Your refund is on its way.", ""); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -156,7 +156,7 @@ func TestEscalationTextSaysWhoAndWhen(t *testing.T) {
 		{"sensitive:billing", "en", "Anna from the billing team should be with you in about 3 minutes.", 180},
 		// The first one is ahead now.
 		{"sensitive:billing", "sv", "Anna från the billing team bör vara här om ungefär 6 minuter.", 360},
-		{"low_confidence", "en", "The technical team is closed right now, so please leave your e-mail address", 0},
+		{"low_confidence", "en", "The technical team is closed right now and opens again today at 12:00. Please leave your e-mail address", 0},
 	}
 	for _, tt := range tests {
 		c, q, stop := e.visitor(tt.locale)
@@ -187,7 +187,7 @@ func TestReasonText(t *testing.T) {
 		bot.ReasonFrustrationWords, bot.ReasonShouting, bot.ReasonSelfHarm, bot.ReasonNegativeFeedback,
 		bot.ReasonLowConfidence, bot.ReasonRetrievalError,
 		conversation.ReasonAskedForHuman, conversation.ReasonNegativeFeedback, conversation.ReasonReopened,
-		conversation.ReasonAgentJoined, conversation.ReasonBotError, "timeout",
+		conversation.ReasonAgentJoined, conversation.ReasonBotError, conversation.ReasonBackToBot, "timeout",
 		handoff.ReasonAgentLeft, handoff.ReasonTransfer, handoff.ReasonHandedBack, handoff.ReasonResolved, handoff.ReasonOrphaned,
 	}
 	for _, tp := range bot.DefaultTopics() {
@@ -210,5 +210,40 @@ func TestReasonText(t *testing.T) {
 		if got := handoff.ReasonText(tc[0], tc[1]); got != tc[2] {
 			t.Errorf("ReasonText(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
 		}
+	}
+}
+
+// A waiting visitor who writes hears their place in the queue of their
+// team and the wait; the first in line is number 1.
+func TestWaitingVisitorHearsTheirPlace(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	defer e.desk.Connect(anna)()
+	var qs []*conversation.Queue
+	for range 2 {
+		c, q, stop := e.visitor("en")
+		defer stop()
+		e.escalate(c, "sensitive:billing")
+		e.queued(c.ID)
+		drain(q)
+		qs = append(qs, q)
+		e.clock.Advance(time.Second)
+	}
+	second := e.desk.All()[1].ConversationID
+	if n := e.desk.QueuePosition(e.ctx, second); n != 2 {
+		t.Fatalf("position of the second = %d", n)
+	}
+	if _, _, err := e.hub.PostVisitorMessage(e.ctx, second, "w1", "still there?"); err != nil {
+		t.Fatal(err)
+	}
+	got := messages(drain(qs[1]), store.FromSystem)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "Added to your conversation; the team will see it. You're number 2 in the queue; someone should be with you in about") {
+		t.Fatalf("visitor told %q", got)
+	}
+	if _, err := e.desk.Claim(e.ctx, e.desk.All()[0].ConversationID, anna); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.desk.QueuePosition(e.ctx, second); n != 1 {
+		t.Fatalf("position after the first was claimed = %d", n)
 	}
 }

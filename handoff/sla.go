@@ -89,10 +89,7 @@ func (d *Desk) page(ctx context.Context, convID string) error {
 	d.notify(ctx, notify.EventHandoffSLAMissed, it, h.Level, paged, fmt.Sprintf("%d-v%d", h.Level, h.Version))
 	d.publish(Event{Type: EventPage, Item: it, ConversationID: convID, Level: h.Level, Paged: paged})
 	if h.Level == 1 {
-		text := say(conv.Locale, "sla_missed")
-		if addr := visitorEmail(conv); addr != "" {
-			text = say(conv.Locale, "sla_missed_at", addr)
-		}
+		text := slaMissedText(conv.Locale, len(paged) > 0, d.mailsVisitors(), visitorEmail(conv))
 		if _, err := d.hub.PostSystemMessage(ctx, convID, text); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -10,6 +11,37 @@ import (
 )
 
 var _ conversation.Availability = (*Desk)(nil)
+
+// QueuePosition is where conversation convID stands among the unclaimed
+// conversations of its team (of everyone's, when it goes to nobody in
+// particular), in the queue's order: 1 is next. 0 when it is not waiting
+// in the queue (claimed, or no handoff).
+func (d *Desk) QueuePosition(_ context.Context, convID string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	me := d.entries[convID]
+	if me == nil || me.h.AssigneeID != "" {
+		return 0
+	}
+	pos := 1
+	for id, e := range d.entries {
+		if id == convID || e.h.AssigneeID != "" || (me.h.Team != "" && e.h.Team != me.h.Team) {
+			continue
+		}
+		if cmp.Or(cmp.Compare(e.h.Priority, me.h.Priority), e.h.CreatedAt.Compare(me.h.CreatedAt), cmp.Compare(id, convID)) < 0 {
+			pos++
+		}
+	}
+	return pos
+}
+
+// mailsVisitors reports whether a reply can reach a visitor who left by
+// e-mail.
+func (d *Desk) mailsVisitors() bool { return d.mailer != nil && d.mailer.MailsVisitors() }
+
+// MailsVisitors reports whether replies can be mailed to visitors at all
+// (a mail server is configured), for the console to say so.
+func (d *Desk) MailsVisitors() bool { return d.mailsVisitors() }
 
 // recordClaim adds a measured time from escalation to first claim.
 func (d *Desk) recordClaim(took time.Duration) {
@@ -55,6 +87,7 @@ func (d *Desk) Staffing(ctx context.Context, site, reason string) conversation.S
 	if configured {
 		open = hours.Open(tm, d.now())
 	}
+
 	prio := priorityOf(reason)
 
 	d.mu.Lock()
@@ -69,7 +102,13 @@ func (d *Desk) Staffing(ctx context.Context, site, reason string) conversation.S
 			names = append(names, firstName(p.agent.Name))
 		}
 	}
-	s := conversation.Staffing{Open: open}
+	now := d.now()
+	s := conversation.Staffing{Open: open, Now: now, Mail: d.mailsVisitors()}
+	if configured && !open {
+		if at, ok := hours.NextOpen(tm, now); ok {
+			s.OpensAt = at
+		}
+	}
 	anyone := teamName == "" || len(names) == 0
 	if anyone {
 		names = all // anyone online sees the queue

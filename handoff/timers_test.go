@@ -115,7 +115,7 @@ func TestSLAMissPagesTheChainInOrder(t *testing.T) {
 		t.Fatalf("first page: %+v", ev)
 	}
 	got := messages(drain(q), store.FromSystem)
-	if len(got) != 1 || !strings.Contains(got[0], "Sorry for the wait") || !strings.Contains(got[0], "vera@example.org") {
+	if len(got) != 1 || got[0] != "Sorry for the wait: everyone is busy right now, and we've asked more people to step in. If you leave, we'll reply to vera@example.org." {
 		t.Fatalf("visitor told %q", got)
 	}
 
@@ -258,5 +258,32 @@ func TestRestartReconciles(t *testing.T) {
 	open, _ := e.st.OpenHandoffs(e.ctx)
 	if len(open) != 5 {
 		t.Fatalf("%d open handoffs in the store", len(open))
+	}
+}
+
+// Nobody is paged when the team has no escalation chain, so the visitor
+// is not told that more people were asked; without a mail server the
+// reply is promised in the chat, not by e-mail.
+func TestSLAMissSaysOnlyWhatHappened(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.rec.mu.Lock()
+	e.rec.noSMTP = true
+	e.rec.mu.Unlock()
+	c, q, stop := e.visitor("en")
+	defer stop()
+	e.escalate(c, "low_confidence") // the technical team: no chain
+	e.queued(c.ID)
+	drain(q)
+	e.clock.Advance(time.Hour)
+	e.desk.Tick(e.ctx)
+	ev := e.waitEvent(handoff.EventPage, c.ID)
+	if len(ev.Paged) != 0 {
+		t.Fatalf("paged %v without a chain", ev.Paged)
+	}
+	got := messages(drain(q), store.FromSystem)
+	want := "Sorry for the wait: everyone is busy right now. If you leave, the reply will wait in this chat: opening this page in this browser brings you back to it."
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("visitor told %q, want %q", got, want)
 	}
 }

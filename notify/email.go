@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 	mail "github.com/wneessen/go-mail"
 )
@@ -138,6 +139,14 @@ func recipients(lists ...[]string) []string {
 	}
 	return out
 }
+
+// MailsVisitors reports whether a reply can be mailed to a visitor at all:
+// an SMTP server is configured. Without one the visitor is never promised
+// an e-mail.
+func (d *Dispatcher) MailsVisitors() bool { return CanMail(d.cfg.SMTP) }
+
+// CanMail reports whether s names a mail server to send through.
+func CanMail(s config.SMTP) bool { return s.Host != "" }
 
 // MailReply mails the visitor the agent's reply, in the visitor's language,
 // with a link back to the chat and, when Options.ReplyTo is set, the

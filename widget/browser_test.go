@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/internal/browsertest"
 	"github.com/andon-chat/andon/store"
 )
@@ -132,7 +133,8 @@ func TestBrowserPersonTakesOverByLink(t *testing.T) {
 func TestBrowserNobodyOnDutyAsksOnce(t *testing.T) {
 	t.Parallel()
 	browserPath(t)
-	e := newEnv(t, Options{}, echoBot{})
+	e := newEnv(t, Options{EmailFollowUp: true}, echoBot{})
+	e.hub.SetAvailability(mailOnly{})
 	b := browser(t)
 	if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/")); err != nil {
 		t.Fatal(err)
@@ -155,6 +157,26 @@ func TestBrowserNobodyOnDutyAsksOnce(t *testing.T) {
 		t.Error("the server's notice does not ask for the e-mail address")
 	}
 	keepScreenshot(b, t, "nobody-on-duty")
+
+	// The address left: confirmed once, by the server's notice, not again
+	// by the state line.
+	if err := chromedp.Do(b, chromedp.SendKeys(chromedp.JSPath(shadow+`.querySelector('.state input')`), "vera@example.org"),
+		chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.state form .btn')`))); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the confirmation", shadow+`.querySelector('.panel').innerText.includes('reply to vera@example.org')`)
+	text = eval[string](b, t, shadow+`.querySelector('.panel').innerText`)
+	if n := strings.Count(text, "vera@example.org"); n != 1 {
+		t.Errorf("the address is confirmed %d times, want once:\n%s", n, text)
+	}
+	keepScreenshot(b, t, "e-mail-confirmed")
+}
+
+// mailOnly is nobody on duty with a mail server configured.
+type mailOnly struct{}
+
+func (mailOnly) Staffing(context.Context, string, string) conversation.Staffing {
+	return conversation.Staffing{Open: true, Mail: true}
 }
 
 // TestBrowserIdentity embeds the widget as a shop would, with user_id and
@@ -205,7 +227,7 @@ func TestBrowserIdentity(t *testing.T) {
 		return eval[string](b, t, cidOf())
 	}
 	good := visit("/good.html")
-	if got, want := e.attributes(good), map[string]string{"user_id": "42", "plan": "pro", "identity_verified": "true", "device": "Chrome on Linux, desktop"}; !maps.Equal(got, want) {
+	if got, want := withoutZone(e.attributes(good)), map[string]string{"user_id": "42", "plan": "pro", "identity_verified": "true", "device": "Chrome on Linux, desktop"}; !maps.Equal(got, want) {
 		t.Errorf("verified visitor stored as %v, want %v", got, want)
 	}
 	if err := chromedp.Do(b, chromedp.Evaluate[chromedp.Void](`localStorage.clear(); sessionStorage.clear()`)); err != nil {
@@ -215,7 +237,7 @@ func TestBrowserIdentity(t *testing.T) {
 	if forged == good {
 		t.Fatal("the forged page resumed the verified conversation")
 	}
-	if got, want := e.attributes(forged), map[string]string{"plan": "pro", "device": "Chrome on Linux, desktop"}; !maps.Equal(got, want) {
+	if got, want := withoutZone(e.attributes(forged)), map[string]string{"plan": "pro", "device": "Chrome on Linux, desktop"}; !maps.Equal(got, want) {
 		t.Errorf("forged visitor stored as %v, want %v", got, want)
 	}
 
@@ -228,4 +250,11 @@ func TestBrowserIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	until(b, t, "the linked conversation", cidOf()+` === `+strconv.Quote(good)+` && location.hash === ''`)
+}
+
+// withoutZone drops the time_zone attribute the browser reports, which
+// depends on the machine.
+func withoutZone(attrs map[string]string) map[string]string {
+	delete(attrs, conversation.AttrTimeZone)
+	return attrs
 }

@@ -267,7 +267,7 @@ func (c *conn) open(f clientFrame, attrs map[string]string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	hub := c.h.hub
-	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: withDevice(attrs, c.device)}
+	visit := conversation.Visit{Site: c.site.Name, Locale: f.Locale, Page: f.Page, Attributes: withTimeZone(withDevice(attrs, c.device), f.TimeZone)}
 	c.visit = &visit
 	var id string
 	var after int64
@@ -429,6 +429,12 @@ func (c *conn) handle(f clientFrame) *protoError {
 		}
 		hub.Typing(ctx, c.convID, store.FromVisitor, *f.On)
 		return nil
+	case "presence":
+		if !c.typing.Allow() {
+			return rateLimited("")
+		}
+		hub.SetVisible(c.convID, c, *f.Visible)
+		return nil
 	}
 	clientID := f.ClientID
 	if f.Type != "message" {
@@ -459,6 +465,11 @@ func (c *conn) handle(f clientFrame) *protoError {
 		}
 	case "human":
 		err = hub.AskForHuman(ctx, c.convID)
+	case "bot":
+		err = hub.BackToBot(ctx, c.convID)
+		if errors.Is(err, conversation.ErrNotWaiting) {
+			return &protoError{Code: codeNotWaiting, Message: "only a conversation waiting for a person can go back to the bot"}
+		}
 	case "contact":
 		err = hub.SetContact(ctx, c.convID, *f.Email)
 		if errors.Is(err, conversation.ErrInvalidEmail) {

@@ -3,6 +3,8 @@ package widget
 import (
 	"regexp"
 	"strings"
+
+	"github.com/andon-chat/andon/conversation"
 )
 
 // AttrDevice is the attribute the server sets from the visitor's User-Agent
@@ -66,13 +68,25 @@ func describeDevice(ua string) string {
 // describeDevice result) when the site did not set one. attrs is not
 // modified.
 func withDevice(attrs map[string]string, d string) map[string]string {
-	if _, ok := attrs[AttrDevice]; ok || d == "" {
+	return withDefault(attrs, AttrDevice, d)
+}
+
+// withTimeZone is withDevice for the visitor's time zone from hello, kept
+// so that an opening time is said in the visitor's clock.
+func withTimeZone(attrs map[string]string, tz string) map[string]string {
+	return withDefault(attrs, conversation.AttrTimeZone, tz)
+}
+
+// withDefault returns attrs with key set to v when the site did not set it
+// and v is not empty. attrs is not modified.
+func withDefault(attrs map[string]string, key, v string) map[string]string {
+	if _, ok := attrs[key]; ok || v == "" {
 		return attrs
 	}
 	out := make(map[string]string, len(attrs)+1)
 	for k, v := range attrs {
 		out[k] = v
 	}
-	out[AttrDevice] = d
+	out[key] = v
 	return out
 }

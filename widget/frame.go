@@ -26,6 +26,7 @@ const (
 	codeServerBusy         = "server_busy"
 	codeShuttingDown       = "shutting_down"
 	codeNotFound           = "not_found"
+	codeNotWaiting         = "not_waiting"
 )
 
 // Bounds on hello's descriptive fields, so that one visitor cannot make a
@@ -40,6 +41,7 @@ const (
 	maxAttrsBytes    = 4096 // keys and values of all attributes together
 	maxClientIDBytes = 64
 	maxEmailBytes    = 254
+	maxTimeZoneBytes = 64
 )
 
 // clientFrame is any client → server frame; which fields matter depends on
@@ -57,6 +59,8 @@ type clientFrame struct {
 	Seq        *int64            `json:"seq"`
 	Helpful    *bool             `json:"helpful"`
 	Email      *string           `json:"email"`
+	TimeZone   string            `json:"time_zone"`
+	Visible    *bool             `json:"visible"`
 }
 
 // protoError is a refusal sent to the client as an error frame.
@@ -123,7 +127,11 @@ func decodeFrame(data []byte, maxText int) (clientFrame, *protoError) {
 		if f.Helpful == nil {
 			return f, badRequest("helpful", "missing field helpful")
 		}
-	case "human":
+	case "human", "bot":
+	case "presence":
+		if f.Visible == nil {
+			return f, badRequest("visible", "missing field visible")
+		}
 	case "contact":
 		if f.Email == nil || strings.TrimSpace(*f.Email) == "" {
 			return f, badRequest("email", "missing field email")
@@ -157,6 +165,16 @@ func checkHello(f *clientFrame) *protoError {
 		return tooLarge("page", "page is %d bytes; the limit is %d", len(f.Page), maxPageBytes)
 	case len(f.Attributes) > maxAttributes:
 		return tooLarge("attributes", "%d attributes; the limit is %d", len(f.Attributes), maxAttributes)
+	case len(f.TimeZone) > maxTimeZoneBytes:
+		return badRequest("time_zone", "time_zone is longer than %d bytes", maxTimeZoneBytes)
+	}
+	if f.TimeZone != "" {
+		// A zone this server's tzdata does not know (newer than it, or
+		// made up) is dropped rather than refusing the hello: the visitor
+		// then reads opening times in the team's zone.
+		if _, err := time.LoadLocation(f.TimeZone); err != nil || f.TimeZone == "Local" {
+			f.TimeZone = ""
+		}
 	}
 	total := 0
 	for k, v := range f.Attributes {

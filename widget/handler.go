@@ -86,7 +86,7 @@ func NewHandler(opts Options) *Handler {
 			e.origins = append(e.origins, op)
 		}
 		e.config = publicConfig{Site: s.Name, Title: s.Title, Color: s.Color, Position: s.Position,
-			Greeting: s.Greeting, Locale: s.Locale, MaxMessageBytes: h.limits.MaxMessageBytes}
+			Greeting: s.Greeting, Locale: s.Locale, MaxMessageBytes: h.limits.MaxMessageBytes, EmailFollowUp: opts.EmailFollowUp}
 		h.sites[s.Name] = e
 	}
 	assets, err := loadAssets()

@@ -143,4 +143,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// Logger receives log lines, each connection's with its id; nil discards.
 	Logger *slog.Logger
+	// EmailFollowUp is whether a visitor nobody can answer now is offered
+	// to leave an e-mail address (a mail server is configured). Without it
+	// the widget says the reply will wait in the chat.
+	EmailFollowUp bool
 }

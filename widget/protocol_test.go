@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -322,10 +323,66 @@ func TestAskForHumanNeverReachesTheBot(t *testing.T) {
 		if err := c.ws.ReadJSON(&f); err != nil {
 			break // nothing more: the bot stayed quiet
 		}
-		if f.Type == "message" {
+		if f.Type == "message" && f.From != store.FromSystem { // the hub's acknowledgement is system
 			t.Fatalf("the bot answered while waiting: %+v", f)
 		}
 	}
+}
+
+// The bot frame takes a waiting visitor back to the bot, which answers
+// again; in any other state it is refused with not_waiting.
+func TestBackToBotFrame(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{}, echoBot{})
+	c := e.mustDial()
+	c.hello("", 0)
+	c.send(map[string]any{"type": "bot"})
+	if f := c.expect("error"); f.Code != codeNotWaiting {
+		t.Fatalf("bot frame in state bot: %+v", f)
+	}
+	c.send(map[string]any{"type": "human"})
+	c.expect("message")
+	c.expect("state")
+	c.send(map[string]any{"type": "bot"})
+	if f := c.expect("message"); f.From != store.FromSystem || !strings.Contains(f.Text, "keep your place in the queue") {
+		t.Fatalf("%+v", f)
+	}
+	if f := c.expect("state"); f.State != store.StateBot || f.Reason != "back_to_bot" {
+		t.Fatalf("%+v", f)
+	}
+	c.message("q", "opening hours?")
+	c.expect("message") // the ack
+	for {
+		f := c.read()
+		if f.Type == "message" {
+			if f.From != store.FromBot {
+				t.Fatalf("want the bot's answer, got %+v", f)
+			}
+			break
+		}
+	}
+}
+
+// A hello's time_zone is kept as the conversation's time_zone attribute
+// when it is an IANA zone; an unknown one is dropped, an overlong one
+// refused.
+func TestHelloTimeZone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{}, nil)
+	for zone, want := range map[string]string{"Europe/Stockholm": "Europe/Stockholm", "Mars/Olympus": "", "Local": ""} {
+		c := e.mustDial()
+		c.send(map[string]any{"type": "hello", "time_zone": zone})
+		w := c.expect("welcome")
+		c.message("tz", "hello") // the conversation is written at its first message
+		c.expect("message")
+		conv, err := e.hub.Conversation(t.Context(), w.ConversationID)
+		if err != nil || conv.Attributes["time_zone"] != want {
+			t.Fatalf("%s: attributes %v, %v", zone, conv.Attributes, err)
+		}
+	}
+	c := e.mustDial()
+	c.send(map[string]any{"type": "hello", "time_zone": strings.Repeat("x", 65)})
+	c.expectError(codeBadRequest, "time_zone")
 }
 
 func TestCloseSaysServerShuttingDown(t *testing.T) {
@@ -410,4 +467,34 @@ func TestJoinWhileMessagesFlow(t *testing.T) {
 	if err := <-posted; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The presence frame tells the hub whether the visitor's page is visible;
+// a closed connection is a visitor who left.
+func TestPresenceFrame(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{}, nil)
+	c := e.mustDial()
+	w := c.hello("", 0)
+	if p := e.hub.Presence(w.ConversationID); p != conversation.PresenceHere {
+		t.Fatalf("presence after hello: %s", p)
+	}
+	c.send(map[string]any{"type": "presence"})
+	c.expectError(codeBadRequest, "visible")
+	c.send(map[string]any{"type": "presence", "visible": false})
+	agent := conversation.NewQueue(8)
+	defer e.hub.Watch(w.ConversationID, agent)()
+	waitPresence := func(want string) {
+		t.Helper()
+		for p := e.hub.Presence(w.ConversationID); p != want; p = e.hub.Presence(w.ConversationID) {
+			select {
+			case <-agent.Updates():
+			case <-time.After(5 * time.Second):
+				t.Fatalf("presence %s, want %s", p, want)
+			}
+		}
+	}
+	waitPresence(conversation.PresenceAway)
+	c.ws.Close()
+	waitPresence(conversation.PresenceLeft)
 }

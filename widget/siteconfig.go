@@ -15,6 +15,9 @@ type publicConfig struct {
 	Greeting        map[string]string `json:"greeting,omitempty"`
 	Locale          string            `json:"locale,omitempty"`
 	MaxMessageBytes int               `json:"max_message_bytes"`
+	// EmailFollowUp: an offline reply can be mailed, so the widget may
+	// ask for an e-mail address.
+	EmailFollowUp bool `json:"email_follow_up"`
 }
 
 // serveConfig answers GET /widget/config.json?site=SITE. Any page may read

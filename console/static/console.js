@@ -313,6 +313,9 @@ function onFrame(f) {
     case 'watching':
       app.desk.watching(f);
       break;
+    case 'visitor_presence':
+      app.desk.visitorPresence(f);
+      break;
     case 'presence':
       app.presence = f.agents || [];
       break;

@@ -233,12 +233,33 @@ export class Desk {
     const conv = this.conv;
     if (!conv || f.conversation_id !== conv.id) return;
     conv.watchedSeq = f.last_seq;
+    conv.mail = !!f.mail;
+    this.visitorPresence(f);
     if (conv.ctx && f.state && conv.ctx.conversation.state !== f.state) {
       conv.ctx.conversation.state = f.state;
       this.renderHeader();
       this.renderComposer();
     }
     this.fillGap();
+  }
+
+  /** The visitor's presence changed (or a watch said what it is). */
+  visitorPresence(f) {
+    const conv = this.conv;
+    if (!conv || f.conversation_id !== conv.id || !f.presence) return;
+    conv.presence = f.presence;
+    this.renderHeader();
+  }
+
+  /**
+   * Whether the visitor is there: on the page, away (page hidden) or gone,
+   * and when gone whether a reply can reach them by e-mail.
+   */
+  presenceBadge() {
+    const p = this.conv.presence;
+    if (!p || this.isClosed()) return null;
+    const key = { here: 'presenceHere', away: 'presenceAway', left: this.conv.mail ? 'presenceLeftMail' : 'presenceLeftNoMail' }[p];
+    return key ? h('span', { class: 'presence p-' + p, id: 'visitor-presence' }, t(key)) : null;
   }
 
   async fillGap() {
@@ -326,6 +347,7 @@ export class Desk {
       h('div', { class: 'who' },
         h('strong', {}, v.name || v.email || t('visitor')),
         h('span', { class: 'state s-' + c.state }, t(stateText[c.state] || 'stateBot')),
+        this.presenceBadge(),
         item ? reasonBadge(item) : null,
         item && item.assignee_name && c.state !== 'closed' ? h('span', { class: 'small muted' }, t('claimed', { name: item.assignee_name })) : null),
       h('button', { class: 'only-phone ctx-btn', id: 'show-context', onclick: () => { document.body.dataset.pane = 'ctx'; } }, t('context')),

@@ -55,9 +55,11 @@
       waiting: 'Waiting for a person…', waitEta: 'Waiting for a person · about {n}',
       aPerson: 'a person from our team', min1: '1 minute', minN: '{n} minutes',
       nobody: 'Nobody from our team is available right now. Leave your e-mail and we’ll get back to you.',
+      nobodyHere: 'Nobody from our team is available right now. Your conversation stays here: the reply will wait in this chat.',
+      backToBot: 'Ask the assistant meanwhile',
       email: 'Your e-mail', emailSend: 'Send', emailBad: 'Please enter a valid e-mail address.',
       emailThanks: 'Thanks! We’ll e-mail you at {email}.',
-      withHuman: 'You’re chatting with {name}.', closed: 'This conversation is closed.',
+      withHuman: 'You’re chatting with {name}.', closed: 'This conversation is closed. Write below to continue it, or start a new one.',
       newConv: 'Start a new conversation', rate: 'You’re sending messages too fast. Please wait a moment.',
       tooLarge: 'Message is too long.', error: 'Something went wrong. Please try again.',
       typing: '{name} is typing…', bot: 'Bot', agent: 'Support', you: 'You',
@@ -74,9 +76,11 @@
       waiting: 'Väntar på en person…', waitEta: 'Väntar på en person · ungefär {n}',
       aPerson: 'en person från vårt team', min1: '1 minut', minN: '{n} minuter',
       nobody: 'Ingen från vårt team är tillgänglig just nu. Lämna din e-postadress så återkommer vi.',
+      nobodyHere: 'Ingen från vårt team är tillgänglig just nu. Samtalet finns kvar här: svaret väntar i den här chatten.',
+      backToBot: 'Fråga assistenten under tiden',
       email: 'Din e-postadress', emailSend: 'Skicka', emailBad: 'Ange en giltig e-postadress.',
       emailThanks: 'Tack! Vi mejlar dig på {email}.',
-      withHuman: 'Du chattar med {name}.', closed: 'Den här konversationen är avslutad.',
+      withHuman: 'Du chattar med {name}.', closed: 'Den här konversationen är avslutad. Skriv nedan för att fortsätta den, eller starta en ny.',
       newConv: 'Starta en ny konversation', rate: 'Du skickar meddelanden för snabbt. Vänta en stund.',
       tooLarge: 'Meddelandet är för långt.', error: 'Något gick fel. Försök igen.',
       typing: '{name} skriver…', bot: 'Bot', agent: 'Support', you: 'Du',
@@ -300,7 +304,7 @@
 
   // ---------------------------------------------------------------- UI
   var host, root, wrap, launcher, badge, panel, titleEl, statusEl, list, typingEl, typingTxt,
-    stateEl, stateTxt, form, emailIn, newBtn, noticeEl, humanBtn, ta, sendBtn, live, greetLi;
+    stateEl, stateTxt, form, emailIn, newBtn, noticeEl, humanBtn, botBtn, ta, sendBtn, live, greetLi;
   var CFG = { title: '', color: '', position: 'right', greeting: null, locale: '', max_message_bytes: 4096 };
   var isOpen = false, asking = false, noticeTimer = 0;
   var OPENKEY = KEY + ':open';
@@ -405,6 +409,10 @@
     humanBtn.type = 'button';
     humanBtn.onclick = askHuman;
     acts.appendChild(humanBtn);
+    botBtn = el('button', 'btn2', T.backToBot);
+    botBtn.type = 'button';
+    botBtn.onclick = backToBot;
+    acts.appendChild(botBtn);
 
     var comp = el('form', 'comp');
     comp.onsubmit = function (e) { e.preventDefault(); submit(); };
@@ -709,7 +717,7 @@
   // ---------------------------------------------------------------- sending
   function submit() {
     var text = ta.value.replace(/^\s+|\s+$/g, '');
-    if (!text || S.state === 'closed') return;
+    if (!text) return; // in state closed too: writing again reopens it with the bot
     if (bytes(text) > (CFG.max_message_bytes || 4096)) { notice(T.tooLarge); return; }
     var o = { client_id: uuid(), text: text, at: new Date().toISOString() };
     S.out.push(o);
@@ -760,6 +768,17 @@
     renderState();
     if (wsOK) frame({ type: 'human' });
     else connect();
+  }
+  // backToBot asks the server to let the assistant answer until someone
+  // claims the conversation; its state frame moves the widget.
+  function backToBot() {
+    if (wsOK) frame({ type: 'bot' });
+    else connect();
+  }
+  // sendPresence tells the server whether this tab's page is visible, so
+  // that agents see the visitor on the page, away or gone.
+  function sendPresence() {
+    if (wsOK) frame({ type: 'presence', visible: d.visibilityState !== 'hidden' });
   }
   function submitEmail() {
     var v = emailIn.value.trim();
@@ -832,6 +851,15 @@
     renderState();
     if (prev !== S.state + S.st.eta + S.st.author && stateTxt.textContent) announce(stateTxt.textContent);
   }
+  // confirmed reports whether the server already confirmed address in a
+  // system message ("Thanks! We'll reply to …"): the state line does not
+  // say it a second time.
+  function confirmed(address) {
+    for (var i = S.msgs.length - 1; i >= 0; i--) {
+      if (S.msgs[i].from === 'system' && S.msgs[i].text.indexOf(address) >= 0) return true;
+    }
+    return false;
+  }
   function renderState() {
     var s = S.state, st = S.st || {}, txt = '', showForm = false, showNew = false;
     if (s === 'waiting') {
@@ -841,7 +869,8 @@
       var n = Math.max(1, Math.round(st.eta / 60));
       if (st.eta && !said(/minut|hour|timm|wait|dröj/i)) txt = fmt(T.waitEta, { n: n === 1 ? T.min1 : fmt(T.minN, { n: n }) });
       else if (st.eta || !st.known) txt = T.waiting;
-      else if (S.email) txt = fmt(T.emailThanks, { email: S.email });
+      else if (!CFG.email_follow_up) txt = said(/wait in this chat|väntar i den här chatten/i) ? '' : T.nobodyHere;
+      else if (S.email) txt = confirmed(S.email) ? '' : fmt(T.emailThanks, { email: S.email });
       else { txt = said(/e-?mail|e-post/i) ? '' : T.nobody; showForm = true; }
     } else if (s === 'human') {
       txt = fmt(T.withHuman, { name: humanName() || T.aPerson });
@@ -856,8 +885,9 @@
     stateTxt.hidden = !txt;
     form.hidden = !showForm;
     newBtn.hidden = !showNew;
-    humanBtn.parentNode.hidden = s !== 'bot' || asking;
-    ta.disabled = sendBtn.disabled = s === 'closed';
+    humanBtn.hidden = s !== 'bot' || asking;
+    botBtn.hidden = s !== 'waiting';
+    humanBtn.parentNode.hidden = humanBtn.hidden && botBtn.hidden;
   }
   function newConversation() {
     var sock = ws;
@@ -917,6 +947,7 @@
   }
   function hello(sock) {
     var h = { type: 'hello', locale: LANG, page: location.href };
+    try { h.time_zone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined; } catch (e) { /* no Intl */ }
     if (S.token) { h.token = S.token; h.last_seq = S.last; }
     if (ATTRS) h.attributes = ATTRS;
     try { sock.send(JSON.stringify(h)); } catch (e) { /* onclose will follow */ }
@@ -943,6 +974,13 @@
     var delay = Math.max(250, Math.random() * cap);
     setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
     timer = setTimeout(function () { timer = 0; connect(); }, delay);
+  }
+  function leavePage() {
+    var sock = ws;
+    if (!sock) return;
+    ws = null;
+    wsOK = false;
+    try { sock.close(1000); } catch (e) { /* already closed */ }
   }
   function kick() {
     if (!wanted || ws) return;
@@ -975,6 +1013,7 @@
         flushFeedback();
         if (asking && S.state === 'bot') frame({ type: 'human' });
         if (S.email && S.emailSent === false) { frame({ type: 'contact', email: S.email }); S.emailSent = true; save(); }
+        if (d.visibilityState === 'hidden') sendPresence();
         break;
       case 'message': onMessage(f, true); break;
       case 'delta': onDelta(f); break;
@@ -1056,8 +1095,14 @@
     w.addEventListener('online', kick);
     w.addEventListener('offline', function () { if (!wsOK) setStatus('offline'); });
     d.addEventListener('visibilitychange', function () {
+      sendPresence();
       if (d.visibilityState === 'visible') { kick(); if (isOpen) markSeen(); }
     });
+    // Leaving the page closes the socket at once, so that agents see the
+    // visitor gone (also when the page goes into the back-forward cache,
+    // from which pageshow brings it back and reconnects).
+    w.addEventListener('pagehide', leavePage);
+    w.addEventListener('pageshow', function (e) { if (e.persisted) kick(); });
     w.addEventListener('storage', function (e) {
       // Follow a conversation another tab started or restarted.
       if (e.key === KEY && !ws && !S.token) { var cur = load(); if (cur.token) { S = cur; renderAll(); renderState(); setLauncher(); } }
