@@ -12,6 +12,9 @@ func Defaults() Config {
 			DataDir:           "./andon-data",
 			ReadHeaderTimeout: Duration(10 * time.Second),
 			ShutdownTimeout:   Duration(10 * time.Second),
+			IdleTimeout:       Duration(2 * time.Minute),
+			ReadTimeout:       Duration(time.Minute),
+			WriteTimeout:      Duration(time.Minute),
 			LogLevel:          "info",
 			LogFormat:         "text",
 			TrustedProxies:    []string{},
@@ -34,6 +37,11 @@ func Defaults() Config {
 			WriteTimeout:        Duration(10 * time.Second),
 			TokenTTL:            Duration(30 * 24 * time.Hour),
 			MaxConnections:      20000,
+
+			MaxHTTPConnectionsPerIP: 128,
+			MaxHTTPConnections:      0,
+			ReservedConnections:     16,
+			ReservedDescriptors:     256,
 		},
 		Sites: []Site{defaultSite(DefaultSite)},
 		Bot: Bot{

@@ -108,6 +108,9 @@ func (c *checker) server(s Server) {
 	}
 	c.positive(key("server", "read_header_timeout"), s.ReadHeaderTimeout)
 	c.positive(key("server", "shutdown_timeout"), s.ShutdownTimeout)
+	c.positive(key("server", "idle_timeout"), s.IdleTimeout)
+	c.positive(key("server", "read_timeout"), s.ReadTimeout)
+	c.positive(key("server", "write_timeout"), s.WriteTimeout)
 	c.oneOf(key("server", "log_level"), s.LogLevel, "debug", "info", "warn", "error")
 	c.oneOf(key("server", "log_format"), s.LogFormat, "text", "json")
 	c.list(key("server", "trusted_proxies"), s.TrustedProxies, func(v string) string {
@@ -177,6 +180,7 @@ func (c *checker) limits(l Limits) {
 	c.positive(p("write_timeout"), l.WriteTimeout)
 	c.positive(p("token_ttl"), l.TokenTTL)
 	c.atLeast1(p("max_connections"), l.MaxConnections)
+	c.httpLimits(l)
 }
 
 func (c *checker) sites(sites []Site) {
