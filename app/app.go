@@ -115,7 +115,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err := a.openMailIn(secret); err != nil {
 		return nil, err
 	}
-	a.handler = withRequestID(logger, a.routes())
+	a.handler = withConnLimits(withRequestID(logger, a.routes()))
 	a.ready.Store(true)
 	return a, nil
 }

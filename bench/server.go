@@ -35,6 +35,7 @@ ip_messages_per_second = 1000000.0
 ip_message_burst = 1000000
 max_connections_per_ip = 100000
 max_connections = 100000
+max_http_connections_per_ip = 200000
 
 [knowledge]
 load_demo = true
