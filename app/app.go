@@ -65,6 +65,7 @@ type App struct {
 	trusted []netip.Prefix
 
 	setupLink string
+	lock      *os.File // the data directory's lock, see lockDataDir
 
 	closeOnce sync.Once
 	closeErr  error
@@ -81,6 +82,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	}()
 	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("couldn't create data directory: %w", err)
+	}
+	if a.lock, err = lockDataDir(cfg.Server.DataDir); err != nil {
+		return nil, err
 	}
 	secret, err := loadSecret(cfg.Server.Secret, cfg.Server.DataDir)
 	if err != nil {
@@ -381,6 +385,10 @@ func (a *App) close() error {
 	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
+	}
+	if a.lock != nil {
+		// Last: closing the descriptor releases the lock.
+		errs = append(errs, a.lock.Close())
 	}
 	return errors.Join(errs...)
 }
