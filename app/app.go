@@ -59,6 +59,7 @@ type App struct {
 	mailin  *mailin.Server // nil unless [mail_in] is configured
 	handler http.Handler
 	ready   atomic.Bool
+	probe   *writeProbe // the store's and the data directory's writes, for /readyz
 
 	// trusted are server.trusted_proxies, parsed once for the widget and
 	// auth, which believe X-Forwarded-For and -Proto only from them.
@@ -99,6 +100,12 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return nil, err
 	}
 	a.store = st
+	a.probe = newWriteProbe(func(ctx context.Context) error {
+		if err := st.Ping(ctx); err != nil {
+			return err
+		}
+		return probeDataDir(cfg.Server.DataDir)
+	})
 	a.kb, err = OpenKnowledge(ctx, cfg, st, logger)
 	if err != nil {
 		return nil, err
@@ -317,12 +324,14 @@ func (a *App) routes() http.Handler {
 	return mux
 }
 
-// readyz answers 200 only when the store answers and the index is loaded,
-// so a load balancer sends no visitor to an instance that cannot serve them.
+// readyz answers 200 only when the store and its directory take a write
+// (within writeProbe's timeout: a frozen disk makes it 503, not hang) and
+// the index is loaded, so a load balancer sends no visitor to an instance
+// that cannot serve them.
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	checks := map[string]string{}
 	ok := a.ready.Load()
-	if err := a.store.Ping(r.Context()); err != nil {
+	if err := a.probe.check(r.Context()); err != nil {
 		checks["store"] = err.Error()
 		ok = false
 	} else {
