@@ -346,8 +346,11 @@ func holdConns(ctx context.Context, addr string, n int, preamble string, trickle
 					continue
 				}
 				conns.Add(2)
+				ended := make(chan struct{})
 				go func() { // reader: was it shed, when did it end?
 					defer conns.Done()
+					defer close(ended)
+					defer c.Close() // the attacker's descriptors are finite too
 					buf := make([]byte, 512)
 					first := true
 					for {
@@ -372,6 +375,8 @@ func holdConns(ctx context.Context, addr string, n int, preamble string, trickle
 					defer t.Stop()
 					for {
 						select {
+						case <-ended:
+							return
 						case <-ctx.Done():
 							c.Close()
 							return
