@@ -147,6 +147,12 @@ func newConversation(e *abuseEnv, extra ...map[string]any) (id, token string, er
 			return "", "", err
 		}
 	}
+	if len(extra) > 0 {
+		// Frames are handled in order: once this is acknowledged, so are they.
+		if _, err := v.send("after", "thanks"); err != nil {
+			return "", "", err
+		}
+	}
 	id, err = conversationOf(e.dataDir)
 	return id, v.token, err
 }
