@@ -23,13 +23,13 @@ func TestWriteProbeDoesNotHangOnAFrozenDisk(t *testing.T) {
 		return nil
 	})
 	p.timeout = 20 * time.Millisecond
-	now := time.Unix(0, 0)
-	p.now = func() time.Time { return now }
+	var clock fakeClock
+	p.now = clock.now
 
 	if err := p.check(context.Background()); err == nil || !strings.Contains(err.Error(), "has not finished") {
 		t.Fatalf("frozen write: %v", err)
 	}
-	now = now.Add(time.Minute) // the frozen write is older than the timeout
+	clock.add(time.Minute) // the frozen write is older than the timeout
 	if err := p.check(context.Background()); err == nil {
 		t.Fatal("second check passed while the write is stuck")
 	}
@@ -38,7 +38,7 @@ func TestWriteProbeDoesNotHangOnAFrozenDisk(t *testing.T) {
 	}
 	close(release)
 	for p.check(context.Background()) != nil {
-		now = now.Add(time.Minute) // until the stuck write has reported
+		clock.add(time.Minute) // until the stuck write has reported
 	}
 }
 
@@ -51,8 +51,8 @@ func TestWriteProbeCachesItsResult(t *testing.T) {
 		calls.Add(1)
 		return errors.New("disk full")
 	})
-	now := time.Unix(0, 0)
-	p.now = func() time.Time { return now }
+	var clock fakeClock
+	p.now = clock.now
 	for range 3 {
 		if err := p.check(context.Background()); err == nil || err.Error() != "disk full" {
 			t.Fatalf("check = %v", err)
@@ -61,9 +61,15 @@ func TestWriteProbeCachesItsResult(t *testing.T) {
 	if n := calls.Load(); n != 1 {
 		t.Fatalf("%d writes within ttl, want 1", n)
 	}
-	now = now.Add(p.ttl)
+	clock.add(p.ttl)
 	_ = p.check(context.Background())
 	if n := calls.Load(); n != 2 {
 		t.Fatalf("%d writes after ttl, want 2", n)
 	}
 }
+
+// fakeClock is a clock the test moves; the probe's goroutine reads it.
+type fakeClock struct{ ns atomic.Int64 }
+
+func (c *fakeClock) now() time.Time      { return time.Unix(0, c.ns.Load()) }
+func (c *fakeClock) add(d time.Duration) { c.ns.Add(int64(d)) }

@@ -42,13 +42,13 @@ func TestReadyzOnAFullOrReadOnlyDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	now := time.Unix(0, 0)
-	a.probe.now = func() time.Time { return now }
+	var clock fakeClock
+	a.probe.now = clock.now
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 	readyz := func(want int, reason string) {
 		t.Helper()
-		now = now.Add(time.Minute) // past the cached result
+		clock.add(time.Minute) // past the cached result
 		resp, err := http.Get(srv.URL + "/readyz")
 		if err != nil {
 			t.Fatal(err)
