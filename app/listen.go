@@ -91,7 +91,10 @@ func withConnLimits(next http.Handler) http.Handler {
 			w.Header().Set("Connection", "close")
 			if !reservedRoutes[r.Method+" "+r.URL.Path] {
 				w.Header().Set("Retry-After", "5")
-				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "server busy, try later"})
+				// The API's error format (auth.writeError), which the console reads.
+				writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{
+					"code": "server_busy", "message": "The server is busy; try again in a few seconds.",
+				}})
 				return
 			}
 		}
