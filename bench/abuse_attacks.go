@@ -73,12 +73,8 @@ func dialAttacker(addr string) (*websocket.Conn, error) {
 // helloFlood opens sockets from one address as fast as it can, says hello
 // without a token on each and closes it.
 func helloFlood(ctx context.Context, e *abuseEnv) (string, error) {
-	var welcomed, refused atomic.Int64
-	var firstRefusal atomic.Value
-	refuse := func(why string) {
-		refused.Add(1)
-		firstRefusal.CompareAndSwap(nil, why)
-	}
+	var welcomed atomic.Int64
+	var refused refusals
 	attrs := map[string]string{}
 	for i := range 8 {
 		attrs[fmt.Sprintf("attr%d", i)] = strings.Repeat("v", 500)
@@ -91,7 +87,7 @@ func helloFlood(ctx context.Context, e *abuseEnv) (string, error) {
 			for ctx.Err() == nil {
 				conn, err := dialAttacker(e.srv.Addr)
 				if err != nil {
-					refuse(err.Error())
+					refused.add(err)
 					continue
 				}
 				_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -108,18 +104,33 @@ func helloFlood(ctx context.Context, e *abuseEnv) (string, error) {
 				if err == nil {
 					welcomed.Add(1)
 				} else {
-					refuse(err.Error())
+					refused.add(err)
 				}
 				conn.Close()
 			}
 		}()
 	}
 	wg.Wait()
-	s := fmt.Sprintf("%d welcomed, %d refused", welcomed.Load(), refused.Load())
-	if r, ok := firstRefusal.Load().(string); ok {
-		s += " (first: " + r + ")"
+	return fmt.Sprintf("%d welcomed, %s", welcomed.Load(), &refused), nil
+}
+
+// refusals counts what the server refused and keeps the first reason.
+type refusals struct {
+	n     atomic.Int64
+	first atomic.Value
+}
+
+func (r *refusals) add(err error) {
+	r.n.Add(1)
+	r.first.CompareAndSwap(nil, err.Error())
+}
+
+func (r *refusals) String() string {
+	s := fmt.Sprintf("%d refused", r.n.Load())
+	if why, ok := r.first.Load().(string); ok {
+		s += " (first: " + why + ")"
 	}
-	return s, nil
+	return s
 }
 
 // startConversation makes a conversation as a visitor would (hello, one
@@ -302,8 +313,8 @@ func mailConversation(ctx context.Context, e *abuseEnv) error {
 // takes them.
 func mailFlood(ctx context.Context, e *abuseEnv) (string, error) {
 	to := mailin.NewSigner([]byte(abuseSecret), abuseMailDomain).Address(e.convID)
-	var accepted, refused atomic.Int64
-	var firstRefusal atomic.Value
+	var accepted atomic.Int64
+	var refused refusals
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Add(1)
@@ -312,15 +323,13 @@ func mailFlood(ctx context.Context, e *abuseEnv) (string, error) {
 			for ctx.Err() == nil {
 				c, err := smtp.Dial(e.mailAddr)
 				if err != nil {
-					refused.Add(1)
-					firstRefusal.CompareAndSwap(nil, err.Error())
+					refused.add(err)
 					time.Sleep(100 * time.Millisecond)
 					continue
 				}
 				for i := 0; ctx.Err() == nil; i++ {
 					if err := sendMail(c, to, fmt.Sprintf("flood %d-%d", w, i)); err != nil {
-						refused.Add(1)
-						firstRefusal.CompareAndSwap(nil, err.Error())
+						refused.add(err)
 						break
 					}
 					accepted.Add(1)
@@ -330,11 +339,7 @@ func mailFlood(ctx context.Context, e *abuseEnv) (string, error) {
 		}()
 	}
 	wg.Wait()
-	s := fmt.Sprintf("%d mails accepted, %d refused", accepted.Load(), refused.Load())
-	if r, ok := firstRefusal.Load().(string); ok {
-		s += " (first: " + r + ")"
-	}
-	return s, nil
+	return fmt.Sprintf("%d mails accepted, %s", accepted.Load(), &refused), nil
 }
 
 func sendMail(c *smtp.Client, to, text string) error {

@@ -13,14 +13,21 @@ import (
 // real binary: every attack gets a line, the normal visitor and /healthz
 // from other addresses get through, and the idle flood from one address
 // is held to the per-address cap.
-func TestAbuseReportsEveryAttack(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the real binary")
-	}
+// buildAndon builds the real binary for a test that runs it.
+func buildAndon(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "andon")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/andon").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+func TestAbuseReportsEveryAttack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the real binary")
+	}
+	bin := buildAndon(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var out strings.Builder
