@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/internal/connlimit"
@@ -60,8 +58,8 @@ func connLimits(l config.Limits, nofile uint64, logger *slog.Logger) (connlimit.
 }
 
 // HTTPServer is the http.Server for Handler with the [server] timeouts.
-// WebSocket upgrades clear the read and write deadlines (withTimeouts):
-// an open socket has its own ping and write limits.
+// A hijacked connection (a WebSocket) loses the request's deadlines (see
+// statusRecorder.Hijack): an open socket has its own ping and write limits.
 func (a *App) HTTPServer() *http.Server {
 	s := a.cfg.Server
 	return &http.Server{
@@ -83,8 +81,7 @@ var reservedRoutes = map[string]bool{
 }
 
 // withConnLimits restricts connections from the reserve to reservedRoutes
-// (and closes them after one request), and lifts the HTTP deadlines from a
-// WebSocket upgrade before the handler hijacks the connection.
+// and closes them after one request.
 func withConnLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if connlimit.Reserved(r.Context()) {
@@ -98,15 +95,6 @@ func withConnLimits(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if isUpgrade(r) {
-			rc := http.NewResponseController(w)
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
-		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func isUpgrade(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }

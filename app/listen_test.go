@@ -107,6 +107,13 @@ func TestIdleAndSlowConnectionsAreClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitClosed(t, slow, "slow request body")
+
+	// An Upgrade header alone does not lift the timeouts.
+	sneaky := dialFrom(t, "127.0.0.1", addr)
+	if _, err := io.WriteString(sneaky, "POST /api/login HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 1000\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	waitClosed(t, sneaky, "slow request body with an Upgrade header")
 }
 
 func TestOneAddressCannotStarveOthers(t *testing.T) {
