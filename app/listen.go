@@ -28,6 +28,7 @@ func (a *App) Listen() (*connlimit.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.log.Info("HTTP connection limits", "per_ip", opts.PerIP, "total", opts.Total, "reserved", opts.Reserve, "open_file_limit", nofile)
 	return connlimit.Wrap(ln, opts), nil
 }
 
