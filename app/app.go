@@ -60,12 +60,14 @@ type App struct {
 	mailin  *mailin.Server // nil unless [mail_in] is configured
 	handler http.Handler
 	ready   atomic.Bool
+	probe   *writeProbe // the store's and the data directory's writes, for /readyz
 
 	// trusted are server.trusted_proxies, parsed once for the widget and
 	// auth, which believe X-Forwarded-For and -Proto only from them.
 	trusted []netip.Prefix
 
 	setupLink string
+	lock      *os.File // the data directory's lock, see lockDataDir
 
 	closeOnce sync.Once
 	closeErr  error
@@ -83,6 +85,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("couldn't create data directory: %w", err)
 	}
+	if a.lock, err = lockDataDir(cfg.Server.DataDir); err != nil {
+		return nil, err
+	}
 	secret, err := loadSecret(cfg.Server.Secret, cfg.Server.DataDir)
 	if err != nil {
 		return nil, err
@@ -96,6 +101,12 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return nil, err
 	}
 	a.store = st
+	a.probe = newWriteProbe(func(ctx context.Context) error {
+		if err := st.Ping(ctx); err != nil {
+			return err
+		}
+		return probeDataDir(cfg.Server.DataDir)
+	})
 	a.kb, err = OpenKnowledge(ctx, cfg, st, logger)
 	if err != nil {
 		return nil, err
@@ -121,7 +132,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err := a.openMailIn(secret); err != nil {
 		return nil, err
 	}
-	a.handler = withRequestID(logger, a.routes())
+	a.handler = withConnLimits(withRequestID(logger, a.routes()))
 	a.ready.Store(true)
 	return a, nil
 }
@@ -333,12 +344,14 @@ func (a *App) routes() http.Handler {
 	return mux
 }
 
-// readyz answers 200 only when the store answers and the index is loaded,
-// so a load balancer sends no visitor to an instance that cannot serve them.
+// readyz answers 200 only when the store and its directory take a write
+// (within writeProbe's timeout: a frozen disk makes it 503, not hang) and
+// the index is loaded, so a load balancer sends no visitor to an instance
+// that cannot serve them.
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	checks := map[string]string{}
 	ok := a.ready.Load()
-	if err := a.store.Ping(r.Context()); err != nil {
+	if err := a.probe.check(r.Context()); err != nil {
 		checks["store"] = err.Error()
 		ok = false
 	} else {
@@ -401,6 +414,10 @@ func (a *App) close() error {
 	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
+	}
+	if a.lock != nil {
+		// Last: closing the descriptor releases the lock.
+		errs = append(errs, a.lock.Close())
 	}
 	return errors.Join(errs...)
 }

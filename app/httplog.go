@@ -36,9 +36,17 @@ func (r *statusRecorder) WriteHeader(code int) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// Hijack also clears the deadlines that server.read_timeout and
+// write_timeout set for the request: they would end the WebSocket, which
+// sets its own. Only a hijacked connection loses them, so a client cannot
+// escape the timeouts by merely sending an Upgrade header.
 func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	r.status = http.StatusSwitchingProtocols
-	return http.NewResponseController(r.ResponseWriter).Hijack()
+	c, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil {
+		_ = c.SetDeadline(time.Time{})
+	}
+	return c, rw, err
 }
 
 // withRequestID gives each request an id (the caller's X-Request-ID when it

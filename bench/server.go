@@ -41,6 +41,7 @@ site_new_conversations_per_minute = 1000000.0
 site_new_conversation_burst = 1000000
 conversation_messages_per_minute = 100000000.0
 conversation_message_burst = 100000000
+max_http_connections_per_ip = 200000
 
 [knowledge]
 load_demo = true
@@ -56,11 +57,17 @@ func StartServer(ctx context.Context, binary, dataDir, sync string) (*Server, er
 	if sync == "" {
 		sync = "full"
 	}
+	return startServer(ctx, binary, dataDir, fmt.Sprintf(benchConfig, sync))
+}
+
+// startServer starts binary as `serve` on dataDir with the config file
+// cfg, on a free loopback port.
+func startServer(ctx context.Context, binary, dataDir, cfg string) (*Server, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("couldn't create data dir: %w", err)
 	}
 	cfgPath := filepath.Join(dataDir, "bench.toml")
-	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(benchConfig, sync)), 0o644); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return nil, fmt.Errorf("couldn't write bench config: %w", err)
 	}
 	addr, err := freePort()
@@ -127,6 +134,15 @@ func (s *Server) RSSKiB() (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", s.cmd.Process.Pid)
+}
+
+// FDs counts the server's open file descriptors.
+func (s *Server) FDs() (int, error) {
+	es, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("couldn't count server descriptors: %w", err)
+	}
+	return len(es), nil
 }
 
 // Kill ends the server with SIGKILL, as a crash would, and reaps it.

@@ -63,6 +63,13 @@ type Server struct {
 	ReadHeaderTimeout Duration `toml:"read_header_timeout"`
 	// ShutdownTimeout bounds a graceful shutdown.
 	ShutdownTimeout Duration `toml:"shutdown_timeout"`
+	// IdleTimeout closes a keep-alive connection that sends no next
+	// request; ReadTimeout bounds reading one whole request (body
+	// included) and WriteTimeout writing its response. WebSockets are
+	// exempt after the upgrade: they have their own ping and write limits.
+	IdleTimeout  Duration `toml:"idle_timeout"`
+	ReadTimeout  Duration `toml:"read_timeout"`
+	WriteTimeout Duration `toml:"write_timeout"`
 	// LogLevel is one of debug, info, warn, error. Env: ANDON_LOG_LEVEL.
 	LogLevel string `toml:"log_level"`
 	// LogFormat is text or json.
@@ -135,6 +142,24 @@ type Limits struct {
 	// EmptyConversationTTL is how long a conversation without any message
 	// is kept before the hourly cleanup deletes it.
 	EmptyConversationTTL Duration `toml:"empty_conversation_ttl"`
+
+	// HTTP connections of every kind (page, API, WebSocket), counted by
+	// the listener.
+	//
+	// MaxHTTPConnectionsPerIP bounds the open TCP connections from one
+	// peer address (a trusted proxy is exempt: it carries many clients).
+	MaxHTTPConnectionsPerIP int `toml:"max_http_connections_per_ip"`
+	// MaxHTTPConnections bounds all of them; 0 means as many as the
+	// open-file limit leaves after ReservedDescriptors and
+	// ReservedConnections.
+	MaxHTTPConnections int `toml:"max_http_connections"`
+	// ReservedConnections are accepted beyond MaxHTTPConnections for
+	// /healthz, /readyz and login only, so a flood cannot lock out the
+	// load balancer or an agent.
+	ReservedConnections int `toml:"reserved_connections"`
+	// ReservedDescriptors are kept free for the store, the index and
+	// mail, out of the open-file limit.
+	ReservedDescriptors int `toml:"reserved_descriptors"`
 }
 
 // Site is one website that embeds the widget, with its own allowed origins

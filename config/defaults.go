@@ -12,6 +12,9 @@ func Defaults() Config {
 			DataDir:           "./andon-data",
 			ReadHeaderTimeout: Duration(10 * time.Second),
 			ShutdownTimeout:   Duration(10 * time.Second),
+			IdleTimeout:       Duration(2 * time.Minute),
+			ReadTimeout:       Duration(time.Minute),
+			WriteTimeout:      Duration(time.Minute),
 			LogLevel:          "info",
 			LogFormat:         "text",
 			TrustedProxies:    []string{},
@@ -43,6 +46,11 @@ func Defaults() Config {
 			ConversationMessagesPerMinute: 60,
 			ConversationMessageBurst:      120,
 			EmptyConversationTTL:          Duration(24 * time.Hour),
+
+			MaxHTTPConnectionsPerIP: 128,
+			MaxHTTPConnections:      0,
+			ReservedConnections:     16,
+			ReservedDescriptors:     256,
 		},
 		Sites: []Site{defaultSite(DefaultSite)},
 		Bot: Bot{

@@ -109,6 +109,9 @@ func (c *checker) server(s Server) {
 	}
 	c.positive(key("server", "read_header_timeout"), s.ReadHeaderTimeout)
 	c.positive(key("server", "shutdown_timeout"), s.ShutdownTimeout)
+	c.positive(key("server", "idle_timeout"), s.IdleTimeout)
+	c.positive(key("server", "read_timeout"), s.ReadTimeout)
+	c.positive(key("server", "write_timeout"), s.WriteTimeout)
 	c.oneOf(key("server", "log_level"), s.LogLevel, "debug", "info", "warn", "error")
 	c.oneOf(key("server", "log_format"), s.LogFormat, "text", "json")
 	c.list(key("server", "trusted_proxies"), s.TrustedProxies, func(v string) string {
@@ -188,6 +191,7 @@ func (c *checker) limits(l Limits) {
 	if l.EmptyConversationTTL < Duration(time.Minute) {
 		c.failf(p("empty_conversation_ttl"), "must be at least 1m: a visitor's first message may take a while (got %s)", l.EmptyConversationTTL)
 	}
+	c.httpLimits(l)
 }
 
 func (c *checker) sites(sites []Site) {

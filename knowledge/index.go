@@ -87,7 +87,7 @@ func (ix *indexer) vector(id string) ([]float32, bool) {
 		return nil, false
 	}
 	doc, err := ix.loaded.GetByID(context.Background(), id)
-	if err != nil || len(doc.Embedding) == 0 {
+	if err != nil || len(doc.Embedding) == 0 || !finite(doc.Embedding) {
 		return nil, false
 	}
 	return doc.Embedding, true

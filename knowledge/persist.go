@@ -2,9 +2,13 @@ package knowledge
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -18,7 +22,7 @@ const (
 	indexFile    = "index.gob"      // chromem-go export: one document per unit
 	stateFile    = "index.embedder" // the fitted embedder's state
 	manifestFile = "index.json"
-	manifestV    = 1
+	manifestV    = 2 // 2: checksums of the vector and state files
 	collection   = "units"
 )
 
@@ -32,6 +36,11 @@ type manifest struct {
 	Units      int               `json:"units"`
 	FitBase    int               `json:"fit_base,omitempty"`
 	Drift      int               `json:"drift,omitempty"`
+	// IndexSHA256 and StateSHA256 are the SHA-256 of the vector file and
+	// the embedder state as written: a file changed or damaged since is
+	// rebuilt, not served.
+	IndexSHA256 string `json:"index_sha256"`
+	StateSHA256 string `json:"state_sha256,omitempty"`
 }
 
 // embedFunc gives chromem-go our embedder, so it never falls back to its
@@ -73,12 +82,20 @@ func (ix *indexer) load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("couldn't read embedder state: %w", err)
 		}
+		if sum := sha256Hex(state); sum != m.StateSHA256 {
+			return fmt.Errorf("embedder state has checksum %s, manifest says %s", sum, m.StateSHA256)
+		}
 		if emb, err = b.fitter.WithState(state); err != nil {
 			return err
 		}
 	}
 	if id := emb.ID(); id != m.EmbedderID {
 		return fmt.Errorf("embedder changed from %q to %q", m.EmbedderID, id)
+	}
+	if sum, err := fileSHA256(filepath.Join(b.dir, indexFile)); err != nil {
+		return fmt.Errorf("couldn't read vectors: %w", err)
+	} else if sum != m.IndexSHA256 {
+		return fmt.Errorf("vector file has checksum %s, manifest says %s", sum, m.IndexSHA256)
 	}
 	db := chromem.NewDB()
 	if err := db.ImportFromFile(filepath.Join(b.dir, indexFile), ""); err != nil {
@@ -90,6 +107,9 @@ func (ix *indexer) load(ctx context.Context) error {
 	}
 	if col.Count() != m.Units {
 		return fmt.Errorf("vector file has %d vectors, manifest says %d", col.Count(), m.Units)
+	}
+	if err := allFinite(ctx, col, m.Dim); err != nil {
+		return err
 	}
 	// The store is the truth: build looks vectors up per unit of the
 	// articles the store holds now.
@@ -115,10 +135,11 @@ func (ix *indexer) save() error {
 		return fmt.Errorf("couldn't create collection: %w", err)
 	}
 	units := 0
+	stateSum := ""
 	ctx := context.Background()
 	for u, un := range s.units {
 		v := s.row(u, nil)
-		if isZero(v) {
+		if isZero(v) || !finite(v) {
 			continue
 		}
 		doc := chromem.Document{
@@ -146,10 +167,15 @@ func (ix *indexer) save() error {
 		}); err != nil {
 			return err
 		}
+		stateSum = sha256Hex(state)
 	}
 	m := manifest{
 		Version: manifestV, EmbedderID: s.emb.ID(), Dim: s.dim, ChunkMax: b.chunkMax,
 		Articles: ix.hashes, Units: units, FitBase: ix.fitBase, Drift: ix.drift,
+	}
+	m.StateSHA256 = stateSum
+	if m.IndexSHA256, err = fileSHA256(filepath.Join(b.dir, indexFile)); err != nil {
+		return fmt.Errorf("couldn't read back the vectors: %w", err)
 	}
 	raw, err := json.MarshalIndent(m, "", " ")
 	if err != nil {
@@ -171,6 +197,60 @@ func writeAtomic(path string, write func(tmp string) error) error {
 		return fmt.Errorf("couldn't write %s: %w", path, err)
 	}
 	return nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// allFinite checks every loaded vector: a NaN or an infinity would make
+// every similarity with it NaN and the ranking meaningless. chromem-go
+// has no iterator; a query for all documents returns them all.
+func allFinite(ctx context.Context, col *chromem.Collection, dim int) error {
+	n := col.Count()
+	if n == 0 {
+		return nil
+	}
+	probe := make([]float32, dim)
+	for i := range probe {
+		probe[i] = 1
+	}
+	docs, err := col.QueryEmbedding(ctx, probe, n, nil, nil)
+	if err != nil {
+		return fmt.Errorf("couldn't read the vectors back: %w", err)
+	}
+	if len(docs) != n {
+		return fmt.Errorf("read %d of %d vectors back", len(docs), n)
+	}
+	for _, d := range docs {
+		if len(d.Embedding) != dim || !finite(d.Embedding) {
+			return fmt.Errorf("vector %q is not %d finite numbers", d.ID, dim)
+		}
+	}
+	return nil
+}
+
+func finite(v []float32) bool {
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func isZero(v []float32) bool {

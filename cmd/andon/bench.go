@@ -7,17 +7,18 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/andon-chat/andon/bench"
 )
 
-// runBench implements `andon bench idle|messages`: it starts this same
+// runBench implements `andon bench idle|messages|abuse`: it starts this same
 // binary as a server on a scratch data directory and drives it over
 // loopback from this process.
 func runBench(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: andon bench idle [--conns 10000] | andon bench messages [--conns 64] [--duration 10s] [--rate 2000] [--verify]")
+		fmt.Fprintln(stderr, "usage: andon bench idle [--conns 10000] | andon bench messages [--conns 64] [--duration 10s] [--rate 2000] [--verify] | andon bench abuse [--duration 10s] [--conns 20000] [--only idle,slowbody,hello,replay,burst,mail]")
 		return 2
 	}
 	self, err := os.Executable()
@@ -51,8 +52,22 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		dir, cleanup := scratchDir(*data)
 		defer cleanup()
 		err = bench.Messages(ctx, bench.MessagesOptions{Binary: self, DataDir: dir, Conns: *conns, Duration: *dur, Verify: *verify, Rate: *rate, Synchronous: *sync}, stdout)
+	case "abuse":
+		dur := fs.Duration("duration", 10*time.Second, "how long each attack lasts")
+		conns := fs.Int("conns", 20000, "connections of the idle keep-alive flood (the slow-body attack opens a tenth)")
+		only := fs.String("only", "", "comma-separated attacks to run (default: all)")
+		if fs.Parse(args[1:]) != nil {
+			return 2
+		}
+		dir, cleanup := scratchDir(*data)
+		defer cleanup()
+		var names []string
+		if *only != "" {
+			names = strings.Split(*only, ",")
+		}
+		err = bench.Abuse(ctx, bench.AbuseOptions{Binary: self, DataDir: dir, Duration: *dur, Conns: *conns, Only: names}, stdout)
 	default:
-		fmt.Fprintf(stderr, "andon bench: unknown benchmark %q (want idle or messages)\n", args[0])
+		fmt.Fprintf(stderr, "andon bench: unknown benchmark %q (want idle, messages or abuse)\n", args[0])
 		return 2
 	}
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -76,16 +75,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	defer a.Close()
 
-	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	ln, err := a.Listen()
 	if err != nil {
 		logger.Error("couldn't listen", "addr", cfg.Server.Addr, "err", err)
 		return 1
 	}
-	srv := &http.Server{
-		Handler:           a.Handler(),
-		ReadHeaderTimeout: cfg.Server.ReadHeaderTimeout.Duration(),
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := a.HTTPServer()
 	logger.Info("andon is listening", "url", "http://"+ln.Addr().String(), "data_dir", cfg.Server.DataDir)
 	fmt.Fprintf(stdout, "andon is running: open http://%s\n", ln.Addr())
 	if link := a.SetupLink(); link != "" {

@@ -77,6 +77,8 @@ func contentType(name string) string {
 		return "text/css; charset=utf-8"
 	case ".html":
 		return "text/html; charset=utf-8"
+	case ".ico":
+		return "image/x-icon" // not in Go's built-in table
 	}
 	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
 		return t

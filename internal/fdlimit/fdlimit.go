@@ -21,3 +21,12 @@ func Raise() (uint64, error) {
 	}
 	return lim.Cur, nil
 }
+
+// Current returns the soft open-file limit.
+func Current() (uint64, error) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, fmt.Errorf("couldn't read the open-file limit: %w", err)
+	}
+	return lim.Cur, nil
+}
