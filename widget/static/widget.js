@@ -263,7 +263,7 @@
     '.m.visitor .b{background:var(--a);color:var(--at);border-radius:16px;border-bottom-right-radius:5px}',
     '.m.system .b{background:transparent;color:var(--mut);font-size:13px;text-align:center;padding:2px 8px}',
     '.b a{color:inherit;text-decoration:underline}',
-    '.b p,.b ul,.b ol,.b pre{margin:0;white-space:pre-wrap}.b>*+*{margin-top:8px}.b ul,.b ol{padding-left:20px}',
+    '.b>*{margin:0}.b>*+*{margin-top:8px}.b ul,.b ol{padding-left:20px}',
     '.b code{font:.92em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:rgba(0,0,0,.06);border-radius:4px;padding:0 3px}',
     '.b pre{white-space:pre;overflow-x:auto;background:rgba(0,0,0,.06);border-radius:6px;padding:6px 8px}.b pre code{background:none;padding:0}',
     '.m.pending .b{opacity:.7}',
