@@ -12,6 +12,7 @@ import (
 
 	"github.com/andon-chat/andon/app"
 	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/internal/browsertest"
 )
 
 // server is the andon under test, reached over HTTP.
@@ -71,7 +72,7 @@ func newAppServer() (server, func(), error) {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := browsertest.Reporting(m).Run()
 	if shared.close != nil {
 		shared.close()
 	}
