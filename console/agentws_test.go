@@ -321,13 +321,23 @@ func (e *env) connected() int {
 }
 
 // TestSilentConsoleIsDropped: a console that answers no ping is closed
-// after the pong timeout; one that does stays.
+// after the pong timeout; one that does stays: it is still pinged a whole
+// pong timeout after the silent one went.
 func TestSilentConsoleIsDropped(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOptions{limits: Limits{PingInterval: 20 * time.Millisecond, PongTimeout: 150 * time.Millisecond}})
+	const pongTimeout = 300 * time.Millisecond
+	e := newEnv(t, envOptions{limits: Limits{PingInterval: 20 * time.Millisecond, PongTimeout: pongTimeout}})
 	anna := e.login(t, auth.RoleAgent)
 	alive := anna.dial(t)
 	alive.read()
+	pinged := make(chan time.Time, 64)
+	alive.ws.SetPingHandler(func(data string) error {
+		select {
+		case pinged <- time.Now():
+		default:
+		}
+		return alive.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -346,7 +356,16 @@ func TestSilentConsoleIsDropped(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond)
+	dropped := time.Now()
+	for at := dropped; at.Sub(dropped) <= pongTimeout; {
+		select {
+		case at = <-pinged:
+		case <-done:
+			t.Fatal("the console that answers pings was dropped")
+		case <-time.After(5 * time.Second):
+			t.Fatal("the console that answers pings is no longer pinged")
+		}
+	}
 	if e.connected() != 1 {
 		t.Fatal("the console that answers pings was dropped")
 	}
