@@ -339,16 +339,20 @@ func TestSilentConsoleIsDropped(t *testing.T) {
 		return alive.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
 	})
 	done := make(chan struct{})
+	var readErr error
 	go func() {
 		defer close(done)
 		for {
-			if _, _, err := alive.ws.ReadMessage(); err != nil { // answers pings meanwhile
+			if _, _, readErr = alive.ws.ReadMessage(); readErr != nil { // answers pings meanwhile
 				return
 			}
 		}
 	}()
-	silent := anna.dial(t) // never reads again after this: no pongs
-	_ = silent
+	silent := anna.dial(t)
+	silent.read() // registered, and never reads again after this: no pongs
+	if n := e.connected(); n != 2 {
+		t.Fatalf("%d consoles connected, want 2", n)
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	for e.connected() != 1 {
 		if time.Now().After(deadline) {
@@ -361,13 +365,13 @@ func TestSilentConsoleIsDropped(t *testing.T) {
 		select {
 		case at = <-pinged:
 		case <-done:
-			t.Fatal("the console that answers pings was dropped")
+			t.Fatalf("the console that answers pings was dropped: %v", readErr)
 		case <-time.After(5 * time.Second):
 			t.Fatal("the console that answers pings is no longer pinged")
 		}
 	}
-	if e.connected() != 1 {
-		t.Fatal("the console that answers pings was dropped")
+	if n := e.connected(); n != 1 {
+		t.Fatalf("%d consoles connected a pong timeout after the silent one went, want the one that answers", n)
 	}
 	alive.ws.Close()
 	<-done

@@ -368,6 +368,9 @@ func TestSilentClientIsDroppedAfterPongTimeout(t *testing.T) {
 	})
 	silent := e.mustDial()
 	silent.hello("", 0) // and then never reads, so never answers a ping
+	if n := e.h.Connections(); n != 2 {
+		t.Fatalf("%d connections, want 2", n)
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
