@@ -57,6 +57,8 @@ func TestBrowserHostileArticleRunsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	until(b, t, "the answer", shadow+`.querySelector('.m.bot .b pre')`)
+	until(b, t, "the answer read aloud without Markdown marks",
+		`(t => t.includes('Install it now: paste <script>') && !t.includes('**'))(`+shadow+`.querySelector('[aria-live=polite]').textContent)`)
 	// Click every link the answer has, in case one runs script on click.
 	for _, sel := range []string{`.m.bot .b a[href^="https:"]`, `.m.bot .b a[href^="mailto:"]`} {
 		eval[bool](b, t, shadow+`.querySelector('`+sel+`').addEventListener('click', e => e.preventDefault()) || true`)

@@ -693,7 +693,10 @@
     if (m.from !== 'visitor') {
       if (typingFrom === m.from) showTyping(false);
       if ((m.from === 'agent' && m.author && S.state === 'human' && !(S.st && S.st.author)) || (m.from === 'system' && S.state === 'waiting')) renderState();
-      if (fresh_ && live_) announce(m.from === 'system' ? m.text.slice(0, 300) : fmt(T.said, { name: who(m) || T.agent, text: m.text.slice(0, 300) }));
+      if (fresh_ && live_) {
+        var spoken = (m.from === 'bot' ? renderMarkdown(m.text).textContent : m.text).slice(0, 300); // no Markdown marks read aloud
+        announce(m.from === 'system' ? spoken : fmt(T.said, { name: who(m) || T.agent, text: spoken }));
+      }
     }
     if (isOpen && d.visibilityState !== 'hidden') S.seen = S.last;
     scrollDown(m.from === 'visitor');
