@@ -14,20 +14,24 @@ import (
 const answerMaxChars = 600
 
 // composeAnswer quotes the part of the result's chunk that best matches the
-// question, as readable plain text, after a short lead in the visitor's
-// language. It returns the reply and its language (the article's, when it
-// has one the bot speaks, since the quote is in it).
+// question, in the article's Markdown (code spans and blocks intact), after
+// a lead that names the article. It returns the reply and its language (the
+// article's, when it has one the bot speaks, since the quote is in it).
 func composeAnswer(lang, question string, r knowledge.Result) (string, string) {
-	text := plainText(r.Chunk)
-	if strings.TrimSpace(text) == "" {
-		text = r.Title
-	}
-	quote := bestPassage(text, question, answerMaxChars)
 	replyLang := lang
 	if l := NormalizeLang(r.Lang); l != "" {
 		replyLang = l
 	}
-	return Say(replyLang, KeyAnswerLead) + "\n\n" + quote, replyLang
+	title := escapeMarkdown(strings.TrimSpace(r.Title))
+	text := answerMarkdown(r.Chunk)
+	if strings.TrimSpace(text) == "" {
+		return title, replyLang
+	}
+	quote := bestPassage(text, question, answerMaxChars)
+	if title == "" {
+		return quote, replyLang
+	}
+	return Say(replyLang, KeyAnswerFrom, title) + "\n\n" + quote, replyLang
 }
 
 // composeClarify asks which of the titles the visitor means.
@@ -36,53 +40,130 @@ func composeClarify(lang string, titles []string) string {
 	b.WriteString(Say(lang, KeyClarify))
 	for _, t := range titles {
 		b.WriteString("\n- ")
-		b.WriteString(t)
+		b.WriteString(escapeMarkdown(t))
 	}
 	return b.String()
 }
 
 var (
-	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	mdLink      = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)(?:\s+"[^"]*")?\)`)
-	mdAutoLink  = regexp.MustCompile(`<(https?://[^>\s]+)>`)
-	mdEmphasis  = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdItalic    = regexp.MustCompile(`(^|[\s(])[*_](\S(?:[^*_]*?\S)?)[*_]([\s).,;:!?]|$)`)
-	mdCode      = regexp.MustCompile("`([^`]+)`")
-	mdHeading   = regexp.MustCompile(`(?m)^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$`)
-	mdBullet    = regexp.MustCompile(`(?m)^([ \t]*)[*+][ \t]+`)
-	mdQuote     = regexp.MustCompile(`(?m)^[ \t]*>[ \t]?`)
-	mdRule      = regexp.MustCompile(`(?m)^[ \t]*([-*_])([ \t]*[-*_]){2,}[ \t]*$`)
-	mdFence     = regexp.MustCompile("(?m)^[ \\t]*(```|~~~).*$")
-	mdHTML      = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
-	blankLines  = regexp.MustCompile(`\n{3,}`)
-	spaceBefore = regexp.MustCompile(`[ \t]+\n`)
+	mdImage    = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
+	mdHTML     = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+	blankLines = regexp.MustCompile(`\n{3,}`)
+	spaceAfter = regexp.MustCompile(`[ \t]+\n`)
+	mdSpecial  = strings.NewReplacer(`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`, `<`, `\<`)
 )
 
-// plainText renders Markdown as text that reads well without a renderer:
-// links become "text (url)", emphasis and code marks go, lists keep a "- ".
-func plainText(md string) string {
+// escapeMarkdown makes s, a title, read literally in Markdown.
+func escapeMarkdown(s string) string { return mdSpecial.Replace(s) }
+
+// answerMarkdown prepares an article's Markdown for a chat bubble: hard-wrapped
+// paragraphs are joined, images become their alt text and HTML tags go, all
+// outside code; code spans and blocks stay exactly as written, since they
+// are often the answer ("paste this <script> tag").
+func answerMarkdown(md string) string {
 	s := unwrapParagraphs(strings.ReplaceAll(md, "\r\n", "\n"))
-	s = mdFence.ReplaceAllString(s, "")
-	s = mdImage.ReplaceAllString(s, "$1")
-	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
-		p := mdLink.FindStringSubmatch(m)
-		if p[1] == p[2] {
-			return p[2]
-		}
-		return p[1] + " (" + p[2] + ")"
+	s = outsideCode(s, func(t string) string {
+		t = mdImage.ReplaceAllString(t, "$1")
+		t = mdHTML.ReplaceAllString(t, "")
+		t = spaceAfter.ReplaceAllString(t, "\n")
+		return blankLines.ReplaceAllString(t, "\n\n")
 	})
-	s = mdAutoLink.ReplaceAllString(s, "$1")
-	s = mdHeading.ReplaceAllString(s, "$1")
-	s = mdRule.ReplaceAllString(s, "")
-	s = mdQuote.ReplaceAllString(s, "")
-	s = mdBullet.ReplaceAllString(s, "$1- ")
-	s = mdEmphasis.ReplaceAllString(s, "$2")
-	s = mdItalic.ReplaceAllString(s, "$1$2$3")
-	s = mdCode.ReplaceAllString(s, "$1")
-	s = mdHTML.ReplaceAllString(s, "")
-	s = spaceBefore.ReplaceAllString(s, "\n")
-	s = blankLines.ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
+}
+
+// outsideCode applies f to the parts of md that are neither fenced code
+// blocks nor inline code spans, and keeps those as they are.
+func outsideCode(md string, f func(string) string) string {
+	var b, prose strings.Builder
+	flush := func() {
+		b.WriteString(outsideSpans(prose.String(), f))
+		prose.Reset()
+	}
+	fence := ""
+	for _, line := range strings.SplitAfter(md, "\n") {
+		m := fenceOf(line)
+		switch {
+		case fence == "" && m != "":
+			flush()
+			fence = m
+			b.WriteString(line)
+		case fence != "":
+			b.WriteString(line)
+			if m != "" && strings.HasPrefix(m, fence[:1]) && len(m) >= len(fence) && strings.TrimSpace(line) == m {
+				fence = ""
+			}
+		default:
+			prose.WriteString(line)
+		}
+	}
+	flush()
+	return b.String()
+}
+
+// fenceOf is the fence (``` or ~~~, three or more) that line starts with.
+func fenceOf(line string) string {
+	t := strings.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 || len(t) < 3 || (t[0] != '`' && t[0] != '~') {
+		return ""
+	}
+	n := 0
+	for n < len(t) && t[n] == t[0] {
+		n++
+	}
+	if n < 3 {
+		return ""
+	}
+	return t[:n]
+}
+
+// outsideSpans applies f to s outside its `code spans`.
+func outsideSpans(s string, f func(string) string) string {
+	var b strings.Builder
+	for s != "" {
+		open, end := codeSpan(s)
+		if open < 0 {
+			b.WriteString(f(s))
+			break
+		}
+		b.WriteString(f(s[:open]))
+		b.WriteString(s[open:end])
+		s = s[end:]
+	}
+	return b.String()
+}
+
+// codeSpan finds the first complete `code span` in s: its start and end,
+// or -1 when there is none.
+func codeSpan(s string) (int, int) {
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '`')
+		if j < 0 {
+			return -1, -1
+		}
+		open := i + j
+		run := open
+		for run < len(s) && s[run] == '`' {
+			run++
+		}
+		marks := s[open:run]
+		for k := run; k < len(s); {
+			c := strings.Index(s[k:], marks)
+			if c < 0 {
+				break
+			}
+			c += k
+			e := c + len(marks)
+			if e >= len(s) || s[e] != '`' {
+				return open, e
+			}
+			for e < len(s) && s[e] == '`' {
+				e++
+			}
+			k = e
+		}
+		i = run
+	}
+	return -1, -1
 }
 
 // blockStart matches Markdown lines that begin their own block: headings,
@@ -163,7 +244,7 @@ func bestPassage(text, question string, maxChars int) string {
 	}
 	var b strings.Builder
 	if lo > 0 {
-		b.WriteString("… ")
+		b.WriteString(pieces[lo].mark("…", true))
 	}
 	for i := lo; i < hi; i++ {
 		if i > lo {
@@ -173,10 +254,10 @@ func bestPassage(text, question string, maxChars int) string {
 	}
 	out := b.String()
 	if utf8.RuneCountInString(out) > maxChars+2 {
-		out = truncateRunes(out, maxChars)
+		out = cutMarkdown(out, maxChars)
 	}
 	if hi < len(pieces) {
-		out += " …"
+		out += pieces[hi-1].mark("…", false)
 	}
 	return out
 }
@@ -184,14 +265,31 @@ func bestPassage(text, question string, maxChars int) string {
 type piece struct {
 	text string
 	sep  string // what joined it to the previous piece
+	code bool   // a fenced code block, kept whole
+}
+
+// mark is how the cut mark joins the piece, before or after it: on a line
+// of its own next to a code block, whose fence must start and end its line.
+func (p piece) mark(m string, before bool) string {
+	switch {
+	case p.code && before:
+		return m + "\n\n"
+	case p.code:
+		return "\n\n" + m
+	case before:
+		return m + " "
+	}
+	return " " + m
 }
 
 // passagePieces splits text into lines (list items, paragraphs) and long
-// lines into sentences.
+// lines into sentences; a fenced code block is one piece.
 func passagePieces(text string) []piece {
 	var out []piece
 	sep := ""
-	for _, line := range strings.Split(text, "\n") {
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
 		if strings.TrimSpace(line) == "" {
 			sep = "\n\n"
 			continue
@@ -199,8 +297,18 @@ func passagePieces(text string) []piece {
 		if sep == "" && len(out) > 0 {
 			sep = "\n"
 		}
-		for i, s := range splitSentences(line) {
-			if i > 0 {
+		if fence := fenceOf(line); fence != "" {
+			j := i + 1
+			for j < len(lines) && strings.TrimSpace(lines[j]) != fence {
+				j++
+			}
+			j = min(j, len(lines)-1)
+			out = append(out, piece{text: strings.Join(lines[i:j+1], "\n"), sep: sep, code: true})
+			i, sep = j, ""
+			continue
+		}
+		for k, s := range splitSentences(line) {
+			if k > 0 {
 				sep = " "
 			}
 			out = append(out, piece{text: s, sep: sep})
@@ -210,14 +318,55 @@ func passagePieces(text string) []piece {
 	return out
 }
 
+// cutMarkdown shortens md to about n runes without leaving a code block or
+// span open: inside a block it ends at a whole line and closes the fence,
+// and an open span is left out.
+func cutMarkdown(md string, n int) string {
+	out := truncateRunes(md, n)
+	fence, start := "", 0
+	for i, line := range strings.SplitAfter(out, "\n") {
+		f := fenceOf(line)
+		switch {
+		case fence == "" && f != "":
+			fence, start = f, i
+		case fence != "" && strings.TrimSpace(line) == fence:
+			fence = ""
+		}
+	}
+	if fence != "" {
+		lines := strings.SplitAfter(out, "\n")
+		lines = lines[:len(lines)-1] // the cut line
+		if len(lines) <= start+1 {
+			return strings.TrimRight(strings.Join(lines[:min(start, len(lines))], ""), " \n")
+		}
+		return strings.Join(lines, "") + fence
+	}
+	// an opening ` left without its closing one starts the cut span
+	tail := out
+	for {
+		open, end := codeSpan(tail)
+		if open < 0 {
+			break
+		}
+		tail = tail[end:]
+	}
+	if i := strings.IndexByte(tail, '`'); i >= 0 {
+		out = strings.TrimRight(out[:len(out)-len(tail)+i], " ")
+	}
+	return out
+}
+
 // splitSentences splits after ., ! or ? followed by a space and a capital
-// letter or digit.
+// letter or digit, outside code spans.
 func splitSentences(line string) []string {
 	var out []string
 	rs := []rune(line)
-	start := 0
+	start, inCode := 0, false
 	for i := 0; i+2 < len(rs); i++ {
-		if (rs[i] == '.' || rs[i] == '!' || rs[i] == '?') && rs[i+1] == ' ' &&
+		if rs[i] == '`' {
+			inCode = !inCode
+		}
+		if !inCode && (rs[i] == '.' || rs[i] == '!' || rs[i] == '?') && rs[i+1] == ' ' &&
 			(unicode.IsUpper(rs[i+2]) || unicode.IsDigit(rs[i+2])) {
 			out = append(out, strings.TrimSpace(string(rs[start:i+1])))
 			start = i + 2

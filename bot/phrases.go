@@ -19,7 +19,7 @@ const (
 	KeyPersonalDataWarning      = "personal_data_warning"      // the warning alone, without the hand-over
 	KeyClarify                  = "clarify"                    // intro to two or three candidate articles
 	KeyClarifyNone              = "clarify.none"               // the "none of these" choice
-	KeyAnswerLead               = "answer.lead"                // before an extractive quote
+	KeyAnswerFrom               = "answer.from"                // names the article an extractive quote is from, %s
 	KeySources                  = "sources"                    // label above the source links
 	KeyNobodyOnDuty             = "nobody_on_duty"             // no agent online: ask for an e-mail
 	KeyContactSaved             = "contact_saved"              // the e-mail for an offline reply, %s
@@ -46,7 +46,7 @@ var phrases = map[string]map[string]string{
 		KeyPersonalDataWarning:      "Please don't share card numbers, personal identity numbers or bank details in the chat.",
 		KeyClarify:                  "Do you mean one of these?",
 		KeyClarifyNone:              "None of these",
-		KeyAnswerLead:               "Here's what I found:",
+		KeyAnswerFrom:               "From “%s”:",
 		KeySources:                  "Sources",
 		KeyNobodyOnDuty:             "Nobody from the team is online right now, so please leave your e-mail address and they'll reply there.",
 		KeyContactSaved:             "Thanks! We'll reply to %s.",
@@ -67,7 +67,7 @@ var phrases = map[string]map[string]string{
 		KeyPersonalDataWarning:      "Dela helst inte kortnummer, personnummer eller bankuppgifter i chatten.",
 		KeyClarify:                  "Menar du något av de här?",
 		KeyClarifyNone:              "Inget av dem",
-		KeyAnswerLead:               "Det här hittade jag:",
+		KeyAnswerFrom:               "Från ”%s”:",
 		KeySources:                  "Källor",
 		KeyNobodyOnDuty:             "Ingen från teamet är inloggad just nu, så lämna gärna din e-postadress så svarar de där.",
 		KeyContactSaved:             "Tack! Vi svarar till %s.",

@@ -321,24 +321,38 @@ func (e *env) connected() int {
 }
 
 // TestSilentConsoleIsDropped: a console that answers no ping is closed
-// after the pong timeout; one that does stays.
+// after the pong timeout; one that does stays: it is still pinged a whole
+// pong timeout after the silent one went.
 func TestSilentConsoleIsDropped(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOptions{limits: Limits{PingInterval: 20 * time.Millisecond, PongTimeout: 150 * time.Millisecond}})
+	const pongTimeout = 300 * time.Millisecond
+	e := newEnv(t, envOptions{limits: Limits{PingInterval: 20 * time.Millisecond, PongTimeout: pongTimeout}})
 	anna := e.login(t, auth.RoleAgent)
 	alive := anna.dial(t)
 	alive.read()
+	pinged := make(chan time.Time, 64)
+	alive.ws.SetPingHandler(func(data string) error {
+		select {
+		case pinged <- time.Now():
+		default:
+		}
+		return alive.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
 	done := make(chan struct{})
+	var readErr error
 	go func() {
 		defer close(done)
 		for {
-			if _, _, err := alive.ws.ReadMessage(); err != nil { // answers pings meanwhile
+			if _, _, readErr = alive.ws.ReadMessage(); readErr != nil { // answers pings meanwhile
 				return
 			}
 		}
 	}()
-	silent := anna.dial(t) // never reads again after this: no pongs
-	_ = silent
+	silent := anna.dial(t)
+	silent.read() // registered, and never reads again after this: no pongs
+	if n := e.connected(); n != 2 {
+		t.Fatalf("%d consoles connected, want 2", n)
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	for e.connected() != 1 {
 		if time.Now().After(deadline) {
@@ -346,9 +360,18 @@ func TestSilentConsoleIsDropped(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond)
-	if e.connected() != 1 {
-		t.Fatal("the console that answers pings was dropped")
+	dropped := time.Now()
+	for at := dropped; at.Sub(dropped) <= pongTimeout; {
+		select {
+		case at = <-pinged:
+		case <-done:
+			t.Fatalf("the console that answers pings was dropped: %v", readErr)
+		case <-time.After(5 * time.Second):
+			t.Fatal("the console that answers pings is no longer pinged")
+		}
+	}
+	if n := e.connected(); n != 1 {
+		t.Fatalf("%d consoles connected a pong timeout after the silent one went, want the one that answers", n)
 	}
 	alive.ws.Close()
 	<-done

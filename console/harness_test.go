@@ -24,12 +24,13 @@ import (
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/internal/browsertest"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
 	"github.com/andon-chat/andon/store/sqlite"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(browsertest.Reporting(m)) }
 
 // sensitiveBot escalates "billing ..." as a sensitive topic with retrieved
 // candidates, and answers anything else: enough of a bot for the desk to

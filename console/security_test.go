@@ -162,7 +162,7 @@ func TestCSRF(t *testing.T) {
 func TestConsolePage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{})
-	for _, p := range []string{"/console/", "/console/console.js", "/console/console.css", "/console/desk.js", "/console/strings.js"} {
+	for _, p := range []string{"/console/", "/console/console.js", "/console/console.css", "/console/desk.js", "/console/strings.js", "/console/markdown.js"} {
 		res, err := http.Get(e.srv.URL + p)
 		if err != nil {
 			t.Fatal(err)

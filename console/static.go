@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/andon-chat/andon/internal/assets"
+	"github.com/andon-chat/andon/internal/markdown"
 )
 
 // staticFS is the console's web UI: plain HTML, CSS and JavaScript modules,
@@ -19,9 +20,14 @@ var staticFS embed.FS
 type asset = assets.Asset
 
 // loadAssets reads every file under static/ once, keyed by its name
-// ("index.html").
+// ("index.html"), and markdown.js, the renderer the widget shares.
 func loadAssets() (map[string]*asset, error) {
-	return assets.Load(staticFS, "static")
+	files, err := assets.Load(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	files["markdown.js"] = assets.New("markdown.js", []byte(markdown.Module()))
+	return files, nil
 }
 
 // consoleCSP allows only the console's own files and its own WebSocket: no

@@ -12,6 +12,7 @@ import (
 
 	"github.com/andon-chat/andon/app"
 	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/internal/browsertest"
 )
 
 // server is the andon under test, reached over HTTP.
@@ -44,7 +45,24 @@ func startServer(t *testing.T) server {
 	return shared.srv
 }
 
-func newAppServer() (server, func(), error) {
+// startOwnServer starts an andon for t alone, with edit applied to the
+// default configuration, for a test that needs settings of its own; it is
+// closed when t ends. With ANDON_E2E_URL set such a test skips, since it
+// cannot configure that server.
+func startOwnServer(t *testing.T, edit func(*config.Config)) server {
+	t.Helper()
+	if os.Getenv("ANDON_E2E_URL") != "" {
+		t.Skip("skipping: this test configures its own server, ANDON_E2E_URL names one it cannot configure")
+	}
+	srv, closeFn, err := newAppServer(edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeFn)
+	return srv
+}
+
+func newAppServer(edits ...func(*config.Config)) (server, func(), error) {
 	dir, err := os.MkdirTemp("", "andon-e2e-")
 	if err != nil {
 		return server{}, nil, fmt.Errorf("couldn't create data directory: %w", err)
@@ -56,6 +74,9 @@ func newAppServer() (server, func(), error) {
 	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := config.Defaults()
 	cfg.Server.DataDir = dir
+	for _, edit := range edits {
+		edit(&cfg)
+	}
 	a, err := app.New(context.Background(), cfg, logger)
 	if err != nil {
 		os.RemoveAll(dir)
@@ -71,7 +92,7 @@ func newAppServer() (server, func(), error) {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := browsertest.Reporting(m).Run()
 	if shared.close != nil {
 		shared.close()
 	}

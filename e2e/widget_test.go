@@ -286,13 +286,38 @@ func TestWidgetSpeaksSwedish(t *testing.T) {
 	const fraga = "Hur återställer jag lösenordet?"
 	ask(ctx, t, fraga)
 	_, bot := answered(ctx, t, fraga)
-	if !strings.Contains(bot.Text, "Det här hittade jag") || !strings.Contains(bot.Text, "administratör") {
+	if !strings.HasPrefix(bot.Text, "Från ”Återställa lösenordet till konsolen”:") || !strings.Contains(bot.Text, "administratör") {
 		t.Errorf("answer = %q, want the Swedish article's main section", bot.Text)
 	}
 	if len(bot.Sources) == 0 || !strings.Contains(bot.Sources[0].Href, "/sv/") {
 		t.Errorf("sources = %+v, want the Swedish article", bot.Sources)
 	}
 	screenshot(ctx, t, "swedish-answer")
+}
+
+// The answer to "how do I install the widget" is the article's own words
+// with its code: the lead names the article, `</body>` and the script tag
+// show as code, and no "Here's what I found:" stands before it.
+func TestInstallAnswerKeepsTheSnippet(t *testing.T) {
+	ctx := newBrowser(t, 1280, 900)
+	srv := startServer(t)
+	do(ctx, t, chromedp.Navigate(srv.URL+"/"))
+	openWidget(ctx, t)
+	const q = "How do I install the widget on my website?"
+	ask(ctx, t, q)
+	_, bot := answered(ctx, t, q)
+	type view struct{ Lead, Code, Pre string }
+	got := js[view](ctx, t, `(() => { const b = [...`+root+`.querySelectorAll('.msgs > li.bot[data-seq="`+itoa(bot.Seq)+`"] .b')].pop();
+		return {Lead: b.querySelector('p').textContent, Code: [...b.querySelectorAll('p code')].map(c => c.textContent).join(' '),
+			Pre: (b.querySelector('pre code') || {}).textContent || ''}; })()`)
+	if got.Lead != "From “Adding the chat widget to your website”:" || !strings.HasPrefix(got.Code, "</body>") ||
+		got.Pre != `<script src="https://HOST/widget.js" data-site="SITE" async></script>` {
+		t.Errorf("answer shows %+v, want the article named, </body> and the script tag as code", got)
+	}
+	if strings.Contains(bot.Text, "Here's what I found") || js[int](ctx, t, root+`.querySelectorAll('.msgs script').length`) != 0 {
+		t.Errorf("answer = %q", bot.Text)
+	}
+	screenshot(ctx, t, "install-answer")
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

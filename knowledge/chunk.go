@@ -93,12 +93,14 @@ func splitLong(text string, maxChars int) []string {
 		}
 		cur.WriteString(piece)
 	}
-	for _, para := range strings.Split(text, "\n\n") {
+	for _, para := range paragraphs(text) {
 		para = strings.TrimSpace(para)
 		if para == "" {
 			continue
 		}
-		if len(para) <= maxChars {
+		// A code block is one paragraph, kept whole even when long: cut,
+		// its pieces would read as prose and the prose after it as code.
+		if len(para) <= maxChars || strings.HasPrefix(para, "```") || strings.HasPrefix(para, "~~~") {
 			add(para, "\n\n")
 			continue
 		}
@@ -123,6 +125,28 @@ func splitLong(text string, maxChars int) []string {
 		out = append(out, strings.TrimSpace(cur.String()))
 	}
 	return out
+}
+
+// paragraphs splits text at blank lines outside code fences.
+func paragraphs(text string) []string {
+	var out []string
+	start, fence := 0, ""
+	lines := strings.SplitAfter(text, "\n")
+	pos := 0
+	for _, line := range lines {
+		trim := strings.TrimSpace(line)
+		switch {
+		case fence != "" && strings.HasPrefix(trim, fence):
+			fence = ""
+		case fence == "" && (strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~")):
+			fence = trim[:3]
+		case fence == "" && trim == "" && pos > start:
+			out = append(out, text[start:pos])
+			start = pos + len(line)
+		}
+		pos += len(line)
+	}
+	return append(out, text[start:])
 }
 
 func runeStart(b byte) bool { return b&0xC0 != 0x80 }

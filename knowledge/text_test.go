@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -162,6 +163,19 @@ func TestSplitChunks(t *testing.T) {
 		if len(p.Text) > 300 || p.Heading != "Long" {
 			t.Errorf("chunk of %d chars under %q", len(p.Text), p.Heading)
 		}
+	}
+	// A code block with blank lines stays in one chunk, whole.
+	code := "```sh\n" + strings.Repeat("echo one\n\necho two\n", 12) + "```"
+	parts = splitChunks("# Code\n\n"+long[:250]+"\n\n"+code+"\n\nAfter the code.", 300)
+	found := false
+	for _, p := range parts {
+		if strings.Count(p.Text, "```")%2 != 0 {
+			t.Errorf("chunk leaves a code fence open: %q", p.Text)
+		}
+		found = found || strings.Contains(p.Text, code)
+	}
+	if !found {
+		t.Errorf("no chunk holds the whole code block: %q", parts)
 	}
 }
 

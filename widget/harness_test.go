@@ -16,11 +16,12 @@ import (
 
 	"github.com/andon-chat/andon/bot"
 	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/internal/browsertest"
 	"github.com/andon-chat/andon/store"
 	"github.com/andon-chat/andon/store/sqlite"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(browsertest.Reporting(m)) }
 
 // echoBot answers every question with its text and one source, and hands
 // anything about billing to a person. Deterministic, instant.

@@ -403,20 +403,53 @@ func TestCloseSaysServerShuttingDown(t *testing.T) {
 	}
 }
 
+// TestSilentClientIsDroppedAfterPongTimeout: a client that answers no ping
+// is dropped after the pong timeout; one that answers stays, for as long as
+// it answers: it reads until the test ends it, and the test sees it pinged
+// for a whole pong timeout after the silent one went.
 func TestSilentClientIsDroppedAfterPongTimeout(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Options{Limits: Limits{PingInterval: 20 * time.Millisecond, PongTimeout: 150 * time.Millisecond}}, nil)
+	const pongTimeout = 300 * time.Millisecond
+	e := newEnv(t, Options{Limits: Limits{PingInterval: 20 * time.Millisecond, PongTimeout: pongTimeout}}, nil)
 	alive := e.mustDial()
 	alive.hello("", 0)
+	pinged := make(chan time.Time, 64)
+	alive.ws.SetPingHandler(func(data string) error {
+		select {
+		case pinged <- time.Now():
+		default:
+		}
+		return alive.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
 	silent := e.mustDial()
 	silent.hello("", 0) // and then never reads, so never answers a ping
+	if n := e.h.Connections(); n != 2 {
+		t.Fatalf("%d connections, want 2", n)
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		alive.ws.SetReadDeadline(time.Now().Add(time.Second))
-		alive.ws.ReadMessage() // answers pings while it waits; times out
+		for {
+			if _, _, err := alive.ws.ReadMessage(); err != nil { // answers pings meanwhile
+				return
+			}
+		}
 	}()
 	waitFor(t, "the silent client to be dropped", func() bool { return e.h.Connections() == 1 })
+	dropped := time.Now()
+	for at := dropped; at.Sub(dropped) <= pongTimeout; {
+		select {
+		case at = <-pinged:
+		case <-done:
+			t.Fatal("the client that answers pings was dropped")
+		case <-time.After(5 * time.Second):
+			t.Fatal("the client that answers pings is no longer pinged")
+		}
+	}
+	if n := e.h.Connections(); n != 1 {
+		t.Fatalf("%d connections a pong timeout after the silent one went, want the one that answers", n)
+	}
+	alive.ws.Close()
 	<-done
 }
 

@@ -2,10 +2,12 @@ package widget
 
 import (
 	"embed"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/andon-chat/andon/internal/assets"
+	"github.com/andon-chat/andon/internal/markdown"
 )
 
 // staticFS holds the widget script and the demo pages, built into the
@@ -28,6 +30,16 @@ func loadAssets() (map[string]*asset, error) {
 	if err != nil {
 		return nil, err
 	}
+	// widget.js carries the shared Markdown renderer inside its own scope.
+	script, err := staticFS.ReadFile("static/widget.js")
+	if err != nil {
+		return nil, err
+	}
+	full, err := markdown.Include(string(script))
+	if err != nil {
+		return nil, fmt.Errorf("widget.js: %w", err)
+	}
+	files["widget.js"] = assets.New("widget.js", []byte(full))
 	out := make(map[string]*asset, len(files))
 	for p, f := range files {
 		// The script may be cached for a while by every site that embeds

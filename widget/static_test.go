@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/andon-chat/andon/internal/markdown"
 )
 
 // get fetches path without Go's transparent gzip, so the test sees the wire.
@@ -37,9 +39,10 @@ func TestWidgetScriptIsCachedAndCompressed(t *testing.T) {
 	if plainResp.StatusCode != 200 || !strings.HasPrefix(plainResp.Header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("%d %s", plainResp.StatusCode, plainResp.Header.Get("Content-Type"))
 	}
-	want, _ := staticFS.ReadFile("static/widget.js")
-	if string(plain) != string(want) {
-		t.Fatal("served script differs from the embedded one")
+	script, _ := staticFS.ReadFile("static/widget.js")
+	want, err := markdown.Include(string(script))
+	if err != nil || string(plain) != want || !strings.Contains(want, "function renderMarkdown(") {
+		t.Fatalf("served script is not the embedded one with the Markdown renderer inside (%v)", err)
 	}
 	etag := plainResp.Header.Get("ETag")
 	if etag == "" || plainResp.Header.Get("Cache-Control") == "" || plainResp.Header.Get("Content-Encoding") != "" {

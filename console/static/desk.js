@@ -3,6 +3,7 @@
 // the screen (body[data-pane]).
 import { api } from './api.js';
 import { h, fill, $ } from './dom.js';
+import { renderMarkdown } from './markdown.js';
 import { t, duration, reasonText } from './strings.js';
 import { transferDialog, handBackDialog, resolveDialog } from './dialogs.js';
 
@@ -370,7 +371,7 @@ export class Desk {
     const who = { visitor: t('visitor'), bot: t('bot'), system: t('system'), agent: m.author || 'Agent' }[m.from] || m.from;
     return h('li', { class: 'msg from-' + m.from, 'data-seq': m.seq },
       m.from === 'system' ? null : h('div', { class: 'by small' }, who, ' · ', new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
-      h('div', { class: 'bubble' }, m.text),
+      h('div', { class: 'bubble' }, m.from === 'bot' ? renderMarkdown(m.text) : m.text),
       (m.sources && m.sources.length) ? h('div', { class: 'sources small muted' }, m.sources.map((s) => s.title).join(' · ')) : null);
   }
 

@@ -52,6 +52,12 @@ func Load(fsys fs.FS, dir string) (map[string]*Asset, error) {
 	return out, nil
 }
 
+// New prepares body, built at start-up rather than read from a file
+// system, for serving under name (which picks the Content-Type).
+func New(name string, body []byte) *Asset {
+	return prepare(name, body)
+}
+
 // prepare hashes and compresses body; name picks the Content-Type.
 func prepare(name string, body []byte) *Asset {
 	sum := sha256.Sum256(body)

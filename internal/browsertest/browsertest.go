@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,8 +37,59 @@ func Chromium(t testing.TB) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatal("chromium is not installed (apt-get install chromium); browser tests must run in CI")
 	}
-	t.Skip("skipping browser test: chromium is not installed (apt-get install chromium, or set ANDON_CHROMIUM)")
+	skipped.Add(1)
+	t.Skip("skipping browser test: " + howToRun)
 	return ""
+}
+
+const howToRun = "chromium is not installed (apt-get install chromium, or set ANDON_CHROMIUM to a Chrome or Chromium binary)"
+
+// skipped counts the tests of this test binary that Chromium skipped.
+var skipped atomic.Int32
+
+// TestingM is what a TestMain runs: *testing.M, or a wrapper of it.
+type TestingM interface{ Run() int }
+
+// Main runs a package's tests and exits; a package with browser tests uses
+// it as its TestMain so that skipped browser tests are reported (Reporting).
+func Main(m TestingM) { os.Exit(Reporting(m).Run()) }
+
+// Reporting wraps m so that, after the tests ran, one line says how many
+// browser tests were skipped for want of Chromium and how to run them. For
+// TestMains that wrap m again: goleak.VerifyTestMain(browsertest.Reporting(m)).
+func Reporting(m TestingM) TestingM { return reporting{m} }
+
+type reporting struct{ m TestingM }
+
+func (r reporting) Run() int {
+	code := r.m.Run()
+	if n := skipped.Load(); n > 0 {
+		pkg := strings.TrimSuffix(filepath.Base(os.Args[0]), ".test")
+		say(fmt.Sprintf("andon: %d browser tests in %s SKIPPED: %s; CI=true makes them fail instead", n, pkg, howToRun))
+	}
+	return code
+}
+
+// say writes line to stderr and, because `go test ./...` shows nothing of a
+// passing package's output without -v, also to the go command's own stderr
+// (Linux: /proc/PPID/fd/2) when that is another file than ours, so the line
+// is seen where the "ok" lines are.
+func say(line string) {
+	fmt.Fprintln(os.Stderr, line)
+	if testing.Verbose() {
+		return // go test -v shows our stderr already
+	}
+	parent, err := os.OpenFile(fmt.Sprintf("/proc/%d/fd/2", os.Getppid()), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return // not Linux, or not ours to write: stderr is all we have
+	}
+	defer parent.Close()
+	ps, err1 := parent.Stat()
+	ms, err2 := os.Stderr.Stat()
+	if err1 != nil || err2 != nil || os.SameFile(ps, ms) {
+		return
+	}
+	fmt.Fprintln(parent, line)
 }
 
 // Options size the window and bound the test's browser actions.

@@ -11,6 +11,8 @@ import (
 
 // TestBrowser starts chromium at a phone's size, presses Enter in a text
 // field and keeps a screenshot where ANDON_ARTIFACTS says.
+func TestMain(m *testing.M) { Main(m) }
+
 func TestBrowser(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("ANDON_ARTIFACTS", dir)

@@ -298,9 +298,17 @@ func TestCloseDrains(t *testing.T) {
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		acked = make(map[string]int64) // client_id -> seq
+		// underWay is the gate for Close: every writer has had an append
+		// acknowledged and is in its loop, so Close meets calls in flight
+		// however slow the machine.
+		underWay sync.WaitGroup
 	)
-	for g := range 32 {
+	const writers = 32
+	underWay.Add(writers)
+	for g := range writers {
 		wg.Go(func() {
+			var once sync.Once
+			defer once.Do(underWay.Done)
 			for i := 0; ; i++ {
 				cid := fmt.Sprintf("g%d-%d", g, i)
 				m, _, err := s.AppendMessage(ctx, store.Message{ConversationID: ids[(g+i)%len(ids)], ClientID: cid, From: store.FromVisitor, Text: cid})
@@ -314,10 +322,11 @@ func TestCloseDrains(t *testing.T) {
 				mu.Lock()
 				acked[cid] = m.Seq
 				mu.Unlock()
+				once.Do(underWay.Done)
 			}
 		})
 	}
-	time.Sleep(200 * time.Millisecond)
+	underWay.Wait()
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -343,8 +352,8 @@ func TestCloseDrains(t *testing.T) {
 			stored[m.ClientID] = m.Seq
 		}
 	}
-	if len(acked) == 0 {
-		t.Fatal("nothing was acknowledged before Close")
+	if len(acked) < writers {
+		t.Fatalf("%d appends acknowledged before Close, want one per writer at least", len(acked))
 	}
 	for cid, seq := range acked {
 		if stored[cid] != seq {

@@ -7,7 +7,9 @@
  * protocol": hello/welcome with a resume token, message/ack by client_id,
  * delta, state, typing, feedback, human, contact, error.
  * User, bot and agent text is only ever set with textContent; links are
- * built as <a> elements after checking their scheme.
+ * built as <a> elements after checking their scheme. Bot answers are
+ * Markdown, drawn by renderMarkdown (internal/markdown/markdown.js, which
+ * the server puts in place of the include line below) from DOM nodes too.
  */
 (function () {
   'use strict';
@@ -152,6 +154,7 @@
   var dropped = {}; // client_ids taken back into the composer after an error
 
   // ---------------------------------------------------------------- helpers
+  /* @include markdown.js */
   function el(tag, cls, text) {
     var e = d.createElement(tag);
     if (cls) e.className = cls;
@@ -198,6 +201,12 @@
       re.lastIndex = last;
     }
     if (last < text.length) node.appendChild(d.createTextNode(text.slice(last)));
+  }
+  // setText fills a bubble: a bot's text is Markdown, anyone else's plain.
+  function setText(node, m) {
+    if (m.from !== 'bot') return fill(node, m.text);
+    node.textContent = '';
+    node.appendChild(renderMarkdown(m.text));
   }
   function svg(path) {
     var ns = 'http://www.w3.org/2000/svg', s = d.createElementNS(ns, 'svg'), p = d.createElementNS(ns, 'path');
@@ -254,10 +263,13 @@
     '.m.system{align-self:center;align-items:center;max-width:94%}',
     '.who{font-size:12px;color:var(--mut);margin:0 4px 3px}',
     '.b{padding:9px 13px;border-radius:16px;background:var(--vis);white-space:pre-wrap;overflow-wrap:anywhere;',
-    'word-break:break-word;border-bottom-left-radius:5px}',
+    'word-break:break-word;border-bottom-left-radius:5px;max-width:100%;box-sizing:border-box}',
     '.m.visitor .b{background:var(--a);color:var(--at);border-radius:16px;border-bottom-right-radius:5px}',
     '.m.system .b{background:transparent;color:var(--mut);font-size:13px;text-align:center;padding:2px 8px}',
     '.b a{color:inherit;text-decoration:underline}',
+    '.b>*{margin:0}.b>*+*{margin-top:8px}.b ul,.b ol{padding-left:20px}',
+    '.b code{font:.92em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:rgba(0,0,0,.06);border-radius:4px;padding:0 3px}',
+    '.b pre{white-space:pre-wrap;background:rgba(0,0,0,.06);border-radius:6px;padding:6px 8px}.b pre code{background:none;padding:0}',
     '.m.pending .b{opacity:.7}',
     '.meta{font-size:12px;color:var(--mut);margin:3px 4px 0;display:flex;align-items:center;gap:4px}',
     '.src{margin:6px 2px 0;font-size:13px}',
@@ -570,7 +582,7 @@
     var name = who(m);
     if (name) li.appendChild(el('div', 'who', name));
     var b = el('div', 'b');
-    fill(b, m.text);
+    setText(b, m);
     if (m.at) { try { b.title = new Date(m.at).toLocaleString(LANG); } catch (e) { /* bad date */ } }
     li.appendChild(b);
     if (m.sources && m.sources.length) {
@@ -689,7 +701,10 @@
     if (m.from !== 'visitor') {
       if (typingFrom === m.from) showTyping(false);
       if ((m.from === 'agent' && m.author && S.state === 'human' && !(S.st && S.st.author)) || (m.from === 'system' && S.state === 'waiting')) renderState();
-      if (fresh_ && live_) announce(m.from === 'system' ? m.text.slice(0, 300) : fmt(T.said, { name: who(m) || T.agent, text: m.text.slice(0, 300) }));
+      if (fresh_ && live_) {
+        var spoken = (m.from === 'bot' ? renderMarkdown(m.text).textContent : m.text).slice(0, 300); // no Markdown marks read aloud
+        announce(m.from === 'system' ? spoken : fmt(T.said, { name: who(m) || T.agent, text: spoken }));
+      }
     }
     if (isOpen && d.visibilityState !== 'hidden') S.seen = S.last;
     scrollDown(m.from === 'visitor');
@@ -709,7 +724,7 @@
     }
     m.text += f.text;
     var li = list.querySelector('[data-key="s' + seq + '"]');
-    if (li) fill(li.querySelector('.b'), m.text);
+    if (li) setText(li.querySelector('.b'), m);
     else place(renderMsg(m), 's' + seq);
     scrollDown(false);
   }
