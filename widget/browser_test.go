@@ -258,3 +258,27 @@ func withoutZone(attrs map[string]string) map[string]string {
 	delete(attrs, conversation.AttrTimeZone)
 	return attrs
 }
+
+// TestBrowserLongPageURLKeepsTheChat opens the widget on a page whose URL is
+// far longer than the server keeps: the widget shortens the page it reports,
+// so the hello is not refused and the visitor's question is answered.
+func TestBrowserLongPageURLKeepsTheChat(t *testing.T) {
+	t.Parallel()
+	browserPath(t)
+	e := newEnv(t, Options{}, echoBot{})
+	b := browser(t)
+	long := e.srv.URL + "/?q=" + strings.Repeat("a", 3*maxPageBytes)
+	if err := chromedp.Do(b, chromedp.Navigate(long)); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the launcher", shadow+`.querySelector('.launcher')`)
+	if err := chromedp.Do(b, chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.launcher')`))); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the composer", `!`+shadow+`.querySelector('.panel').hidden`)
+	if err := chromedp.Do(b, chromedp.SendKeys(chromedp.JSPath(shadow+`.querySelector('textarea')`), "opening hours?"),
+		chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.snd')`))); err != nil {
+		t.Fatal(err)
+	}
+	until(b, t, "the bot's answer", shadow+`.querySelector('.panel').innerText.includes('answer: opening hours?')`)
+}

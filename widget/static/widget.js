@@ -25,6 +25,7 @@
   if (!me || !w.WebSocket || !w.URL) return;
 
   var ORIGIN = new URL(me.src, location.href).origin;
+  var MAX_PAGE = 2048; // the server's bound on hello.page (docs/protocol.md)
   var SITE = me.getAttribute('data-site') || 'default';
   var registry = w.__andonWidgets = w.__andonWidgets || {};
   var REG = ORIGIN + ' ' + SITE;
@@ -960,8 +961,16 @@
       schedule();
     };
   }
+  // pageURL is the page for the agent's context, shortened to what the
+  // server keeps (MAX_PAGE bytes): a long URL must not cost the hello.
+  function pageURL() {
+    var u = location.href.slice(0, MAX_PAGE); // a character is at least a byte
+    var enc = new TextEncoder();
+    while (enc.encode(u).length > MAX_PAGE) u = u.slice(0, -1); // rare: href is mostly %-encoded
+    return u;
+  }
   function hello(sock) {
-    var h = { type: 'hello', locale: LANG, page: location.href };
+    var h = { type: 'hello', locale: LANG, page: pageURL() };
     try { h.time_zone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined; } catch (e) { /* no Intl */ }
     if (S.token) { h.token = S.token; h.last_seq = S.last; }
     if (ATTRS) h.attributes = ATTRS;
