@@ -101,6 +101,10 @@ type Store interface {
 	AppendMessage(ctx context.Context, m Message) (stored Message, duplicate bool, err error)
 	// Messages returns the messages with seq > afterSeq in seq order.
 	Messages(ctx context.Context, conversationID string, afterSeq int64) ([]Message, error)
+	// MessagesBefore returns at most limit messages with seq < beforeSeq
+	// (beforeSeq <= 0: the newest), the latest of them, in seq order: a
+	// page of a transcript read backwards from its end.
+	MessagesBefore(ctx context.Context, conversationID string, beforeSeq int64, limit int) ([]Message, error)
 
 	AddEvent(ctx context.Context, e Event) error
 	Events(ctx context.Context, conversationID string) ([]Event, error)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/andon-chat/andon/store"
@@ -141,6 +143,40 @@ func (s *Store) Messages(ctx context.Context, conversationID string, afterSeq in
 	if err != nil {
 		return nil, fmt.Errorf("couldn't read messages: %w", err)
 	}
+	return out, nil
+}
+
+func (s *Store) MessagesBefore(ctx context.Context, conversationID string, beforeSeq int64, limit int) ([]store.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	if beforeSeq <= 0 {
+		beforeSeq = math.MaxInt64
+	}
+	var out []store.Message
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := conversationExists(ctx, tx, conversationID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+			WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, conversationID, beforeSeq, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanMessage(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read messages: %w", err)
+	}
+	slices.Reverse(out)
 	return out, nil
 }
 

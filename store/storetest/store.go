@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentDuplicates", testConcurrentDuplicates},
 		{"EmptyClientIDNeverDuplicate", testEmptyClientIDNeverDuplicate},
 		{"Replay", testReplay},
+		{"MessagesBefore", testMessagesBefore},
 		{"MessageRoundTrip", testMessageRoundTrip},
 		{"InvalidJSONRefused", testInvalidJSONRefused},
 		{"ZeroTimesAreNow", testZeroTimesAreNow},
