@@ -110,7 +110,11 @@ const maxLongTask = `(() => { for (const e of window.__obs.takeRecords()) window
 // task beyond the bound. Redrawing the whole transcript per message took
 // seconds per message at that size.
 func TestBrowserLongTranscriptStaysResponsive(t *testing.T) {
-	const bound = 150.0 // ms, the longest task allowed; a redraw of 5,000 took far longer
+	// The longest task allowed, in ms. Redrawing the whole transcript took
+	// 3.1 s to open 5,000 messages and did not show 100 live ones within
+	// 15 s; windowed and batched, the work per frame is about 25 ms of
+	// script, and the rest of the bound is for a shared, loaded machine.
+	const bound = 500.0
 	e, email, id := browserEnv(t)
 	seed(t, e, id, 5000)
 	ctx := browsertest.New(t, browsertest.Options{Width: 1280, Height: 800, Timeout: 3 * time.Minute})
