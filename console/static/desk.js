@@ -448,10 +448,16 @@ export class Desk {
     conv.frame = 0;
     const tr = $('transcript');
     if (this.conv !== conv || !tr) return;
+    const pending = conv.pending.splice(0);
+    // More than a page at once while following the newest: most would be
+    // trimmed at once, so the window is drawn afresh instead.
+    const redraw = conv.stick && pending.length > PAGE;
+    if (redraw) conv.drawn = false;
     let noted = false;
-    for (const p of conv.pending.splice(0)) {
+    for (const p of pending) {
       if (this.addEntry(conv, p.m || null, p.n || null) && p.n) noted = true;
     }
+    if (redraw) this.renderTranscript();
     // The context panel shows the latest handoff note first.
     if (noted) this.renderContext();
     if (conv.stick) {
