@@ -127,7 +127,9 @@ func TestBrowserLongTranscriptStaysResponsive(t *testing.T) {
 	}
 	run(ctx, t, chromedp.Click(q(`#queue-waiting li[data-id="`+id+`"] a`)))
 	last := lastSeq(t, e, id)
-	shown := func(seq int64) string { return fmt.Sprintf(`document.querySelector('#transcript li[data-seq="%d"]')`, seq) }
+	shown := func(seq int64) string {
+		return fmt.Sprintf(`document.querySelector('#transcript li[data-seq="%d"]')`, seq)
+	}
 	until(ctx, t, "the newest message", shown(last))
 	openTask := eval[float64](ctx, t, maxLongTask)
 	until(ctx, t, "the newest message in view", atNewest(last))
