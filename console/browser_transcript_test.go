@@ -181,10 +181,6 @@ func TestBrowserLongTranscriptStaysResponsive(t *testing.T) {
 	if burstTask > redraw/3 {
 		t.Errorf("the longest task of the burst, %.0f ms, is more than a third of drawing the transcript once (%.0f ms)", burstTask, redraw)
 	}
-	// A click is handled at once right after the burst.
-	if ms := eval[float64](ctx, t, `(() => { const t0 = performance.now(); document.querySelector('#mode-note').click(); return performance.now() - t0; })()`); ms > 50 {
-		t.Errorf("a click took %.0f ms to handle after the burst", ms)
-	}
 	seqs := eval[[]float64](ctx, t, renderedSeqs)
 	ascending(t, seqs)
 	if len(seqs) > 400 {
