@@ -120,32 +120,11 @@ func (w *writer) appendMessage(ctx context.Context, m store.Message, sources, me
 // Messages returns the conversation's messages with seq > afterSeq in seq
 // order, or store.ErrNotFound for an unknown conversation.
 func (s *Store) Messages(ctx context.Context, conversationID string, afterSeq int64) ([]store.Message, error) {
-	var out []store.Message
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := conversationExists(ctx, tx, conversationID); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
-			WHERE conversation_id = ? AND seq > ? ORDER BY seq`, conversationID, afterSeq)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMessage(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("couldn't read messages: %w", err)
-	}
-	return out, nil
+	return s.queryMessages(ctx, conversationID, `seq > ? ORDER BY seq`, afterSeq)
 }
 
+// MessagesBefore returns the latest limit messages with seq < beforeSeq
+// (beforeSeq <= 0: the newest) in seq order.
 func (s *Store) MessagesBefore(ctx context.Context, conversationID string, beforeSeq int64, limit int) ([]store.Message, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -153,13 +132,21 @@ func (s *Store) MessagesBefore(ctx context.Context, conversationID string, befor
 	if beforeSeq <= 0 {
 		beforeSeq = math.MaxInt64
 	}
+	out, err := s.queryMessages(ctx, conversationID, `seq < ? ORDER BY seq DESC LIMIT ?`, beforeSeq, limit)
+	slices.Reverse(out)
+	return out, err
+}
+
+// queryMessages reads the conversation's messages WHERE conversation_id = ?
+// AND where, or store.ErrNotFound for an unknown conversation.
+func (s *Store) queryMessages(ctx context.Context, conversationID, where string, args ...any) ([]store.Message, error) {
 	var out []store.Message
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := conversationExists(ctx, tx, conversationID); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
-			WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, conversationID, beforeSeq, limit)
+			WHERE conversation_id = ? AND `+where, append([]any{conversationID}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -176,7 +163,6 @@ func (s *Store) MessagesBefore(ctx context.Context, conversationID string, befor
 	if err != nil {
 		return nil, fmt.Errorf("couldn't read messages: %w", err)
 	}
-	slices.Reverse(out)
 	return out, nil
 }
 
