@@ -89,6 +89,13 @@ func TestBrowserOpensAtTheNewestMessage(t *testing.T) {
 				t.Fatal(err)
 			}
 			until(ctx, t, "the new message in view", atNewest(last+1))
+			if size.name == "phone" {
+				// To the context pane and back: still at the newest.
+				run(ctx, t, chromedp.Click(q("#show-context")))
+				until(ctx, t, "the context pane", `document.body.dataset.pane === 'ctx'`)
+				run(ctx, t, chromedp.Click(q("#ctx button.back")))
+				until(ctx, t, "the newest message in view after the context pane", atNewest(last+1))
+			}
 		})
 	}
 }
