@@ -128,6 +128,10 @@ export class Desk {
   queueChanged(item) {
     this.listDirty = true;
     if (item && this.conv && this.conv.ctx && item.conversation_id === this.conv.id) {
+      // The context panel shows the item's note, outcome and owner, not
+      // its preview or unread count, which change with every message.
+      const shown = (i) => JSON.stringify(i && [i.note, i.category, i.summary, i.assignee_name, i.reason, i.state]);
+      if (shown(this.conv.ctx.item) !== shown(item)) this.contextDirty = true;
       this.conv.ctx.item = item;
       this.openDirty = true;
     }
@@ -140,9 +144,9 @@ export class Desk {
     if (this.openDirty && this.conv && this.conv.ctx) {
       this.renderHeader();
       this.renderComposer();
-      this.renderContext();
+      if (this.contextDirty) this.renderContext();
     }
-    this.listDirty = this.openDirty = false;
+    this.listDirty = this.openDirty = this.contextDirty = false;
   }
 
   renderList() {
@@ -377,6 +381,12 @@ export class Desk {
     if (!el || !this.conv || !this.conv.ctx) return;
     const { conversation: c, item } = this.conv.ctx;
     const v = this.conv.ctx.visitor || {};
+    // Drawn again only when what it shows changed: a queue update for
+    // every visitor message must not replace the buttons under a click.
+    const key = JSON.stringify([c.state, item && [item.assignee_id, item.assignee_name, item.state, item.reason, item.priority],
+      v.name, v.email, this.isOwner(), this.isClosed(), t('claim')]);
+    if (el.dataset.key === key && el.firstChild) return;
+    el.dataset.key = key;
     const actions = [];
     if (item && !this.isClosed()) {
       if (!item.assignee_id || item.state === 'waiting') {
