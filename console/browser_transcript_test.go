@@ -337,7 +337,7 @@ func TestBrowserTransferWithoutTeams(t *testing.T) {
 	run(ctx, t, chromedp.Click(q(`#queue-waiting li[data-id="`+id+`"] a`)))
 	until(ctx, t, "the claim button", `document.querySelector('#claim')`)
 	run(ctx, t, chromedp.Click(q("#claim")))
-	until(ctx, t, "the transfer button", `document.querySelector('#transfer') && document.querySelector('#reply')`)
+	until(ctx, t, "the owner's buttons", `document.querySelector('#handback') && document.querySelector('#transfer')`)
 	run(ctx, t, chromedp.Click(q("#transfer")))
 	until(ctx, t, "the dialog saying there are no teams", `document.querySelector('#transfer-dialog[open] #transfer-no-teams')`)
 	if got := eval[string](ctx, t, `document.querySelector('#transfer-no-teams').textContent`); !strings.Contains(got, "No teams") {
