@@ -160,6 +160,9 @@ func TestBrowserLongTranscriptStaysResponsive(t *testing.T) {
 	}
 	eval[float64](ctx, t, maxLongTask) // the reference's own task
 
+	// The agent is writing a note while the messages arrive.
+	run(ctx, t, chromedp.SendKeys(q("#reply"), "half a thought"))
+
 	// 500 more, as fast as the server takes them. Every message drawn is
 	// counted: redrawing the transcript per message draws millions.
 	eval[bool](ctx, t, `(() => { window.__drawn = 0; new MutationObserver((rs) => { for (const r of rs) for (const n of r.addedNodes) if (n.classList && n.classList.contains('msg')) window.__drawn++; })
@@ -187,6 +190,9 @@ func TestBrowserLongTranscriptStaysResponsive(t *testing.T) {
 	}
 	if burstTask > redraw/3 {
 		t.Errorf("the longest task of the burst, %.0f ms, is more than a third of drawing the transcript once (%.0f ms)", burstTask, redraw)
+	}
+	if got := eval[string](ctx, t, `document.querySelector('#reply').value`); got != "half a thought" {
+		t.Errorf("the note being written reads %q after the burst", got)
 	}
 	seqs := eval[[]float64](ctx, t, renderedSeqs)
 	ascending(t, seqs)
