@@ -1,6 +1,7 @@
 package console
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,7 +59,15 @@ func (s *Server) getConversations(w http.ResponseWriter, r *http.Request, a hand
 
 func (s *Server) getContext(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	ctx := r.Context()
-	c, err := s.desk.Context(ctx, r.PathValue("id"))
+	before, err := queryInt(r, "before_seq", 0, 1, math.MaxInt)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(r, "limit", handoff.DefaultPageSize, 1, handoff.MaxPageSize)
+	if err != nil {
+		return err
+	}
+	c, err := s.desk.ContextPage(ctx, r.PathValue("id"), handoff.Page{Before: int64(before), Limit: limit})
 	if err != nil {
 		return err
 	}

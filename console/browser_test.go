@@ -75,7 +75,12 @@ func key(name, code string, vk int64) chromedp.Action[chromedp.Void] {
 // browserEnv is a server with one escalated conversation and an agent
 // with a known e-mail.
 func browserEnv(t *testing.T) (*env, string, string) {
-	e := newEnv(t, envOptions{})
+	return browserEnvWith(t, envOptions{})
+}
+
+// browserEnvWith is browserEnv on an env built from o.
+func browserEnvWith(t *testing.T, o envOptions) (*env, string, string) {
+	e := newEnv(t, o)
 	email := "anna@example.com"
 	if _, _, err := e.auth.AddUser(context.Background(), auth.NewUser{Email: email, Name: "Anna Berg", Role: auth.RoleAdmin, Teams: []string{"billing"}, Password: testPassword}); err != nil {
 		t.Fatal(err)

@@ -31,6 +31,7 @@ type itemJSON struct {
 	AckedAt      *time.Time        `json:"acked_at,omitempty"`
 	Level        int               `json:"level"`
 	Preview      string            `json:"preview"`
+	Question     string            `json:"question"`
 	VisitorName  string            `json:"visitor_name"`
 	VisitorEmail string            `json:"visitor_email"`
 	Locale       string            `json:"locale"`
@@ -71,6 +72,7 @@ func toItem(it handoff.Item) itemJSON {
 		AckedAt:        optTime(it.AckedAt),
 		Level:          it.Level,
 		Preview:        it.Preview,
+		Question:       it.Question,
 		VisitorName:    it.VisitorName,
 		VisitorEmail:   it.VisitorEmail,
 		Locale:         it.Locale,
@@ -153,6 +155,7 @@ type contextJSON struct {
 	Conversation store.Conversation `json:"conversation"`
 	Item         *itemJSON          `json:"item,omitempty"`
 	Messages     []store.Message    `json:"messages"`
+	HasMore      bool               `json:"has_more"`
 	Notes        []noteJSON         `json:"notes"`
 	HandoffNote  string             `json:"handoff_note,omitempty"`
 	Reason       string             `json:"reason,omitempty"`
@@ -213,6 +216,7 @@ func toContext(c handoff.Context) contextJSON {
 	out := contextJSON{
 		Conversation: c.Conversation,
 		Messages:     c.Messages,
+		HasMore:      c.HasMore,
 		Notes:        make([]noteJSON, 0, len(c.Notes)),
 		HandoffNote:  c.HandoffNote,
 		Reason:       c.Conversation.Reason,

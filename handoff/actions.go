@@ -83,7 +83,9 @@ func (d *Desk) cache(h store.Handoff, conv store.Conversation) *Item {
 	if h.State != store.HandoffOpen {
 		delete(d.entries, conv.ID)
 		if e != nil {
-			return d.makeItem(h, conv, e.preview, 0)
+			it := d.makeItem(h, conv, e.preview, 0)
+			it.Question = e.question
+			return it
 		}
 		return d.makeItem(h, conv, "", 0)
 	}

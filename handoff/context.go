@@ -15,7 +15,34 @@ import (
 // (in words, with the articles it retrieved and their scores), what the
 // site and visitor told about themselves (with whether the identity is
 // verified), the visitor's earlier conversations and the handoff record.
+//
+// Context carries the newest DefaultPageSize messages; ContextPage another
+// page of them.
 func (d *Desk) Context(ctx context.Context, convID string) (Context, error) {
+	return d.ContextPage(ctx, convID, Page{})
+}
+
+// Page selects a window of a transcript: the Limit latest messages with
+// seq < Before (Before 0: the newest). Limit 0 is DefaultPageSize; more
+// than MaxPageSize is MaxPageSize.
+type Page struct {
+	Before int64
+	Limit  int
+}
+
+// DefaultPageSize and MaxPageSize bound the messages one Context carries.
+const (
+	DefaultPageSize = 100
+	MaxPageSize     = 500
+)
+
+// ContextPage is Context with the messages of page p; HasMore says whether
+// older ones exist.
+func (d *Desk) ContextPage(ctx context.Context, convID string, p Page) (Context, error) {
+	if p.Limit <= 0 {
+		p.Limit = DefaultPageSize
+	}
+	p.Limit = min(p.Limit, MaxPageSize)
 	conv, err := d.st.Conversation(ctx, convID)
 	if errors.Is(err, store.ErrNotFound) {
 		return Context{}, fmt.Errorf("conversation %s: %w", convID, ErrNotFound)
@@ -24,8 +51,12 @@ func (d *Desk) Context(ctx context.Context, convID string) (Context, error) {
 		return Context{}, err
 	}
 	out := Context{Conversation: conv, Notes: []Note{}, Earlier: []Earlier{}}
-	if out.Messages, err = d.st.Messages(ctx, convID, 0); err != nil {
+	// One more than asked tells whether there are older ones.
+	if out.Messages, err = d.st.MessagesBefore(ctx, convID, p.Before, p.Limit+1); err != nil {
 		return Context{}, err
+	}
+	if len(out.Messages) > p.Limit {
+		out.Messages, out.HasMore = out.Messages[1:], true
 	}
 	evs, err := d.st.Events(ctx, convID)
 	if err != nil {
@@ -40,7 +71,9 @@ func (d *Desk) Context(ctx context.Context, convID string) (Context, error) {
 			out.Notes = append(out.Notes, n)
 		}
 	}
-	out.Decision = lastEscalation(out.Messages)
+	if out.Decision, err = d.lastDecision(ctx, convID); err != nil {
+		return Context{}, err
+	}
 
 	hs, err := d.st.ConversationHandoffs(ctx, convID)
 	if err != nil {
@@ -111,6 +144,21 @@ func (d *Desk) visitor(c store.Conversation) Visitor {
 	}
 	v.Verified = c.Attributes[attrIdentityVerified] == "true" && c.Attributes["user_id"] != ""
 	return v
+}
+
+// lastDecision is the bot's decision at the latest escalation, read
+// backwards a page at a time, so that a long transcript is never held whole.
+func (d *Desk) lastDecision(ctx context.Context, convID string) (*Decision, error) {
+	for before := int64(0); ; {
+		ms, err := d.st.MessagesBefore(ctx, convID, before, MaxPageSize)
+		if err != nil || len(ms) == 0 {
+			return nil, err
+		}
+		if dec := lastEscalation(ms); dec != nil {
+			return dec, nil
+		}
+		before = ms[0].Seq
+	}
 }
 
 // lastEscalation finds the bot's decision recorded with the latest

@@ -81,7 +81,9 @@ type entry struct {
 	h       store.Handoff
 	conv    store.Conversation
 	preview string
-	unread  int
+	// question is what the visitor asked that escalated (visitorTexts).
+	question string
+	unread   int
 }
 
 type subscriber struct{ fn func(Event) }

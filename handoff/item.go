@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/andon-chat/andon/bot"
 	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
 )
 
 // itemLocked is e as a queue row. Called with d.mu held.
 func (d *Desk) itemLocked(e *entry) *Item {
-	return d.makeItem(e.h, e.conv, e.preview, e.unread)
+	it := d.makeItem(e.h, e.conv, e.preview, e.unread)
+	it.Question = e.question
+	return it
 }
 
 func (d *Desk) makeItem(h store.Handoff, c store.Conversation, preview string, unread int) *Item {
@@ -115,26 +118,56 @@ func (d *Desk) ensureHandoff(ctx context.Context, conv store.Conversation) (stor
 
 // remember caches an open handoff with its preview and returns its item.
 func (d *Desk) remember(ctx context.Context, h store.Handoff, conv store.Conversation) *Item {
-	preview := d.lastVisitorText(ctx, conv)
+	question, preview := d.visitorTexts(ctx, conv)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	e := &entry{h: h, conv: conv, preview: preview}
+	e := &entry{h: h, conv: conv, preview: preview, question: question}
 	d.entries[conv.ID] = e
 	return d.itemLocked(e)
 }
 
-// lastVisitorText is the visitor's latest message among the last few.
-func (d *Desk) lastVisitorText(ctx context.Context, conv store.Conversation) string {
-	ms, err := d.st.Messages(ctx, conv.ID, max(0, conv.LastSeq-20))
+// visitorTexts are what a queue row shows of the visitor among their last
+// messages: question, what they asked that escalated, and latest, their
+// newest message. The question is the visitor's message before the
+// escalation; when that message only asked for a person ("talk to a
+// person"), the one before it, which says what it is about. Without an
+// escalation among them (the widget's "talk to a person" button records
+// no decision) it is the newest: remember runs as the conversation
+// escalates.
+func (d *Desk) visitorTexts(ctx context.Context, conv store.Conversation) (question, latest string) {
+	ms, err := d.st.MessagesBefore(ctx, conv.ID, 0, 50)
 	if err != nil {
-		return ""
+		return "", ""
 	}
+	if i := lastVisitor(ms); i >= 0 {
+		latest = ms[i].Text
+	}
+	question = latest
+	for i := len(ms) - 1; i >= 0; i-- {
+		dec := lastEscalation(ms[i : i+1])
+		if dec == nil {
+			continue
+		}
+		j := lastVisitor(ms[:i])
+		if k := lastVisitor(ms[:max(j, 0)]); k >= 0 && dec.Reason == bot.ReasonAskedForHuman {
+			j = k
+		}
+		if j >= 0 {
+			question = ms[j].Text
+		}
+		break
+	}
+	return question, latest
+}
+
+// lastVisitor is the index of the visitor's latest message in ms, or -1.
+func lastVisitor(ms []store.Message) int {
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].From == store.FromVisitor {
-			return ms[i].Text
+			return i
 		}
 	}
-	return ""
+	return -1
 }
 
 // addEvent records an audit event on the conversation; a failure is

@@ -99,7 +99,10 @@ func (d *Desk) Conversations(ctx context.Context, f Filter) ([]Item, error) {
 		} else {
 			h.Reason = c.Reason
 		}
-		out = append(out, *d.makeItem(h, c, d.lastVisitorText(ctx, c), 0))
+		question, preview := d.visitorTexts(ctx, c)
+		it := d.makeItem(h, c, preview, 0)
+		it.Question = question
+		out = append(out, *it)
 	}
 	return out, nil
 }

@@ -91,8 +91,11 @@ type Item struct {
 	DueAt   time.Time `json:"due_at,omitzero"`
 	AckedAt time.Time `json:"acked_at,omitzero"`
 	// Level is how far up the escalation chain it was paged.
-	Level        int    `json:"level"`
-	Preview      string `json:"preview,omitempty"` // the visitor's latest message
+	Level   int    `json:"level"`
+	Preview string `json:"preview,omitempty"` // the visitor's latest message
+	// Question is what the visitor asked that escalated: two rows that both
+	// end in "talk to a person" still say what each is about.
+	Question     string `json:"question,omitempty"`
 	VisitorName  string `json:"visitor_name,omitempty"`
 	VisitorEmail string `json:"visitor_email,omitempty"`
 	Locale       string `json:"locale,omitempty"`
@@ -191,7 +194,10 @@ type Filter struct {
 // Context is everything an agent sees beside the chat.
 type Context struct {
 	Conversation store.Conversation `json:"conversation"`
-	Messages     []store.Message    `json:"messages"`
+	// Messages are a page of the transcript (Desk.ContextPage), in seq
+	// order; HasMore is true when older ones exist.
+	Messages []store.Message `json:"messages"`
+	HasMore  bool            `json:"has_more"`
 	// HandoffNote is the latest transfer or return note, shown first.
 	HandoffNote string `json:"handoff_note,omitempty"`
 	// Notes are the internal notes, oldest first.

@@ -111,6 +111,10 @@ type Store interface {
 	// had a message (LastSeq 0) created before createdBefore, with their
 	// events and participants, and returns how many it deleted.
 	DeleteEmptyConversations(ctx context.Context, createdBefore time.Time, limit int) (int, error)
+	// MessagesBefore returns at most limit messages with seq < beforeSeq
+	// (beforeSeq <= 0: the newest), the latest of them, in seq order: a
+	// page of a transcript read backwards from its end.
+	MessagesBefore(ctx context.Context, conversationID string, beforeSeq int64, limit int) ([]Message, error)
 
 	AddEvent(ctx context.Context, e Event) error
 	Events(ctx context.Context, conversationID string) ([]Event, error)

@@ -2,12 +2,38 @@
 // the middle, its context on the right. On a phone one of the three fills
 // the screen (body[data-pane]).
 import { api } from './api.js';
-import { h, fill, $ } from './dom.js';
+import { h, fill, $, cleanName, cleanText, bdi } from './dom.js';
 import { renderMarkdown } from './markdown.js';
 import { t, duration, reasonText } from './strings.js';
 import { transferDialog, handBackDialog, resolveDialog } from './dialogs.js';
 
 const stateText = { bot: 'stateBot', waiting: 'stateWaiting', human: 'stateHuman', closed: 'stateClosed' };
+
+// A long transcript is windowed: WINDOW messages are in the page when it
+// opens or follows the newest, scrolling up adds PAGE more at a time
+// (fetched from the server once the loaded ones run out), and following
+// the newest trims the page back to WINDOW once it holds TRIM_AT.
+const WINDOW = 150;
+const PAGE = 100;
+const TRIM_AT = WINDOW + PAGE;
+
+// Attributes that the context panel already shows as a field of its own.
+const shownAsField = { device: 'device', user_agent: 'device', browser: 'device', name: 'name', user_name: 'name', full_name: 'name', email: 'email' };
+
+// One formatter for every message's time: toLocaleTimeString makes a new
+// one per call, which costs more than the rest of drawing a message.
+const clock = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+
+/** The DOM of a message's or note's text: the one place text becomes nodes
+ *  (a bot's answer is Markdown, drawn as DOM nodes; the rest plain text). */
+function textNodes(text, from) {
+  return from === 'bot' ? renderMarkdown(cleanText(text)) : cleanText(text);
+}
+
+/** Transcript order: by time, then by seq (a note after messages of its ms). */
+function entryOrder(a, b) {
+  return (a.at - b.at) || (a.seq === b.seq ? 0 : a.seq < b.seq ? -1 : 1);
+}
 
 /** A new client id for a reply, so a retried send stores one message. */
 function clientID() {
@@ -36,7 +62,12 @@ export class Desk {
   constructor(app) {
     this.app = app;
     this.list = 'queue';
-    this.conv = null; // {id, ctx, messages: Map seq→msg, notes: Map id→note, typing}
+    // The open conversation: {id, ctx, messages: Map seq→msg, notes: Map
+    // id→note, entries: both in transcript order, lo: the first entry in
+    // the page, pending: what arrived since the last frame, stick: the
+    // transcript follows the newest, hasMore: older messages on the server}.
+    this.conv = null;
+    this.frame = 0; // a queued redraw of the list and the open conversation's panels
     this.canned = [];
     this.typingOn = false;
     this.typingTimer = 0;
@@ -92,14 +123,32 @@ export class Desk {
 
   // ---- the list ----
 
+  /**
+   * The queue changed (item: one that did). A burst of changes is drawn
+   * once, at the next frame.
+   */
   queueChanged(item) {
-    if (this.list === 'queue' && $('list')) this.renderList();
-    if (item && this.conv && item.conversation_id === this.conv.id) {
+    this.listDirty = true;
+    if (item && this.conv && this.conv.ctx && item.conversation_id === this.conv.id) {
+      // The context panel shows the item's note, outcome and owner, not
+      // its preview or unread count, which change with every message.
+      const shown = (i) => JSON.stringify(i && [i.note, i.category, i.summary, i.assignee_name, i.reason, i.state]);
+      if (shown(this.conv.ctx.item) !== shown(item)) this.contextDirty = true;
       this.conv.ctx.item = item;
+      this.openDirty = true;
+    }
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.redraw());
+  }
+
+  redraw() {
+    this.frame = 0;
+    if (this.listDirty && this.list === 'queue' && $('list')) this.renderList();
+    if (this.openDirty && this.conv && this.conv.ctx) {
       this.renderHeader();
       this.renderComposer();
-      this.renderContext();
+      if (this.contextDirty) this.renderContext();
     }
+    this.listDirty = this.openDirty = this.contextDirty = false;
   }
 
   renderList() {
@@ -135,14 +184,17 @@ export class Desk {
           reasonBadge(item),
           unread ? h('span', { class: 'unread', title: t('unread', { n: unread }) }, String(unread)) : null,
           item.assignee_id ? null : h('span', { class: 'wait', 'data-since': item.escalated_at })),
-        h('div', { class: 'preview' }, item.preview || '…'),
+        // What it is about, and under it what the visitor wrote last.
+        h('div', { class: 'preview question', dir: 'auto' }, cleanText(item.question || item.preview) || '…'),
+        item.question && item.preview && item.preview !== item.question
+          ? h('div', { class: 'preview latest small muted' }, t('latest'), ' ', h('bdi', {}, cleanText(item.preview))) : null,
         h('div', { class: 'row3 small muted' },
-          item.visitor_name || item.visitor_email || item.site,
+          bdi(item.visitor_name || item.visitor_email || item.site),
           item.team ? ' · ' + item.team : '',
-          item.assignee_name && !mine ? ' · ' + t('claimed', { name: item.assignee_name }) : '',
+          item.assignee_name && !mine ? [' · ', bdi(t('claimed', { name: cleanName(item.assignee_name) }))] : '',
           item.due_at ? h('span', { class: 'sla', 'data-due': item.due_at }) : null,
           item.level ? h('span', { class: 'paged' }, t('paged', { n: item.level })) : null),
-        item.note ? h('div', { class: 'row-note small' }, '✎ ', item.note) : null));
+        item.note ? h('div', { class: 'row-note small' }, '✎ ', h('bdi', {}, cleanText(item.note))) : null));
   }
 
   async loadHistory() {
@@ -162,8 +214,8 @@ export class Desk {
       this.history.length ? h('ul', { class: 'items', id: 'history-items' }, this.history.map((i) => h('li', { class: 'item' + (this.conv && this.conv.id === i.conversation_id ? ' active' : ''), 'data-id': i.conversation_id },
         h('a', { href: '#c/' + i.conversation_id },
           h('div', { class: 'row1' }, reasonBadge(i), h('span', { class: 'wait' }, new Date(i.closed_at || i.escalated_at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }))),
-          h('div', { class: 'preview' }, i.summary || i.preview || '…'),
-          h('div', { class: 'row3 small muted' }, [i.category, i.assignee_name, i.team].filter(Boolean).join(' · '))))))
+          h('div', { class: 'preview', dir: 'auto' }, cleanText(i.summary || i.question || i.preview) || '…'),
+          h('div', { class: 'row3 small muted' }, cleanName([i.category, i.assignee_name, i.team].filter(Boolean).join(' · ')))))))
         : h('p', { class: 'muted pad' }, t('noHistory')));
   }
 
@@ -187,13 +239,17 @@ export class Desk {
     if (this.conv) {
       this.stopTyping();
       this.app.socket.unwatch(this.conv.id);
+      if (this.conv.frame) cancelAnimationFrame(this.conv.frame);
     }
+    if (this.resizer) this.resizer.disconnect();
+    this.resizer = null;
     this.conv = null;
   }
 
   async open(id) {
     this.close();
-    const conv = { id, ctx: null, messages: new Map(), notes: new Map(), typing: null };
+    const conv = { id, ctx: null, messages: new Map(), notes: new Map(), typing: null,
+      entries: [], lo: 0, pending: [], frame: 0, stick: true, hasMore: false, older: false };
     this.conv = conv;
     this.mode = 'reply';
     this.renderList();
@@ -209,12 +265,13 @@ export class Desk {
       ]);
       if (this.conv !== conv) return;
       conv.ctx = ctx;
+      conv.hasMore = !!ctx.has_more;
       if (this.app.queue.has(id)) ctx.item = this.app.queue.get(id);
       // A closed one opened from the history: its row says how it ended.
       const past = this.history.find((i) => i.conversation_id === id);
       if (past && ctx.conversation.state === 'closed') ctx.item = { ...(ctx.item || {}), ...past };
-      for (const m of ctx.messages || []) conv.messages.set(m.seq, m);
-      for (const n of ctx.notes || []) conv.notes.set(n.id, n);
+      for (const m of ctx.messages || []) this.addEntry(conv, m, null);
+      for (const n of ctx.notes || []) this.addEntry(conv, null, n);
       this.canned = canned.replies || [];
       this.renderConversation();
       this.renderContext();
@@ -271,8 +328,7 @@ export class Desk {
     conv.filling = true;
     try {
       const res = await api('GET', `/api/conversations/${encodeURIComponent(conv.id)}/messages?after=${last}`);
-      for (const m of res.messages || []) conv.messages.set(m.seq, m);
-      if (this.conv === conv) this.renderTranscript();
+      if (this.conv === conv) this.arrive(conv, res.messages, null);
     } catch (e) {
       this.app.toast(e);
     } finally {
@@ -287,11 +343,9 @@ export class Desk {
     try {
       const ctx = await api('GET', '/api/conversations/' + encodeURIComponent(conv.id));
       if (this.conv !== conv) return;
-      for (const m of ctx.messages || []) conv.messages.set(m.seq, m);
-      for (const n of ctx.notes || []) conv.notes.set(n.id, n);
       conv.ctx = ctx;
+      this.arrive(conv, ctx.messages, ctx.notes);
       this.renderHeader();
-      this.renderTranscript();
       this.renderComposer();
       this.renderContext();
     } catch (e) {
@@ -315,14 +369,34 @@ export class Desk {
   }
 
   renderConversation() {
+    const conv = this.conv;
+    const tr = h('ol', { class: 'transcript', id: 'transcript', 'aria-live': 'polite' });
     fill($('conv'),
       h('div', { class: 'conv-head', id: 'conv-head' }),
-      h('ol', { class: 'transcript', id: 'transcript', 'aria-live': 'polite' }),
+      tr,
       h('div', { class: 'typing', id: 'typing', 'aria-live': 'polite' }),
       h('div', { id: 'composer' }));
+    // The agent scrolling decides whether the transcript follows the
+    // newest; a change of its size (the composer drawn, a phone's pane
+    // shown) does not, and keeps the newest in view while it follows.
+    let top = 0;
+    tr.addEventListener('scroll', () => {
+      if (tr.scrollTop === top) return;
+      top = tr.scrollTop;
+      conv.stick = tr.scrollHeight - tr.scrollTop - tr.clientHeight < 60;
+      if (tr.scrollTop < 300) this.showOlder(conv);
+    }, { passive: true });
+    if (this.resizer) this.resizer.disconnect();
+    this.resizer = new ResizeObserver(() => { if (conv.stick) this.toNewest(tr); });
+    this.resizer.observe(tr);
     this.renderHeader();
     this.renderTranscript();
     this.renderComposer();
+    this.toNewest(tr);
+  }
+
+  toNewest(tr) {
+    tr.scrollTop = tr.scrollHeight;
   }
 
   renderHeader() {
@@ -330,6 +404,12 @@ export class Desk {
     if (!el || !this.conv || !this.conv.ctx) return;
     const { conversation: c, item } = this.conv.ctx;
     const v = this.conv.ctx.visitor || {};
+    // Drawn again only when what it shows changed: a queue update for
+    // every visitor message must not replace the buttons under a click.
+    const key = JSON.stringify([c.state, item && [item.assignee_id, item.assignee_name, item.state, item.reason, item.priority],
+      v.name, v.email, this.conv.presence, this.conv.mail, this.isOwner(), this.isClosed(), t('claim')]);
+    if (el.dataset.key === key && el.firstChild) return;
+    el.dataset.key = key;
     const actions = [];
     if (item && !this.isClosed()) {
       if (!item.assignee_id || item.state === 'waiting') {
@@ -346,50 +426,184 @@ export class Desk {
     fill(el,
       h('button', { class: 'only-phone back', 'aria-label': t('back'), title: t('back'), onclick: () => this.app.go(this.list === 'history' ? '#history' : '#queue') }, '‹'),
       h('div', { class: 'who' },
-        h('strong', {}, v.name || v.email || t('visitor')),
+        h('strong', {}, v.name || v.email ? bdi(v.name || v.email) : t('visitor')),
         h('span', { class: 'state s-' + c.state }, t(stateText[c.state] || 'stateBot')),
         this.presenceBadge(),
         item ? reasonBadge(item) : null,
-        item && item.assignee_name && c.state !== 'closed' ? h('span', { class: 'small muted' }, t('claimed', { name: item.assignee_name })) : null),
+        item && item.assignee_name && c.state !== 'closed' ? h('span', { class: 'small muted' }, bdi(t('claimed', { name: cleanName(item.assignee_name) }))) : null),
       h('button', { class: 'only-phone ctx-btn', id: 'show-context', onclick: () => { document.body.dataset.pane = 'ctx'; } }, t('context')),
       actions.length ? h('div', { class: 'actions' }, actions) : null);
   }
 
-  /** Messages and notes in the order they happened. */
+  /**
+   * Adds message m or note n to conv once (true when it was new), in
+   * transcript order; when it falls inside the page it is drawn there.
+   */
+  addEntry(conv, m, n) {
+    if (m ? conv.messages.has(m.seq) : conv.notes.has(n.id)) return false;
+    if (m) conv.messages.set(m.seq, m); else conv.notes.set(n.id, n);
+    const e = { at: Date.parse((m || n).at), seq: m ? m.seq : Infinity, m, n, el: null };
+    const list = conv.entries;
+    let lo = 0;
+    let hi = list.length;
+    if (hi && entryOrder(list[hi - 1], e) <= 0) lo = hi; // the usual case: newest
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (entryOrder(list[mid], e) <= 0) lo = mid + 1; else hi = mid;
+    }
+    list.splice(lo, 0, e);
+    const tr = conv.drawn && $('transcript');
+    if (lo < conv.lo || !tr) {
+      if (lo < conv.lo) conv.lo++;
+      return true;
+    }
+    const next = list[lo + 1];
+    if (next && next.el) tr.insertBefore(this.entryEl(e), next.el); else tr.appendChild(this.entryEl(e));
+    return true;
+  }
+
+  entryEl(e) {
+    if (!e.el) e.el = e.m ? this.messageEl(e.m) : this.noteEl(e.n);
+    return e.el;
+  }
+
+  /**
+   * Messages and notes that arrived (live, a gap filled, a resync) are
+   * drawn together at the next frame: a burst costs one layout per frame,
+   * not one redraw of the transcript per message.
+   */
+  arrive(conv, messages, notes) {
+    for (const m of messages || []) conv.pending.push({ m });
+    for (const n of notes || []) conv.pending.push({ n });
+    if (!conv.frame) conv.frame = requestAnimationFrame(() => this.flush(conv));
+  }
+
+  flush(conv) {
+    conv.frame = 0;
+    const tr = $('transcript');
+    if (this.conv !== conv || !tr) return;
+    const pending = conv.pending.splice(0);
+    // More than a page at once while following the newest: most would be
+    // trimmed at once, so the window is drawn afresh instead.
+    const redraw = conv.stick && pending.length > PAGE;
+    if (redraw) conv.drawn = false;
+    let noted = false;
+    for (const p of pending) {
+      if (this.addEntry(conv, p.m || null, p.n || null) && p.n) noted = true;
+    }
+    if (redraw) this.renderTranscript();
+    // The context panel shows the latest handoff note first.
+    if (noted) this.renderContext();
+    if (conv.stick) {
+      // Following the newest: what scrolled far out of view leaves the page.
+      if (conv.entries.length - conv.lo > TRIM_AT) {
+        const to = conv.entries.length - WINDOW;
+        for (let i = conv.lo; i < to; i++) {
+          const e = conv.entries[i];
+          if (e.el) { e.el.remove(); e.el = null; }
+        }
+        conv.lo = to;
+        this.renderTop();
+      }
+      this.toNewest(tr);
+    }
+  }
+
+  /** Draws the transcript's newest WINDOW entries. */
   renderTranscript() {
-    const el = $('transcript');
+    const conv = this.conv;
+    const tr = $('transcript');
+    if (!tr) return;
+    conv.lo = Math.max(0, conv.entries.length - WINDOW);
+    for (const e of conv.entries.slice(0, conv.lo)) e.el = null;
+    fill(tr, h('li', { class: 'older small muted', id: 'older' }), conv.entries.slice(conv.lo).map((e) => this.entryEl(e)));
+    conv.drawn = true;
+    this.renderTop();
+  }
+
+  /** The transcript's first line: earlier messages to show, or its start. */
+  renderTop() {
+    const conv = this.conv;
+    const el = $('older');
     if (!el) return;
-    const entries = [...this.conv.messages.values()].map((m) => ({ at: Date.parse(m.at), seq: m.seq, m }));
-    for (const n of this.conv.notes.values()) entries.push({ at: Date.parse(n.at), seq: Infinity, n });
-    entries.sort((a, b) => (a.at - b.at) || (a.seq - b.seq));
-    const stick = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
-    fill(el, entries.map((e) => (e.m ? this.messageEl(e.m) : this.noteEl(e.n))));
-    if (stick || !el.dataset.scrolled) { el.scrollTop = el.scrollHeight; el.dataset.scrolled = '1'; }
+    if (conv.older) fill(el, t('loadingEarlier'));
+    else if (conv.lo > 0 || conv.hasMore) fill(el, h('button', { class: 'link', type: 'button', onclick: () => this.showOlder(conv) }, t('earlierMessages')));
+    else fill(el, t('conversationStart'));
+  }
+
+  /**
+   * Shows PAGE more entries above the page, reading older messages from
+   * the server once the loaded ones are all shown; what the agent was
+   * reading stays where it was.
+   */
+  async showOlder(conv) {
+    const tr = $('transcript');
+    if (this.conv !== conv || !tr || conv.older) return;
+    const keepPlace = (add) => {
+      const h0 = tr.scrollHeight;
+      const top0 = tr.scrollTop;
+      add();
+      tr.scrollTop = top0 + (tr.scrollHeight - h0);
+    };
+    if (conv.lo > 0) {
+      const from = Math.max(0, conv.lo - PAGE);
+      keepPlace(() => {
+        $('older').after(...conv.entries.slice(from, conv.lo).map((e) => this.entryEl(e)));
+        conv.lo = from;
+        this.renderTop();
+      });
+      return;
+    }
+    if (!conv.hasMore) return;
+    conv.older = true;
+    this.renderTop();
+    try {
+      const first = Math.min(...conv.messages.keys());
+      const res = await api('GET', `/api/conversations/${encodeURIComponent(conv.id)}?before_seq=${first}&limit=${PAGE}`);
+      if (this.conv !== conv) return;
+      conv.hasMore = !!res.has_more;
+      conv.older = false;
+      keepPlace(() => {
+        this.renderTop();
+        for (const m of res.messages || []) this.addEntry(conv, m, null);
+      });
+    } catch (e) {
+      this.app.toast(e);
+    } finally {
+      conv.older = false;
+      this.renderTop();
+    }
   }
 
   messageEl(m) {
-    const who = { visitor: t('visitor'), bot: t('bot'), system: t('system'), agent: m.author || 'Agent' }[m.from] || m.from;
+    const who = { visitor: t('visitor'), bot: t('bot'), system: t('system'), agent: m.author ? bdi(m.author) : 'Agent' }[m.from] || m.from;
     return h('li', { class: 'msg from-' + m.from, 'data-seq': m.seq },
-      m.from === 'system' ? null : h('div', { class: 'by small' }, who, ' · ', new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
-      h('div', { class: 'bubble' }, m.from === 'bot' ? renderMarkdown(m.text) : m.text),
-      (m.sources && m.sources.length) ? h('div', { class: 'sources small muted' }, m.sources.map((s) => s.title).join(' · ')) : null);
+      m.from === 'system' ? null : h('div', { class: 'by small' }, who, ' · ', clock.format(new Date(m.at))),
+      h('div', { class: 'bubble', dir: 'auto' }, textNodes(m.text, m.from)),
+      (m.sources && m.sources.length) ? h('div', { class: 'sources small muted' }, m.sources.map((s) => cleanName(s.title)).join(' · ')) : null);
   }
 
   noteEl(n) {
     return h('li', { class: 'msg note kind-' + (n.kind || 'note') },
-      h('div', { class: 'by small' }, '✎ ', n.author_name || t('system'), ' · ', new Date(n.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
-      h('div', { class: 'bubble' }, n.text));
+      h('div', { class: 'by small' }, '✎ ', n.author_name ? bdi(n.author_name) : t('system'), ' · ', clock.format(new Date(n.at))),
+      h('div', { class: 'bubble', dir: 'auto' }, textNodes(n.text)));
   }
 
   renderComposer() {
     const el = $('composer');
     if (!el || !this.conv) return;
-    if (this.isClosed()) {
+    const closed = this.isClosed();
+    const owner = !closed && this.isOwner();
+    if (!closed && !owner && this.mode === 'reply') this.mode = 'note';
+    // Drawn again only when what it offers changed (or the language): a
+    // redraw for every queue update would lose what the agent is typing.
+    const key = [closed, owner, this.mode, t('reply')].join('|');
+    if (el.dataset.key === key && el.firstChild) return;
+    el.dataset.key = key;
+    if (closed) {
       fill(el, h('p', { class: 'muted center small' }, t('readOnly')));
       return;
     }
-    const owner = this.isOwner();
-    if (!owner && this.mode === 'reply') this.mode = 'note';
     const noteMode = this.mode === 'note';
     const box = h('textarea', { id: 'reply', rows: 3, placeholder: noteMode ? t('notePlaceholder') : t('replyPlaceholder'), 'aria-label': noteMode ? t('internalNote') : t('reply') });
     const pop = h('ul', { class: 'canned', id: 'canned', role: 'listbox', hidden: true });
@@ -451,16 +665,18 @@ export class Desk {
   }
 
   async send(text, note) {
-    const id = encodeURIComponent(this.conv.id);
+    const conv = this.conv;
+    const id = encodeURIComponent(conv.id);
+    let res;
     if (note) {
-      const res = await api('POST', `/api/conversations/${id}/notes`, { text });
-      this.conv.notes.set(res.note.id, res.note);
+      res = await api('POST', `/api/conversations/${id}/notes`, { text });
     } else {
       this.stopTyping();
-      const res = await api('POST', `/api/conversations/${id}/messages`, { text, client_id: clientID() });
-      this.conv.messages.set(res.message.seq, res.message);
+      res = await api('POST', `/api/conversations/${id}/messages`, { text, client_id: clientID() });
     }
-    this.renderTranscript();
+    // What the agent just wrote is shown, wherever they had scrolled to.
+    conv.stick = true;
+    this.arrive(conv, res.message ? [res.message] : null, res.note ? [res.note] : null);
   }
 
   typed() {
@@ -501,14 +717,11 @@ export class Desk {
     if (!conv || f.conversation_id !== conv.id || !conv.ctx) return;
     switch (f.type) {
       case 'message':
-        conv.messages.set(f.message.seq, f.message);
         if (f.message.from === 'visitor') this.showTyping(null);
-        this.renderTranscript();
+        this.arrive(conv, [f.message], null);
         break;
       case 'note':
-        conv.notes.set(f.note.id, f.note);
-        this.renderTranscript();
-        this.renderContext();
+        this.arrive(conv, null, [f.note]);
         break;
       case 'state':
         conv.ctx.conversation.state = f.state;
@@ -547,7 +760,9 @@ export class Desk {
     const d = ctx.decision;
     const handoffNotes = [...this.conv.notes.values()].filter((n) => n.kind === 'transfer' || n.kind === 'return');
     const firstNote = item.note || ctx.handoff_note || (handoffNotes.length ? handoffNotes[handoffNotes.length - 1].text : '');
-    const attrs = Object.entries(v.attributes || ctx.conversation.attributes || {});
+    const fields = { device: v.device, name: v.name, email: v.email || ctx.conversation.email };
+    const attrs = Object.entries(v.attributes || ctx.conversation.attributes || {})
+      .filter(([k, val]) => !(shownAsField[k] && fields[shownAsField[k]] === val));
     const reason = ctx.reason || item.reason || ctx.conversation.reason;
     fill(el,
       h('button', { class: 'only-phone back', onclick: () => { document.body.dataset.pane = 'conv'; } }, '‹ ', t('back')),
@@ -569,12 +784,12 @@ export class Desk {
       // badge sits on the user_id line and nowhere else.
       h('section', {}, h('h3', {}, t('visitorInfo')),
         h('dl', { class: 'facts' },
-          v.name ? [h('dt', {}, t('name')), h('dd', {}, v.name)] : null,
-          v.email || ctx.conversation.email ? [h('dt', {}, t('email')), h('dd', {}, v.email || ctx.conversation.email)] : null,
+          v.name ? [h('dt', {}, t('name')), h('dd', {}, bdi(v.name))] : null,
+          v.email || ctx.conversation.email ? [h('dt', {}, t('email')), h('dd', {}, bdi(v.email || ctx.conversation.email))] : null,
           h('dt', {}, t('page')), h('dd', {}, (v.page || ctx.conversation.page) ? safeLink(v.page || ctx.conversation.page) : '—'),
           h('dt', {}, t('locale')), h('dd', {}, v.locale || ctx.conversation.locale || '—'),
-          h('dt', {}, t('device')), h('dd', {}, v.device || '—'),
-          attrs.map(([k, val]) => [h('dt', {}, k), h('dd', {}, String(val),
+          h('dt', {}, t('device')), h('dd', {}, v.device ? bdi(v.device) : '—'),
+          attrs.map(([k, val]) => [h('dt', {}, bdi(k)), h('dd', {}, bdi(val),
             k === 'user_id' ? [' ', h('span', { class: 'badge ' + (v.verified ? 'verified' : 'unverified'), id: 'user-id-badge' }, v.verified ? '✓ ' + t('verified') : t('unverified'))] : null)]))),
       h('section', {}, h('h3', {}, t('earlier')),
         ctx.earlier && ctx.earlier.length ? h('ul', { class: 'earlier' }, ctx.earlier.map((e) => h('li', {},

@@ -2,7 +2,7 @@
 // next person reads first), hand back to the bot, resolve (category,
 // summary, and optionally teaching the knowledge base).
 import { api } from './api.js';
-import { h, fill } from './dom.js';
+import { h, fill, cleanName } from './dom.js';
 import { t } from './strings.js';
 
 /** Opens a modal <dialog>; onSubmit(form) returns true to close it. */
@@ -41,10 +41,11 @@ export async function transferDialog(desk) {
   const toAgent = h('input', { type: 'radio', name: 'to', value: 'agent', checked: true });
   const toTeam = h('input', { type: 'radio', name: 'to', value: 'team', id: 'transfer-to-team' });
   const note = h('textarea', { name: 'note', id: 'transfer-note', rows: 4, required: true });
-  const { err } = modal('transfer-dialog', t('transferTitle'), [
-    h('fieldset', {},
-      h('label', { class: 'inline' }, toAgent, t('toAgent')), agentSel,
-      h('label', { class: 'inline' }, toTeam, t('toTeam')), teamSel),
+  const agentChoice = h('div', {}, h('label', { class: 'inline' }, toAgent, t('toAgent')), agentSel);
+  const teamChoice = h('div', {}, h('label', { class: 'inline' }, toTeam, t('toTeam')), teamSel);
+  const choices = h('fieldset', {}, agentChoice, teamChoice);
+  const { dlg, err } = modal('transfer-dialog', t('transferTitle'), [
+    choices,
     h('label', {}, t('transferNote'), note),
   ], t('transfer'), async () => {
     const text = note.value.trim();
@@ -61,10 +62,17 @@ export async function transferDialog(desk) {
   try {
     const [agents, teams] = await Promise.all([api('GET', '/api/agents'), api('GET', '/api/teams')]);
     const others = (agents.agents || []).filter((a) => a.id !== desk.app.me.id);
+    const teamList = teams.teams || [];
     fill(agentSel, others.map((a) => h('option', { value: a.id },
-      `${a.name || a.email} (${t(a.status || 'offline')}${a.teams && a.teams.length ? ', ' + a.teams.join(', ') : ''})`)));
-    fill(teamSel, (teams.teams || []).map((tm) => h('option', { value: tm.name }, tm.title ? `${tm.title} (${tm.name})` : tm.name)));
-    if (!others.length) toTeam.checked = true;
+      cleanName(`${a.name || a.email} (${t(a.status || 'offline')}${a.teams && a.teams.length ? ', ' + a.teams.join(', ') : ''})`))));
+    fill(teamSel, teamList.map((tm) => h('option', { value: tm.name }, cleanName(tm.title ? `${tm.title} (${tm.name})` : tm.name))));
+    // An empty choice is not offered: the dialog says what is missing.
+    if (!teamList.length) fill(teamChoice, h('p', { class: 'muted small', id: 'transfer-no-teams' }, t(others.length ? 'noTeams' : 'nobodyToTransfer')));
+    if (!others.length) {
+      fill(agentChoice, teamList.length ? h('p', { class: 'muted small', id: 'transfer-no-agents' }, t('noColleagues')) : null);
+      toTeam.checked = true;
+    }
+    if (!teamList.length && !others.length) dlg.querySelector('#transfer-dialog-ok').disabled = true;
   } catch (e) {
     fill(err, e.message);
   }

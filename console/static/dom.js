@@ -37,3 +37,26 @@ export function fill(el, ...children) {
 
 /** The element with id. */
 export const $ = (id) => document.getElementById(id);
+
+// What others wrote is shown so that it cannot pass for something else.
+// Bidi embeddings, overrides and isolates (LRE…RLO, LRI…PDI) reorder what
+// follows them: U+202E makes "gnp.exe" read "exe.png". Names lose them;
+// text shows them as [U+202E]. Runs of combining marks (zalgo) are capped
+// at four, enough for any script, so text cannot spill over other rows.
+const bidiControls = /[\u202A-\u202E\u2066-\u2069]/g;
+const markRuns = /([\p{M}\u200C\u200D]{4})[\p{M}\u200C\u200D]+/gu;
+
+/** A name as shown: no bidi controls, stacked marks capped. */
+export function cleanName(s) {
+  return String(s ?? '').replace(bidiControls, '').replace(markRuns, '$1');
+}
+
+/** Text as shown: bidi controls visible as [U+XXXX], stacked marks capped. */
+export function cleanText(s) {
+  return String(s ?? '').replace(bidiControls, (c) => `[U+${c.codePointAt(0).toString(16).toUpperCase()}]`).replace(markRuns, '$1');
+}
+
+/** A name isolated from the text around it. */
+export function bdi(s) {
+  return h('bdi', {}, cleanName(s));
+}

@@ -138,6 +138,13 @@ const tables = {
     errorGeneric: 'Something went wrong: {msg}',
     language: 'Svenska',
     now: 'now',
+    latest: 'Latest:',
+    noTeams: 'No teams are set up: transfer to a colleague instead.',
+    noColleagues: 'No other agent has an account yet.',
+    nobodyToTransfer: 'There is nobody to transfer to: no teams are set up and no other agent has an account.',
+    earlierMessages: 'Show earlier messages',
+    loadingEarlier: 'Loading earlier messages…',
+    conversationStart: 'Start of the conversation',
   },
   sv: {
     appName: 'andon-konsolen',
@@ -276,6 +283,13 @@ const tables = {
     errorGeneric: 'Något gick fel: {msg}',
     language: 'English',
     now: 'nu',
+    latest: 'Senaste:',
+    noTeams: 'Inga team är inrättade: överlämna till en kollega i stället.',
+    noColleagues: 'Ingen annan agent har ett konto än.',
+    nobodyToTransfer: 'Det finns ingen att överlämna till: inga team är inrättade och ingen annan agent har ett konto.',
+    earlierMessages: 'Visa tidigare meddelanden',
+    loadingEarlier: 'Laddar tidigare meddelanden…',
+    conversationStart: 'Samtalets början',
   },
 };
 

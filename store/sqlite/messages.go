@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/andon-chat/andon/store"
@@ -118,13 +120,33 @@ func (w *writer) appendMessage(ctx context.Context, m store.Message, sources, me
 // Messages returns the conversation's messages with seq > afterSeq in seq
 // order, or store.ErrNotFound for an unknown conversation.
 func (s *Store) Messages(ctx context.Context, conversationID string, afterSeq int64) ([]store.Message, error) {
+	return s.queryMessages(ctx, conversationID, `seq > ? ORDER BY seq`, afterSeq)
+}
+
+// MessagesBefore returns the latest limit messages with seq < beforeSeq
+// (beforeSeq <= 0: the newest) in seq order.
+func (s *Store) MessagesBefore(ctx context.Context, conversationID string, beforeSeq int64, limit int) ([]store.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	if beforeSeq <= 0 {
+		beforeSeq = math.MaxInt64
+	}
+	out, err := s.queryMessages(ctx, conversationID, `seq < ? ORDER BY seq DESC LIMIT ?`, beforeSeq, limit)
+	slices.Reverse(out)
+	return out, err
+}
+
+// queryMessages reads the conversation's messages WHERE conversation_id = ?
+// AND where, or store.ErrNotFound for an unknown conversation.
+func (s *Store) queryMessages(ctx context.Context, conversationID, where string, args ...any) ([]store.Message, error) {
 	var out []store.Message
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := conversationExists(ctx, tx, conversationID); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
-			WHERE conversation_id = ? AND seq > ? ORDER BY seq`, conversationID, afterSeq)
+			WHERE conversation_id = ? AND `+where, append([]any{conversationID}, args...)...)
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Replay", testReplay},
 		{"MessagesAfter", testMessagesAfter},
 		{"DeleteEmptyConversations", testDeleteEmptyConversations},
+		{"MessagesBefore", testMessagesBefore},
 		{"MessageRoundTrip", testMessageRoundTrip},
 		{"InvalidJSONRefused", testInvalidJSONRefused},
 		{"ZeroTimesAreNow", testZeroTimesAreNow},
