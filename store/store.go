@@ -124,4 +124,28 @@ type Store interface {
 	// Ping reports whether the store is usable (for /readyz).
 	Ping(ctx context.Context) error
 	Close() error
+
+	Grouper
+}
+
+// Grouper commits a group of writes together: a desk action (a claim, a
+// transfer, a resolution) is a handoff update, events, a participant, a
+// system message and a state change that must all land or none of them,
+// so that a crash or a failing write in the middle leaves nothing to
+// repair.
+type Grouper interface {
+	// Atomically runs fn with a context that joins every write made
+	// through this store with it (ctx and contexts derived from it) into
+	// one transaction: when fn returns nil they are committed together
+	// before Atomically returns; when fn returns an error, or a write fails
+	// and fn passes the error on, none of them is kept and the error is
+	// returned. A write whose error fn ignores is undone alone. Reads
+	// inside fn may or may not see fn's own writes (SQLite reads what was
+	// committed before; a PostgreSQL store reads through the transaction),
+	// so read before and write inside. fn must be short and must not wait
+	// for anything that may itself wait for a write of this store (on
+	// SQLite every other write waits for fn). A nested Atomically joins the
+	// outer group. Using the context after Atomically has returned is an
+	// error.
+	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
 }

@@ -257,3 +257,10 @@ func conversationExists(ctx context.Context, q interface {
 	}
 	return err
 }
+
+// Atomically commits every write fn makes with the context it is given
+// together, or none of them (see store.Grouper). fn runs on the writer's
+// goroutine, inside one queued write: other writes wait for it.
+func (s *Store) Atomically(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.w.atomically(ctx, fn)
+}

@@ -103,6 +103,9 @@ func newWriter(ctx context.Context, conn *sql.Conn, log *slog.Logger) (*writer, 
 // reported as failed would be acknowledged to the retrying tab alone. The
 // wait past ctx is at most the batch in progress and the caller's own.
 func (w *writer) do(ctx context.Context, run func(ctx context.Context, w *writer) error) error {
+	if g, ok := ctx.Value(groupKey{}).(*group); ok && g.w == w {
+		return g.run(ctx, run)
+	}
 	op, err := w.queue(ctx, run)
 	if err != nil {
 		return err
@@ -257,4 +260,59 @@ func (w *writer) runBatch(batch []*writeOp) {
 func (w *writer) exec(ctx context.Context, s *sql.Stmt) error {
 	_, err := s.ExecContext(ctx)
 	return err
+}
+
+// groupKey is the context key of the group of writes in progress.
+type groupKey struct{}
+
+// group is one Atomically in progress: its writes run directly in the
+// writer's transaction, on the writer's goroutine, each under a savepoint
+// of its own so that a write whose error the group ignores is undone
+// alone.
+type group struct {
+	w      *writer
+	mu     sync.Mutex // serialises writes of one group made from several goroutines
+	active bool
+}
+
+// errGroupOver is a write with the context of a group that has ended.
+var errGroupOver = errors.New("write with the context of a finished group of writes")
+
+func (g *group) run(ctx context.Context, run func(ctx context.Context, w *writer) error) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.active {
+		return errGroupOver
+	}
+	if err := g.w.exec(ctx, g.w.stmts.savepoint); err != nil {
+		return err
+	}
+	// Not cancelled midway: an interrupted statement would roll back the
+	// whole batch, other callers' writes with it.
+	if err := run(context.WithoutCancel(ctx), g.w); err != nil {
+		if rerr := g.w.exec(ctx, g.w.stmts.rollbackTo); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return errors.Join(err, g.w.exec(ctx, g.w.stmts.release))
+	}
+	return g.w.exec(ctx, g.w.stmts.release)
+}
+
+// atomically runs fn as one queued write: the batch's savepoint (or, alone
+// in its batch, its transaction) around it makes its writes one unit.
+func (w *writer) atomically(ctx context.Context, fn func(ctx context.Context) error) error {
+	if g, ok := ctx.Value(groupKey{}).(*group); ok && g.w == w {
+		return fn(ctx) // nested: joins the outer group
+	}
+	return w.do(ctx, func(wctx context.Context, w *writer) error {
+		g := &group{w: w, active: true}
+		defer func() {
+			g.mu.Lock()
+			g.active = false
+			g.mu.Unlock()
+		}()
+		// The caller's context (its values and deadline) with the group:
+		// the writes run on the writer's connection under it.
+		return fn(context.WithValue(ctx, groupKey{}, g))
+	})
 }

@@ -43,6 +43,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Participants", testParticipants},
 		{"DoneContextWritesNothing", testDoneContextWritesNothing},
 		{"Ping", testPing},
+		{"AtomicallyCommitsTogether", testAtomicallyCommitsTogether},
+		{"AtomicallyRollsBackTogether", testAtomicallyRollsBackTogether},
+		{"AtomicallyIgnoredErrorUndoesOneWrite", testAtomicallyIgnoredError},
+		{"AtomicallyContextEndsWithGroup", testAtomicallyContextEnds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
