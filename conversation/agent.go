@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/andon-chat/andon/store"
@@ -45,7 +44,7 @@ func (h *Hub) PostSystemMessage(ctx context.Context, id, text string) (store.Mes
 	var m store.Message
 	err := h.update(ctx, id, func(c *change) error {
 		var err error
-		m, _, err = c.appendMessage(store.Message{From: store.FromSystem, Text: text})
+		m, err = (&Action{c}).PostSystemMessage(text)
 		return err
 	})
 	return m, err
@@ -65,20 +64,10 @@ func (h *Hub) SetState(ctx context.Context, id, state, reason string) error {
 // (a transfer from Anna to Bob): the update is sent again with the new
 // name. For other states author is ignored.
 func (h *Hub) SetStateBy(ctx context.Context, id, state, reason, author string) error {
-	switch state {
-	case store.StateBot, store.StateWaiting, store.StateHuman, store.StateClosed:
-	default:
-		return fmt.Errorf("%q: %w", state, ErrInvalidState)
+	if err := checkState(state); err != nil {
+		return err
 	}
-	if state != store.StateHuman {
-		author = ""
-	}
-	return h.update(ctx, id, func(c *change) error {
-		if c.conv.State == state && c.conv.Reason == reason && author == "" {
-			return nil
-		}
-		return c.setStateBy(state, reason, author)
-	})
+	return h.update(ctx, id, func(c *change) error { return c.setStateIfChanged(state, reason, author) })
 }
 
 // Delta relays a streamed piece of the message that will be committed as

@@ -5,19 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/andon-chat/andon/store"
 )
 
 // change is one locked modification of a conversation: what it read, and
-// the subscribers that must be evicted once the lock is released.
+// the subscribers that must be evicted once the lock is released. In an
+// Act its updates wait in held until the store has committed.
 type change struct {
 	h       *Hub
 	r       *room
 	ctx     context.Context
 	conv    store.Conversation
 	victims []Subscriber
+	grouped bool
+	held    []func() *Update
 }
 
 // update runs fn on conversation id under the room's order lock, with the
@@ -42,9 +46,67 @@ func (h *Hub) runChange(c *change, id string, fn func(c *change) error) error {
 	return fn(c)
 }
 
-func (c *change) publish(u *Update) {
+func (c *change) publish(u *Update) { c.publishLater(func() *Update { return u }) }
+
+// publishLater publishes the update made by mk: at once, or in an Act once
+// its writes have committed (mk runs then, so that what it reads, the
+// expected wait or the agent's name, is what was committed).
+func (c *change) publishLater(mk func() *Update) {
+	if c.grouped {
+		c.held = append(c.held, mk)
+		return
+	}
+	u := mk()
 	u.ConversationID = c.conv.ID
 	c.victims = append(c.victims, c.h.publish(c.ctx, c.r, u)...)
+}
+
+// Action is a group of changes of one conversation made in Hub.Act.
+type Action struct{ c *change }
+
+// Conversation is the conversation as read when the action began, with
+// the changes made so far.
+func (a *Action) Conversation() store.Conversation { return a.c.conv }
+
+// PostSystemMessage is Hub.PostSystemMessage within the action.
+func (a *Action) PostSystemMessage(text string) (store.Message, error) {
+	if strings.TrimSpace(text) == "" {
+		return store.Message{}, ErrEmptyText
+	}
+	m, _, err := a.c.appendMessage(store.Message{From: store.FromSystem, Text: text})
+	return m, err
+}
+
+// SetStateBy is Hub.SetStateBy within the action.
+func (a *Action) SetStateBy(state, reason, author string) error {
+	return a.c.setStateIfChanged(state, reason, author)
+}
+
+// Act runs fn on conversation id under its order lock, in one store
+// transaction (store.Grouper): the system messages and state changes made
+// through a, and every write fn makes through the store with ctx, commit
+// together or not at all, and subscribers are told only once they have
+// committed. fn must only write: it runs while the store's other writes
+// wait (see store.Grouper). It is how the desk makes an action (a claim,
+// a transfer, a resolution) one transaction.
+func (h *Hub) Act(ctx context.Context, id string, fn func(ctx context.Context, a *Action) error) error {
+	return h.update(ctx, id, func(c *change) error {
+		outer := c.ctx
+		err := h.store.Atomically(ctx, func(ctx context.Context) error {
+			c.ctx, c.grouped = ctx, true
+			return fn(ctx, &Action{c})
+		})
+		c.ctx, c.grouped = outer, false
+		held := c.held
+		c.held = nil
+		if err != nil {
+			return err
+		}
+		for _, mk := range held {
+			c.publishLater(mk)
+		}
+		return nil
+	})
 }
 
 // appendMessage commits m and fans it out; a duplicate (retried client_id)
@@ -93,8 +155,24 @@ func (c *change) setStateBy(state, reason, author string) error {
 	}); err != nil {
 		return fmt.Errorf("couldn't record state change: %w", err)
 	}
-	c.publish(c.h.stateUpdate(c.ctx, c.conv, author))
+	conv := c.conv
+	c.publishLater(func() *Update { return c.h.stateUpdate(c.ctx, conv, author) })
 	return nil
+}
+
+// setStateIfChanged is what SetStateBy does under the lock: a known state,
+// author only for state human, and nothing when nothing changes.
+func (c *change) setStateIfChanged(state, reason, author string) error {
+	if err := checkState(state); err != nil {
+		return err
+	}
+	if state != store.StateHuman {
+		author = ""
+	}
+	if c.conv.State == state && c.conv.Reason == reason && author == "" {
+		return nil
+	}
+	return c.setStateBy(state, reason, author)
 }
 
 // stateUpdate is the current state as an update.
@@ -172,4 +250,13 @@ func (c *change) addEvent(kind string, data any) error {
 		return fmt.Errorf("couldn't record %s event: %w", kind, err)
 	}
 	return nil
+}
+
+// checkState fails unless state is one of the protocol's states.
+func checkState(state string) error {
+	switch state {
+	case store.StateBot, store.StateWaiting, store.StateHuman, store.StateClosed:
+		return nil
+	}
+	return fmt.Errorf("%q: %w", state, ErrInvalidState)
 }
