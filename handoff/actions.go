@@ -74,6 +74,34 @@ func (d *Desk) save(ctx context.Context, h store.Handoff, conv store.Conversatio
 	return saved, d.cache(saved, conv), nil
 }
 
+// stage is the conditional update of h inside an action's transaction
+// (see act): the cache takes it only once the action has committed.
+func (d *Desk) stage(ctx context.Context, h store.Handoff) (store.Handoff, error) {
+	h.UpdatedAt = d.now().UTC()
+	saved, err := d.st.UpdateHandoff(ctx, h)
+	if errors.Is(err, store.ErrConflict) {
+		return store.Handoff{}, fmt.Errorf("handoff %s: %w", h.ID, ErrClaimed)
+	}
+	return saved, err
+}
+
+// act makes one desk action on conversation conv one transaction: fn's
+// writes (the handoff through stage, events, participants, and the
+// system messages and state changes through the hub's Action) commit
+// together or not at all, so that a crash or a failing write in the middle
+// leaves nothing half done, and nothing is published before the commit.
+// When another instance changed the handoff meanwhile the cache takes the
+// stored one.
+func (d *Desk) act(ctx context.Context, h store.Handoff, conv store.Conversation, fn func(ctx context.Context, act *conversation.Action) error) error {
+	err := d.hub.Act(ctx, conv.ID, fn)
+	if errors.Is(err, ErrClaimed) {
+		if fresh, ferr := d.st.Handoff(ctx, h.ID); ferr == nil {
+			d.cache(fresh, conv)
+		}
+	}
+	return err
+}
+
 // cache keeps an open handoff (or forgets a closed one) and returns its
 // item.
 func (d *Desk) cache(h store.Handoff, conv store.Conversation) *Item {
@@ -119,13 +147,9 @@ func (d *Desk) Claim(ctx context.Context, convID string, a Agent) (Item, error) 
 	}
 	if h.AssigneeID == a.ID {
 		if h.ClaimedAt.IsZero() { // transferred to a: accepting it
-			it, err := d.accept(ctx, h, conv, a)
-			if err != nil {
-				return Item{}, err
-			}
-			return *it, nil
+			return d.accept(ctx, h, conv, a)
 		}
-		return *d.entryItem(convID), nil
+		return d.refresh(ctx, h, conv), nil
 	}
 	if h.AssigneeID != "" {
 		return Item{}, fmt.Errorf("conversation %s is owned by %q: %w", convID, h.AssigneeName, ErrClaimed)
@@ -136,75 +160,89 @@ func (d *Desk) Claim(ctx context.Context, convID string, a Agent) (Item, error) 
 	if firstAck {
 		h.AckedAt = now
 	}
-	h, it, err := d.save(ctx, h, conv)
+	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
+		var err error
+		if h, err = d.stage(ctx, h); err != nil {
+			return err
+		}
+		if err := d.record(ctx, convID, "handoff", map[string]any{"action": "claimed", "handoff_id": h.ID, "agent_id": a.ID, "agent": a.Name}); err != nil {
+			return err
+		}
+		if err := d.st.AddParticipant(ctx, store.Participant{ConversationID: convID, Kind: "agent", Name: a.Name}); err != nil {
+			return fmt.Errorf("couldn't record the agent as participant: %w", err)
+		}
+		return d.join(act, conv, a)
+	})
 	if err != nil {
 		return Item{}, err
 	}
+	d.cache(h, conv)
 	if firstAck {
 		d.recordClaim(h.AckedAt.Sub(h.CreatedAt))
 	}
-	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "claimed", "handoff_id": h.ID, "agent_id": a.ID, "agent": a.Name})
-	if err := d.st.AddParticipant(ctx, store.Participant{ConversationID: convID, Kind: "agent", Name: a.Name}); err != nil {
-		d.log.Warn("couldn't record the agent as participant", "conversation", convID, "err", err)
-	}
-	if err := d.join(ctx, conv, a); err != nil {
-		return Item{}, err
-	}
 	d.graceIfAbsent(a)
-	it = d.refresh(ctx, convID)
-	d.publish(Event{Type: EventItem, Item: it})
-	return *it, nil
+	it := d.refresh(ctx, h, conv)
+	d.publish(Event{Type: EventItem, Item: &it})
+	return it, nil
 }
 
 // accept acknowledges a transfer to agent a, who owns h: the SLA stops and
 // the chain is no longer paged. Called with the conversation's lock held.
-func (d *Desk) accept(ctx context.Context, h store.Handoff, conv store.Conversation, a Agent) (*Item, error) {
+func (d *Desk) accept(ctx context.Context, h store.Handoff, conv store.Conversation, a Agent) (Item, error) {
 	now := d.now().UTC()
 	h.ClaimedAt, h.NextPageAt = now, time.Time{}
 	firstAck := h.AckedAt.IsZero()
 	if firstAck {
 		h.AckedAt = now
 	}
-	h, it, err := d.save(ctx, h, conv)
+	err := d.act(ctx, h, conv, func(ctx context.Context, _ *conversation.Action) error {
+		var err error
+		if h, err = d.stage(ctx, h); err != nil {
+			return err
+		}
+		return d.record(ctx, conv.ID, "handoff", map[string]any{"action": "accepted", "handoff_id": h.ID, "agent_id": a.ID, "agent": a.Name})
+	})
 	if err != nil {
-		return nil, err
+		return Item{}, err
 	}
+	it := *d.cache(h, conv)
 	if firstAck {
 		d.recordClaim(h.AckedAt.Sub(h.CreatedAt))
 	}
-	d.addEvent(ctx, conv.ID, "handoff", map[string]any{"action": "accepted", "handoff_id": h.ID, "agent_id": a.ID, "agent": a.Name})
 	d.graceIfAbsent(a)
-	d.publish(Event{Type: EventItem, Item: it})
+	d.publish(Event{Type: EventItem, Item: &it})
 	return it, nil
 }
 
 // join tells the visitor that a joined and moves the conversation to
 // state human, naming a (as a's replies will) so the visitor's widget says
 // who is there before a writes; after a transfer, the new owner.
-func (d *Desk) join(ctx context.Context, conv store.Conversation, a Agent) error {
-	if _, err := d.hub.PostSystemMessage(ctx, conv.ID, say(conv.Locale, "joined", firstName(a.Name))); err != nil {
+func (d *Desk) join(act *conversation.Action, conv store.Conversation, a Agent) error {
+	if _, err := act.PostSystemMessage(say(conv.Locale, "joined", firstName(a.Name))); err != nil {
 		return fmt.Errorf("couldn't tell the visitor: %w", err)
 	}
-	if err := d.hub.SetStateBy(ctx, conv.ID, store.StateHuman, conversation.ReasonAgentJoined, a.Name); err != nil {
+	if err := act.SetStateBy(store.StateHuman, conversation.ReasonAgentJoined, a.Name); err != nil {
 		return fmt.Errorf("couldn't hand the conversation to %s: %w", a.Name, err)
 	}
 	return nil
 }
 
 // refresh re-reads the conversation into the cached entry (its state
-// changed) and returns the item.
-func (d *Desk) refresh(ctx context.Context, convID string) *Item {
-	conv, err := d.st.Conversation(ctx, convID)
+// changed) and returns the item: from the entry, or from h and conv when
+// the handoff has left the cache meanwhile.
+func (d *Desk) refresh(ctx context.Context, h store.Handoff, conv store.Conversation) Item {
+	fresh, err := d.st.Conversation(ctx, conv.ID)
+	if err == nil {
+		conv = fresh
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	e := d.entries[convID]
+	e := d.entries[conv.ID]
 	if e == nil {
-		return nil
+		return *d.makeItem(h, conv, "", 0)
 	}
-	if err == nil {
-		e.conv = conv
-	}
-	return d.itemLocked(e)
+	e.conv = conv
+	return *d.itemLocked(e)
 }
 
 // Reply posts agent a's message to the visitor. Only the owner may reply
@@ -399,42 +437,47 @@ func (d *Desk) Transfer(ctx context.Context, convID string, a Agent, t Transfer)
 	// taken it yet, so that passing it around does not hold off the pages.
 	d.rearm(&h, now)
 	h.AssigneeID, h.AssigneeName, h.ClaimedAt = target.ID, target.Name, time.Time{}
-	h, _, err = d.save(ctx, h, conv)
-	if err != nil {
-		return Item{}, err
-	}
-	if err := d.saveNote(ctx, note); err != nil {
-		d.log.Warn("couldn't keep the transfer note as a note event", "conversation", convID, "err", err)
-	}
-	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "transferred", "handoff_id": h.ID, "from": a.ID, "to_agent": target.ID, "to_team": t.ToTeam})
-	if target.ID != "" {
-		if err := d.st.AddParticipant(ctx, store.Participant{ConversationID: convID, Kind: "agent", Name: target.Name}); err != nil {
-			d.log.Warn("couldn't record the agent as participant", "conversation", convID, "err", err)
+	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
+		var err error
+		if h, err = d.stage(ctx, h); err != nil {
+			return err
 		}
-		if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "transfer_to", firstName(a.Name), firstName(target.Name))); err != nil {
-			return Item{}, err
+		if err := d.saveNote(ctx, note); err != nil {
+			return err
 		}
-		if err := d.join(ctx, conv, target); err != nil {
-			return Item{}, err
+		if err := d.record(ctx, convID, "handoff", map[string]any{"action": "transferred", "handoff_id": h.ID, "from": a.ID, "to_agent": target.ID, "to_team": t.ToTeam}); err != nil {
+			return err
 		}
-		d.graceIfAbsent(target)
-	} else {
+		if target.ID != "" {
+			if err := d.st.AddParticipant(ctx, store.Participant{ConversationID: convID, Kind: "agent", Name: target.Name}); err != nil {
+				return fmt.Errorf("couldn't record the agent as participant: %w", err)
+			}
+			if _, err := act.PostSystemMessage(say(conv.Locale, "transfer_to", firstName(a.Name), firstName(target.Name))); err != nil {
+				return err
+			}
+			return d.join(act, conv, target)
+		}
 		to := teamTitle
 		if to == "" {
 			to = say(conv.Locale, "colleague")
 		}
-		if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "transfer", firstName(a.Name), to)); err != nil {
-			return Item{}, err
+		if _, err := act.PostSystemMessage(say(conv.Locale, "transfer", firstName(a.Name), to)); err != nil {
+			return err
 		}
-		if err := d.hub.SetState(ctx, convID, store.StateWaiting, ReasonTransfer); err != nil {
-			return Item{}, err
-		}
+		return act.SetStateBy(store.StateWaiting, ReasonTransfer, "")
+	})
+	if err != nil {
+		return Item{}, err
 	}
-	it := d.refresh(ctx, convID)
+	d.cache(h, conv)
+	if target.ID != "" {
+		d.graceIfAbsent(target)
+	}
+	it := d.refresh(ctx, h, conv)
 	d.publish(Event{Type: EventNote, ConversationID: convID, Note: &note})
-	d.publish(Event{Type: EventItem, Item: it})
-	d.notify(ctx, notify.EventHandoffTransferred, it, h.Level, nil, h.Version)
-	return *it, nil
+	d.publish(Event{Type: EventItem, Item: &it})
+	d.notify(ctx, notify.EventHandoffTransferred, &it, h.Level, nil, h.Version)
+	return it, nil
 }
 
 // HandBack gives the conversation back to the bot: the owner closes the
@@ -453,27 +496,38 @@ func (d *Desk) HandBack(ctx context.Context, convID string, a Agent, note string
 	}
 	ctx, cancel := finishing(ctx)
 	defer cancel()
-	// The conversation leaves the desk before its handoff closes: a
-	// failure in between leaves a bot conversation with a stale handoff
-	// (closed at the next start), never a human one that nobody owns.
-	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "handback", firstName(a.Name))); err != nil {
-		return err
-	}
-	if err := d.hub.SetState(ctx, convID, store.StateBot, ReasonHandedBack); err != nil {
-		return err
-	}
 	now := d.now().UTC()
 	h.State, h.ClosedAt, h.Outcome, h.ClosedBy, h.NextPageAt = store.HandoffClosed, now, store.OutcomeHandedBack, a.ID, time.Time{}
-	if _, _, err := d.save(ctx, h, conv); err != nil {
+	var n *Note
+	if strings.TrimSpace(note) != "" {
+		nn := d.newNote(convID, NoteHandBack, a, note)
+		n = &nn
+	}
+	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
+		if _, err := act.PostSystemMessage(say(conv.Locale, "handback", firstName(a.Name))); err != nil {
+			return err
+		}
+		if err := act.SetStateBy(store.StateBot, ReasonHandedBack, ""); err != nil {
+			return err
+		}
+		var err error
+		if h, err = d.stage(ctx, h); err != nil {
+			return err
+		}
+		if n != nil {
+			if err := d.saveNote(ctx, *n); err != nil {
+				return err
+			}
+		}
+		return d.record(ctx, convID, "handoff", map[string]any{"action": "handed_back", "handoff_id": h.ID, "agent_id": a.ID})
+	})
+	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(note) != "" {
-		n := d.newNote(convID, NoteHandBack, a, note)
-		if err := d.saveNote(ctx, n); err == nil {
-			d.publish(Event{Type: EventNote, ConversationID: convID, Note: &n})
-		}
+	d.cache(h, conv)
+	if n != nil {
+		d.publish(Event{Type: EventNote, ConversationID: convID, Note: n})
 	}
-	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "handed_back", "handoff_id": h.ID, "agent_id": a.ID})
 	d.publish(Event{Type: EventItemRemoved, ConversationID: convID})
 	return nil
 }
@@ -524,25 +578,30 @@ func (d *Desk) Resolve(ctx context.Context, convID string, a Agent, r Resolution
 	}
 	ctx, cancel := finishing(ctx)
 	defer cancel()
-	// Closed before the handoff is, like HandBack.
-	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "resolved", firstName(a.Name))); err != nil {
-		return err
-	}
-	if err := d.hub.SetState(ctx, convID, store.StateClosed, ReasonResolved); err != nil {
-		return err
-	}
 	now := d.now().UTC()
 	h.State, h.ClosedAt, h.Outcome, h.ClosedBy, h.NextPageAt = store.HandoffClosed, now, store.OutcomeResolved, a.ID, time.Time{}
 	h.Category, h.Summary = r.Category, strings.TrimSpace(r.Summary)
-	h, it, err := d.save(ctx, h, conv)
-	if err != nil {
-		return err
-	}
 	data := map[string]any{"action": "resolved", "handoff_id": h.ID, "agent_id": a.ID, "category": h.Category, "summary": h.Summary}
 	if r.Learn != nil {
 		data["learn"] = r.Learn
 	}
-	d.addEvent(ctx, convID, "handoff", data)
+	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
+		if _, err := act.PostSystemMessage(say(conv.Locale, "resolved", firstName(a.Name))); err != nil {
+			return err
+		}
+		if err := act.SetStateBy(store.StateClosed, ReasonResolved, ""); err != nil {
+			return err
+		}
+		var err error
+		if h, err = d.stage(ctx, h); err != nil {
+			return err
+		}
+		return d.record(ctx, convID, "handoff", data)
+	})
+	if err != nil {
+		return err
+	}
+	it := d.cache(h, conv)
 	d.publish(Event{Type: EventItemRemoved, ConversationID: convID})
 	d.notify(ctx, notify.EventHandoffResolved, it, h.Level, nil, 0)
 	return nil

@@ -173,13 +173,22 @@ func lastVisitor(ms []store.Message) int {
 // addEvent records an audit event on the conversation; a failure is
 // logged, not returned: the change it describes has happened.
 func (d *Desk) addEvent(ctx context.Context, convID, kind string, data any) {
+	if err := d.record(ctx, convID, kind, data); err != nil {
+		d.log.Warn("couldn't record a desk event", "conversation", convID, "kind", kind, "err", err)
+	}
+}
+
+// record is addEvent for a write that belongs to an action: its error
+// fails the action.
+func (d *Desk) record(ctx context.Context, convID, kind string, data any) error {
 	raw, err := json.Marshal(data)
 	if err == nil {
 		err = d.st.AddEvent(ctx, store.Event{ConversationID: convID, Kind: kind, Data: raw, At: d.now().UTC()})
 	}
 	if err != nil {
-		d.log.Warn("couldn't record a desk event", "conversation", convID, "kind", kind, "err", err)
+		return fmt.Errorf("couldn't record a %s event: %w", kind, err)
 	}
+	return nil
 }
 
 // notify tells the notification channels, when there are any.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
 )
@@ -74,26 +75,36 @@ func (d *Desk) page(ctx context.Context, convID string) error {
 	} else {
 		h.NextPageAt = time.Time{} // nobody left to page
 	}
-	h, it, err := d.save(ctx, h, conv)
+	var text string
+	if h.Level == 1 {
+		text = slaMissedText(conv.Locale, len(paged) > 0, d.mailsVisitors(), visitorEmail(conv))
+	}
+	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
+		var err error
+		if h, err = d.stage(ctx, h); err != nil {
+			return err
+		}
+		if err := d.record(ctx, convID, "handoff", map[string]any{"action": "sla_missed", "handoff_id": h.ID, "level": h.Level, "paged": paged}); err != nil {
+			return err
+		}
+		if text != "" {
+			_, err = act.PostSystemMessage(text)
+		}
+		return err
+	})
 	if err != nil {
 		if errors.Is(err, ErrClaimed) {
 			return nil
 		}
 		return err
 	}
-	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "sla_missed", "handoff_id": h.ID, "level": h.Level, "paged": paged})
+	it := d.cache(h, conv)
 	// The version in the event ID tells this page from an earlier round's
 	// page of the same level (a transfer or a return to the queue starts
 	// the chain again), which the dispatcher would otherwise drop as a
 	// repeat.
 	d.notify(ctx, notify.EventHandoffSLAMissed, it, h.Level, paged, fmt.Sprintf("%d-v%d", h.Level, h.Version))
 	d.publish(Event{Type: EventPage, Item: it, ConversationID: convID, Level: h.Level, Paged: paged})
-	if h.Level == 1 {
-		text := slaMissedText(conv.Locale, len(paged) > 0, d.mailsVisitors(), visitorEmail(conv))
-		if _, err := d.hub.PostSystemMessage(ctx, convID, text); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -138,21 +149,28 @@ func (d *Desk) requeue(ctx context.Context, convID string, a Agent, onlyIfAbsent
 	note := Note{ID: store.NewID(), ConversationID: convID, Kind: NoteReturn, Text: noteText, At: now}
 	d.rearm(&h, now)
 	h.AssigneeID, h.AssigneeName, h.ClaimedAt, h.Note = "", "", time.Time{}, noteText
-	if _, _, err := d.save(ctx, h, conv); err != nil {
+	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
+		var err error
+		if h, err = d.stage(ctx, h); err != nil {
+			return err
+		}
+		if err := d.saveNote(ctx, note); err != nil {
+			return err
+		}
+		if err := d.record(ctx, convID, "handoff", map[string]any{"action": "returned", "handoff_id": h.ID, "agent_id": a.ID}); err != nil {
+			return err
+		}
+		if _, err := act.PostSystemMessage(say(conv.Locale, "agent_left", firstName(a.Name))); err != nil {
+			return err
+		}
+		return act.SetStateBy(store.StateWaiting, ReasonAgentLeft, "")
+	})
+	if err != nil {
 		return err
 	}
-	if err := d.saveNote(ctx, note); err != nil {
-		d.log.Warn("couldn't keep the return note", "conversation", convID, "err", err)
-	}
-	d.addEvent(ctx, convID, "handoff", map[string]any{"action": "returned", "handoff_id": h.ID, "agent_id": a.ID})
-	if _, err := d.hub.PostSystemMessage(ctx, convID, say(conv.Locale, "agent_left", firstName(a.Name))); err != nil {
-		return err
-	}
-	if err := d.hub.SetState(ctx, convID, store.StateWaiting, ReasonAgentLeft); err != nil {
-		return err
-	}
-	it := d.refresh(ctx, convID)
+	d.cache(h, conv)
+	it := d.refresh(ctx, h, conv)
 	d.publish(Event{Type: EventNote, ConversationID: convID, Note: &note})
-	d.publish(Event{Type: EventItem, Item: it})
+	d.publish(Event{Type: EventItem, Item: &it})
 	return nil
 }
