@@ -201,23 +201,12 @@ func (h *Hub) stateUpdate(ctx context.Context, c store.Conversation, author stri
 	return u
 }
 
-// openHandoffs is the part of store.Handoffs the hub reads to name the
-// person a conversation is with.
-type openHandoffs interface {
-	OpenHandoff(ctx context.Context, conversationID string) (store.Handoff, error)
-}
-
 // assignee is the name of the person conversation id is with: the owner of
 // its open handoff, who is right from the claim on and after every
 // transfer, before they write a word (the latest agent message would name
-// nobody, or the previous owner). "" when the store keeps no handoffs or
-// nobody owns it.
+// nobody, or the previous owner). "" when nobody owns it.
 func (h *Hub) assignee(ctx context.Context, id string) string {
-	hs, ok := h.store.(openHandoffs)
-	if !ok {
-		return ""
-	}
-	ho, err := hs.OpenHandoff(ctx, id)
+	ho, err := h.store.OpenHandoff(ctx, id)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			h.log.Warn("couldn't read the open handoff to name the agent", "conversation", id, "err", err)

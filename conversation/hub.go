@@ -23,9 +23,17 @@ import (
 	"github.com/andon-chat/andon/store"
 )
 
+// Store is what the hub keeps conversations in: the store, and the open
+// handoff of a conversation, whose owner names the person a visitor who
+// comes back is with. *sqlite.Store implements it.
+type Store interface {
+	store.Store
+	OpenHandoff(ctx context.Context, conversationID string) (store.Handoff, error)
+}
+
 // Options are the hub's dependencies and limits; Store is required.
 type Options struct {
-	Store store.Store
+	Store Store
 	// Responder decides about visitor messages while the conversation is in
 	// state bot. Nil means no bot: messages wait for a person.
 	Responder Responder
@@ -64,7 +72,7 @@ type Options struct {
 // Hub is the conversation centre of one instance. Its methods are safe for
 // concurrent use.
 type Hub struct {
-	store          store.Store
+	store          Store
 	responder      Responder
 	avail          atomic.Pointer[Availability]
 	bus            Bus

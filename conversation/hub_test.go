@@ -62,7 +62,7 @@ func (o onDuty) Staffing(context.Context, string, string) conversation.Staffing 
 	return conversation.Staffing{AgentsOnline: 1, ExpectedWait: o.wait, Open: true}
 }
 
-func openStore(t *testing.T) store.Store {
+func openStore(t *testing.T) conversation.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "andon.db"), sqlite.Options{Synchronous: "normal"})
 	if err != nil {
