@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/locale"
 	"maps"
 	"net/mail"
 	"strings"
@@ -143,7 +144,7 @@ func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string)
 			return err
 		}
 		if c.conv.State == store.StateClosed && h.reopenToPerson {
-			return c.escalate(ReasonReopened, "", bot.Say(langOf(c.conv.Locale), bot.KeyEscalate), nil)
+			return c.escalate(ReasonReopened, "", bot.Say(locale.Lang(c.conv.Locale), bot.KeyEscalate), nil)
 		}
 		if c.conv.State == store.StateClosed {
 			if err := c.setState(store.StateBot, ReasonReopened); err != nil {
@@ -175,18 +176,18 @@ func (c *change) acknowledgeWaiting(m store.Message) error {
 	if len(ms) > 0 && ms[0].Seq < m.Seq && ms[0].From == store.FromVisitor {
 		return nil
 	}
-	lang := langOf(c.conv.Locale)
+	lang := locale.Lang(c.conv.Locale)
 	s := c.h.staffing(c.ctx, c.conv, c.conv.Reason)
-	text := offline(lang, "ack_eta", waitText(s.ExpectedWait, lang == bot.LangSwedish))
+	text := locale.Text(lang, "wait.ack_eta", waitText(lang, s.ExpectedWait))
 	if q, ok := c.h.availability().(Positions); ok && s.staffed() {
 		if n := q.QueuePosition(c.ctx, c.conv.ID); n > 0 {
-			text = offline(lang, "ack_position", n, waitText(s.ExpectedWait, lang == bot.LangSwedish))
+			text = locale.Text(lang, "wait.ack_position", n, waitText(lang, s.ExpectedWait))
 		}
 	}
 	if !s.staffed() {
-		text = offline(lang, "ack") + " " + nobodyText(lang, s) + " " + followUpText(lang, s.Mail, c.conv.Email)
+		text = locale.Text(lang, "wait.ack") + " " + nobodyText(lang, s) + " " + followUpText(lang, s.Mail, c.conv.Email)
 		if c.h.responder != nil {
-			text += " " + offline(lang, "back_to_bot")
+			text += " " + locale.Text(lang, "wait.back_to_bot")
 		}
 	}
 	_, _, err = c.appendMessage(store.Message{From: store.FromSystem, Text: text})
@@ -204,7 +205,7 @@ func (h *Hub) BackToBot(ctx context.Context, id string) error {
 		if c.conv.State != store.StateWaiting || h.responder == nil {
 			return fmt.Errorf("back to the bot in state %s: %w", c.conv.State, ErrNotWaiting)
 		}
-		if _, _, err := c.appendMessage(store.Message{From: store.FromSystem, Text: offline(langOf(c.conv.Locale), "bot_back")}); err != nil {
+		if _, _, err := c.appendMessage(store.Message{From: store.FromSystem, Text: locale.Text(locale.Lang(c.conv.Locale), "wait.bot_back")}); err != nil {
 			return err
 		}
 		return c.setState(store.StateBot, ReasonBackToBot)
@@ -249,7 +250,7 @@ func (h *Hub) Feedback(ctx context.Context, id string, seq int64, helpful bool) 
 		if helpful || c.conv.State != store.StateBot {
 			return nil
 		}
-		d := bot.NegativeFeedback(langOf(c.conv.Locale))
+		d := bot.NegativeFeedback(locale.Lang(c.conv.Locale))
 		reason := d.Reason
 		if reason == "" {
 			reason = ReasonNegativeFeedback

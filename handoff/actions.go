@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/locale"
 	"slices"
 	"strings"
 	"time"
@@ -218,7 +219,7 @@ func (d *Desk) accept(ctx context.Context, h store.Handoff, conv store.Conversat
 // state human, naming a (as a's replies will) so the visitor's widget says
 // who is there before a writes; after a transfer, the new owner.
 func (d *Desk) join(act *conversation.Action, conv store.Conversation, a Agent) error {
-	if _, err := act.PostSystemMessage(say(conv.Locale, "joined", firstName(a.Name))); err != nil {
+	if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.joined", firstName(a.Name))); err != nil {
 		return fmt.Errorf("couldn't tell the visitor: %w", err)
 	}
 	if err := act.SetStateBy(store.StateHuman, conversation.ReasonAgentJoined, a.Name); err != nil {
@@ -452,16 +453,16 @@ func (d *Desk) Transfer(ctx context.Context, convID string, a Agent, t Transfer)
 			if err := d.st.AddParticipant(ctx, store.Participant{ConversationID: convID, Kind: "agent", Name: target.Name}); err != nil {
 				return fmt.Errorf("couldn't record the agent as participant: %w", err)
 			}
-			if _, err := act.PostSystemMessage(say(conv.Locale, "transfer_to", firstName(a.Name), firstName(target.Name))); err != nil {
+			if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.transfer_to", firstName(a.Name), firstName(target.Name))); err != nil {
 				return err
 			}
 			return d.join(act, conv, target)
 		}
 		to := teamTitle
 		if to == "" {
-			to = say(conv.Locale, "colleague")
+			to = locale.Text(conv.Locale, "desk.colleague")
 		}
-		if _, err := act.PostSystemMessage(say(conv.Locale, "transfer", firstName(a.Name), to)); err != nil {
+		if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.transfer", firstName(a.Name), to)); err != nil {
 			return err
 		}
 		return act.SetStateBy(store.StateWaiting, ReasonTransfer, "")
@@ -504,7 +505,7 @@ func (d *Desk) HandBack(ctx context.Context, convID string, a Agent, note string
 		n = &nn
 	}
 	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
-		if _, err := act.PostSystemMessage(say(conv.Locale, "handback", firstName(a.Name))); err != nil {
+		if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.handback", firstName(a.Name))); err != nil {
 			return err
 		}
 		if err := act.SetStateBy(store.StateBot, ReasonHandedBack, ""); err != nil {
@@ -586,7 +587,7 @@ func (d *Desk) Resolve(ctx context.Context, convID string, a Agent, r Resolution
 		data["learn"] = r.Learn
 	}
 	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
-		if _, err := act.PostSystemMessage(say(conv.Locale, "resolved", firstName(a.Name))); err != nil {
+		if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.resolved", firstName(a.Name))); err != nil {
 			return err
 		}
 		if err := act.SetStateBy(store.StateClosed, ReasonResolved, ""); err != nil {
@@ -644,7 +645,7 @@ func (d *Desk) learn(ctx context.Context, conv store.Conversation, l *Learning) 
 		if text == "" || title == "" {
 			return fmt.Errorf("a draft needs a title and a text: %w", ErrBadRequest)
 		}
-		id, err := d.learner.SaveDraft(ctx, title, text, langOf(conv.Locale))
+		id, err := d.learner.SaveDraft(ctx, title, text, locale.Lang(conv.Locale))
 		if err != nil {
 			return fmt.Errorf("couldn't save the draft: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/locale"
 	"time"
 
 	"github.com/andon-chat/andon/conversation"
@@ -160,7 +161,7 @@ func (d *Desk) requeue(ctx context.Context, convID string, a Agent, onlyIfAbsent
 		if err := d.record(ctx, convID, "handoff", map[string]any{"action": "returned", "handoff_id": h.ID, "agent_id": a.ID}); err != nil {
 			return err
 		}
-		if _, err := act.PostSystemMessage(say(conv.Locale, "agent_left", firstName(a.Name))); err != nil {
+		if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.agent_left", firstName(a.Name))); err != nil {
 			return err
 		}
 		return act.SetStateBy(store.StateWaiting, ReasonAgentLeft, "")

@@ -3,8 +3,6 @@ package handoff
 import (
 	"encoding/json"
 	"fmt"
-
-	"github.com/andon-chat/andon/bot"
 )
 
 func jsonMarshal(v any) (json.RawMessage, error) {
@@ -14,6 +12,3 @@ func jsonMarshal(v any) (json.RawMessage, error) {
 	}
 	return raw, nil
 }
-
-// langOf is a locale's language code ("sv-SE" → "sv").
-func langOf(locale string) string { return bot.NormalizeLang(locale) }

@@ -1,0 +1,158 @@
+// Package locale is the one catalogue of the words andon shows people: one
+// embedded JSON file per language (en.json, sv.json), a flat map from a
+// key ("desk.joined") to its text, with fmt verbs (%s, %d) for what is
+// filled in. English is the reference: every other file has exactly its
+// keys with the same verbs in the same order, which Load checks, so adding
+// a language is adding one file. The console loads the same files as JSON.
+package locale
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Default is the reference language and the one used for a locale the
+// catalogue has no file for.
+const Default = "en"
+
+//go:embed *.json
+var files embed.FS
+
+// Catalogue is every language's texts by key.
+type Catalogue map[string]map[string]string
+
+var std = mustLoad()
+
+func mustLoad() Catalogue {
+	c, err := Load(files)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// verbs are the fmt verbs of a text, in order ("%%" is not one).
+var verbs = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
+
+func verbsOf(text string) []string {
+	var out []string
+	for _, v := range verbs.FindAllString(text, -1) {
+		if v != "%%" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Load reads every *.json of fsys as one language (its name) and checks
+// them against Default: a key missing from a language, a key that only a
+// language has, or a text whose verbs differ from the reference is an
+// error naming the file and the key.
+func Load(fsys fs.FS) (Catalogue, error) {
+	names, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	c := Catalogue{}
+	for _, n := range names {
+		if path.Ext(n.Name()) != ".json" {
+			continue
+		}
+		raw, err := fs.ReadFile(fsys, n.Name())
+		if err != nil {
+			return nil, err
+		}
+		texts := map[string]string{}
+		if err := json.Unmarshal(raw, &texts); err != nil {
+			return nil, fmt.Errorf("locale %s: %w", n.Name(), err)
+		}
+		c[strings.TrimSuffix(n.Name(), ".json")] = texts
+	}
+	return c, c.check()
+}
+
+func (c Catalogue) check() error {
+	ref, ok := c[Default]
+	if !ok {
+		return fmt.Errorf("locale: no %s.json, the reference language", Default)
+	}
+	var problems []string
+	for lang, texts := range c {
+		for key, text := range ref {
+			t, ok := texts[key]
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("%s.json lacks %q", lang, key))
+			case !slices.Equal(verbsOf(t), verbsOf(text)):
+				problems = append(problems, fmt.Sprintf("%s.json %q has verbs %v, %s.json %v", lang, key, verbsOf(t), Default, verbsOf(text)))
+			}
+		}
+		for key := range texts {
+			if _, ok := ref[key]; !ok {
+				problems = append(problems, fmt.Sprintf("%s.json has %q, which %s.json has not", lang, key, Default))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return fmt.Errorf("locale: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Lang is the catalogue's language of a locale or language tag ("sv-SE",
+// "SV", "en_GB" → "sv", "en"), or "" when the catalogue has none for it.
+func Lang(locale string) string {
+	l := strings.ToLower(strings.TrimSpace(locale))
+	if i := strings.IndexAny(l, "-_"); i >= 0 {
+		l = l[:i]
+	}
+	if _, ok := std[l]; ok {
+		return l
+	}
+	return ""
+}
+
+// Text is key's text in the language of locale (Default when the
+// catalogue has none), filled with args. An unknown key panics: the
+// catalogue test finds every key the code uses.
+func Text(locale, key string, args ...any) string {
+	l := Lang(locale)
+	if l == "" {
+		l = Default
+	}
+	t, ok := std[l][key]
+	if !ok {
+		panic(fmt.Sprintf("locale: unknown key %q", key))
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(t, args...)
+	}
+	return t
+}
+
+// Languages are the catalogue's languages, sorted.
+func Languages() []string {
+	out := make([]string, 0, len(std))
+	for l := range std {
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Keys are the reference language's keys, sorted.
+func Keys() []string {
+	out := make([]string, 0, len(std[Default]))
+	for k := range std[Default] {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

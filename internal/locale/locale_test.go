@@ -1,0 +1,97 @@
+package locale
+
+import (
+	"embed"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Every language has every key of the reference, with the same verbs:
+// Load refuses anything else, and the embedded files load.
+func TestEveryLanguageHasEveryKey(t *testing.T) {
+	if _, err := Load(files); err != nil {
+		t.Fatal(err)
+	}
+	if got := Languages(); len(got) < 2 || got[0] != "en" {
+		t.Fatalf("languages %v", got)
+	}
+}
+
+//go:embed testdata/bad/*.json
+var bad embed.FS
+
+// A language that lacks a key, has one of its own, or fills in other
+// verbs is refused with the file and the key named.
+func TestLoadNamesWhatIsWrong(t *testing.T) {
+	sub, err := fs.Sub(bad, "testdata/bad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(sub)
+	if err == nil {
+		t.Fatal("a broken catalogue loaded")
+	}
+	for _, want := range []string{`xx.json lacks "a.missing"`, `xx.json has "a.extra"`, `xx.json "a.verbs" has verbs [%d]`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+func TestLangAndFallback(t *testing.T) {
+	for in, want := range map[string]string{"sv-SE": "sv", "SV": "sv", "en_GB": "en", "de-DE": "", "": ""} {
+		if got := Lang(in); got != want {
+			t.Errorf("Lang(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got, want := Text("de", "desk.joined", "Anna"), Text("en", "desk.joined", "Anna"); got != want {
+		t.Errorf("a locale without a file reads %q, want English %q", got, want)
+	}
+}
+
+// keyUse is a key as code names it: a quoted string of dotted words.
+var keyUse = regexp.MustCompile(`["'` + "`" + `]([a-z_]+\.[a-z_.]+)["'` + "`" + `]`)
+
+// Every key is used somewhere in the Go or JavaScript sources, and every
+// key the Go code asks locale.Text for exists.
+func TestEveryKeyIsUsedAndExists(t *testing.T) {
+	root := filepath.Join("..", "..")
+	quoted := map[string]bool{}
+	asked := regexp.MustCompile(`locale\.Text\([^,]+, "([^"]+)"`)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || (!strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".js")) || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range keyUse.FindAllStringSubmatch(string(raw), -1) {
+			quoted[m[1]] = true
+		}
+		for _, m := range asked.FindAllStringSubmatch(string(raw), -1) {
+			if _, ok := std[Default][m[1]]; !ok {
+				t.Errorf("%s asks for %q, which the catalogue lacks", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys() {
+		if !quoted[k] {
+			t.Errorf("key %q is used nowhere", k)
+		}
+	}
+}
