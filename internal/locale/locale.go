@@ -156,3 +156,9 @@ func Keys() []string {
 	slices.Sort(out)
 	return out
 }
+
+// Known reports whether the catalogue has key.
+func Known(key string) bool {
+	_, ok := std[Default][key]
+	return ok
+}
