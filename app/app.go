@@ -147,10 +147,6 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 		return err
 	}
 	a.notify.Start(ctx)
-	teams := make([]string, 0, len(cfg.Teams))
-	for _, t := range cfg.Teams {
-		teams = append(teams, t.Name)
-	}
 	// Security alerts go out only through a configured [smtp]: without
 	// one, nothing is mailed and nothing says it was.
 	var alerts auth.Mailer
@@ -163,7 +159,7 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 		Secret:    secret,
 		PublicURL: cfg.Server.PublicURL,
 		LocalURL:  auth.LocalURL(cfg.Server.Addr),
-		Teams:     teams,
+		Teams:     teamNames(cfg),
 		// The desk and the console are built below, before any request.
 		OnUserChange: func(u store.User) {
 			if a.desk != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -101,45 +100,16 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
-		fmt.Fprintf(stderr, "andon user %s: %v\n", sub, err)
-		return 1
-	}
-	st, err := app.OpenStore(ctx, cfg, newLogger(cfg, stderr))
-	if err != nil {
-		fmt.Fprintf(stderr, "andon user %s: %v\n", sub, err)
-		return 1
-	}
-	defer st.Close()
-	users, ok := st.(store.Users)
-	if !ok {
-		fmt.Fprintf(stderr, "andon user %s: the %q store keeps no users\n", sub, cfg.Store.Driver)
-		return 1
-	}
-	teamNames := make([]string, 0, len(cfg.Teams))
-	for _, t := range cfg.Teams {
-		teamNames = append(teamNames, t.Name)
-	}
-	// The CLI never issues a session, so the CSRF secret only has to
-	// satisfy New: a random one keeps the server's secret out of it.
-	secret := make([]byte, 32)
-	rand.Read(secret)
 	public := cfg.Server.PublicURL
 	if *baseURL != "" {
 		public = *baseURL
 	}
-	svc, err := auth.New(auth.Options{
-		Store:     users,
-		Secret:    secret,
-		PublicURL: public,
-		LocalURL:  auth.LocalURL(cfg.Server.Addr),
-		Teams:     teamNames,
-		Logger:    newLogger(cfg, io.Discard),
-	})
+	svc, closeStore, err := app.UserAdmin(ctx, cfg, public, newLogger(cfg, stderr))
 	if err != nil {
 		fmt.Fprintf(stderr, "andon user %s: %v\n", sub, err)
 		return 1
 	}
+	defer closeStore()
 
 	if public == "" && (sub == "add" && password == "" || sub == "reset") {
 		// The link can only name the listen address, which is right on
