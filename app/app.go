@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/andon-chat/andon/app/settings"
 	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/bot"
 	"github.com/andon-chat/andon/config"
@@ -175,10 +176,14 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	if err != nil {
 		return err
 	}
+	deskSettings, err := settings.Handoff(cfg)
+	if err != nil {
+		return fmt.Errorf("couldn't build the handoff desk: %w", err)
+	}
 	a.desk, err = handoff.New(handoff.Options{
 		Hub:      a.hub,
 		Store:    a.store,
-		Config:   cfg,
+		Settings: deskSettings,
 		Notifier: a.notify,
 		Mailer:   a.notify,
 		Learner:  a.kb,

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 	"go.uber.org/goleak"
 
+	"github.com/andon-chat/andon/app/settings"
 	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/bot"
 	"github.com/andon-chat/andon/config"
@@ -100,7 +101,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	hub := conversation.NewHub(conversation.Options{Store: st, Responder: sensitiveBot{},
 		MessagesPerMinute: cfg.Limits.ConversationMessagesPerMinute, MessageBurst: cfg.Limits.ConversationMessageBurst})
-	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Config: cfg, Learner: kb, TickInterval: -1})
+	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: deskSettings(t, cfg), Learner: kb, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,4 +387,15 @@ func (a *agentWS) send(v any) {
 	if err := a.ws.WriteJSON(v); err != nil {
 		a.t.Fatal(err)
 	}
+}
+
+// deskSettings are the desk's settings from cfg, mapped as the server maps
+// them.
+func deskSettings(t testing.TB, cfg config.Config) handoff.Settings {
+	t.Helper()
+	s, err := settings.Handoff(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -551,7 +551,7 @@ func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
 // resolves. The learning is done first, so a failure leaves the
 // conversation open to try again.
 func (d *Desk) Resolve(ctx context.Context, convID string, a Agent, r Resolution) error {
-	if !slices.Contains(d.cfg.Handoff.Categories, r.Category) {
+	if !slices.Contains(d.cfg.Categories, r.Category) {
 		return fmt.Errorf("category %q: %w", r.Category, ErrBadCategory)
 	}
 	if r.Learn != nil {

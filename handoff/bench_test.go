@@ -44,7 +44,7 @@ func BenchmarkEscalationToAgents(b *testing.B) {
 	hub := conversation.NewHub(conversation.Options{Store: st})
 	defer hub.Close()
 	cfg := testConfig()
-	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Config: cfg, TickInterval: -1})
+	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: deskSettings(b, cfg), TickInterval: -1})
 	if err != nil {
 		b.Fatal(err)
 	}

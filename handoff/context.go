@@ -101,7 +101,7 @@ func (d *Desk) ContextPage(ctx context.Context, convID string, p Page) (Context,
 	// are shown marked unverified.
 	q := store.VisitorQuery{Site: conv.Site, Exclude: conv.ID, Limit: 20}
 	matchedBy := MatchEmail
-	if site, ok := d.cfg.Site(conv.Site); ok && site.IdentitySecret != "" {
+	if d.cfg.VerifiedSites[conv.Site] {
 		if out.Visitor.Verified {
 			q.UserID, q.VerifiedUserID, matchedBy = conv.Attributes["user_id"], true, MatchUserID
 		}

@@ -10,18 +10,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/store"
 )
 
-// Options are the desk's dependencies. Hub, Store and Config are required;
+// Options are the desk's dependencies. Hub and Store are required;
 // Notifier, Mailer and Learner may be nil (nothing is sent, learning is
 // refused).
 type Options struct {
 	Hub      *conversation.Hub
 	Store    HandoffStore
-	Config   config.Config
+	Settings Settings
 	Notifier Notifier
 	Mailer   VisitorMailer
 	Learner  Learner
@@ -48,7 +47,7 @@ type Options struct {
 type Desk struct {
 	hub      *conversation.Hub
 	st       HandoffStore
-	cfg      config.Config
+	cfg      Settings
 	notifier Notifier
 	mailer   VisitorMailer
 	learner  Learner
@@ -97,7 +96,7 @@ func New(opts Options) (*Desk, error) {
 		return nil, errors.New("couldn't start the handoff desk: a hub and a store are required")
 	}
 	d := &Desk{
-		hub: opts.Hub, st: opts.Store, cfg: opts.Config,
+		hub: opts.Hub, st: opts.Store, cfg: opts.Settings,
 		notifier: opts.Notifier, mailer: opts.Mailer, learner: opts.Learner,
 		log: opts.Logger, now: opts.Now, tick: opts.TickInterval,
 		chatURL: opts.ChatURL, console: opts.ConsoleURL,

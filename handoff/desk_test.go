@@ -440,7 +440,7 @@ func TestClaimRaceAcrossInstances(t *testing.T) {
 	e := newEnv(t)
 	hub2 := conversation.NewHub(conversation.Options{Store: e.st})
 	defer hub2.Close()
-	desk2, err := handoff.New(handoff.Options{Hub: hub2, Store: e.st, Config: e.cfg, Now: e.clock.Now, TickInterval: -1})
+	desk2, err := handoff.New(handoff.Options{Hub: hub2, Store: e.st, Settings: deskSettings(t, e.cfg), Now: e.clock.Now, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,7 +145,7 @@ func startDesk(t *testing.T, st handoff.HandoffStore, cfg config.Config) (*hando
 	hub := conversation.NewHub(conversation.Options{Store: st, Responder: escalator{}})
 	t.Cleanup(hub.Close)
 	now := &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
-	d, err := handoff.New(handoff.Options{Hub: hub, Store: st, Config: cfg, Now: now.Now, TickInterval: -1})
+	d, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: deskSettings(t, cfg), Now: now.Now, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,7 +130,7 @@ func (d *Desk) availableNow(id string) bool {
 }
 
 func (d *Desk) grace() time.Duration {
-	if g := time.Duration(d.cfg.Handoff.GracePeriod); g > 0 {
+	if g := d.cfg.GracePeriod; g > 0 {
 		return g
 	}
 	return 2 * time.Minute

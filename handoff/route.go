@@ -3,8 +3,6 @@ package handoff
 import (
 	"strings"
 	"time"
-
-	"github.com/andon-chat/andon/config"
 )
 
 // teamFor routes an escalation reason: the team of the sensitive topic that
@@ -12,10 +10,8 @@ import (
 // match, else handoff.default_team ("" means every agent).
 func (d *Desk) teamFor(reason string) string {
 	if topic, ok := strings.CutPrefix(reason, "sensitive:"); ok {
-		for _, t := range d.cfg.Bot.Sensitive {
-			if t.Name == topic && t.Team != "" {
-				return t.Team
-			}
+		if t := d.cfg.TopicTeams[topic]; t != "" {
+			return t
 		}
 	}
 	for _, t := range d.cfg.Teams {
@@ -25,7 +21,7 @@ func (d *Desk) teamFor(reason string) string {
 			}
 		}
 	}
-	return d.cfg.Handoff.DefaultTeam
+	return d.cfg.DefaultTeam
 }
 
 // matchReason matches an exact reason or a prefix ending in "*".
@@ -37,13 +33,13 @@ func matchReason(pattern, reason string) bool {
 }
 
 // team returns the configured team of that name.
-func (d *Desk) team(name string) (config.Team, bool) {
+func (d *Desk) team(name string) (Team, bool) {
 	for _, t := range d.cfg.Teams {
 		if t.Name == name {
 			return t, true
 		}
 	}
-	return config.Team{}, false
+	return Team{}, false
 }
 
 // priorityOf ranks a reason: 0 for what cannot wait (a sensitive topic,
@@ -64,21 +60,21 @@ func priorityOf(reason string) int {
 // exact reason, else the longest matching prefix*, else "default", else 5
 // minutes.
 func (d *Desk) slaFor(reason string) time.Duration {
-	sla := d.cfg.Handoff.SLA
+	sla := d.cfg.SLA
 	if v, ok := sla[reason]; ok && v > 0 {
-		return time.Duration(v)
+		return v
 	}
 	best, bestLen := time.Duration(0), -1
 	for k, v := range sla {
 		if prefix, ok := strings.CutSuffix(k, "*"); ok && strings.HasPrefix(reason, prefix) && len(prefix) > bestLen && v > 0 {
-			best, bestLen = time.Duration(v), len(prefix)
+			best, bestLen = v, len(prefix)
 		}
 	}
 	if bestLen >= 0 {
 		return best
 	}
 	if v, ok := sla["default"]; ok && v > 0 {
-		return time.Duration(v)
+		return v
 	}
 	return 5 * time.Minute
 }

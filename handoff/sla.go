@@ -62,7 +62,7 @@ func (d *Desk) page(ctx context.Context, convID string) error {
 	tm, _ := d.team(h.Team)
 	chain := tm.Chain
 	if h.Team == "" || len(chain) == 0 {
-		if def, ok := d.team(d.cfg.Handoff.DefaultTeam); ok && len(chain) == 0 {
+		if def, ok := d.team(d.cfg.DefaultTeam); ok && len(chain) == 0 {
 			chain = def.Chain
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/andon-chat/andon/conversation"
-	"github.com/andon-chat/andon/hours"
 )
 
 var _ conversation.Availability = (*Desk)(nil)
@@ -60,7 +59,7 @@ func (d *Desk) recordClaim(took time.Duration) {
 // handoff.default_wait before any was measured.
 func (d *Desk) typicalClaimLocked() time.Duration {
 	if len(d.claims) == 0 {
-		if w := time.Duration(d.cfg.Handoff.DefaultWait); w > 0 {
+		if w := d.cfg.DefaultWait; w > 0 {
 			return w
 		}
 		return 2 * time.Minute
@@ -85,7 +84,7 @@ func (d *Desk) Staffing(ctx context.Context, site, reason string) conversation.S
 	tm, configured := d.team(teamName)
 	open := true
 	if configured {
-		open = hours.Open(tm, d.now())
+		open = tm.Hours.Open(d.now())
 	}
 
 	prio := priorityOf(reason)
@@ -105,7 +104,7 @@ func (d *Desk) Staffing(ctx context.Context, site, reason string) conversation.S
 	now := d.now()
 	s := conversation.Staffing{Open: open, Now: now, Mail: d.mailsVisitors()}
 	if configured && !open {
-		if at, ok := hours.NextOpen(tm, now); ok {
+		if at, ok := tm.Hours.NextOpen(now); ok {
 			s.OpensAt = at
 		}
 	}

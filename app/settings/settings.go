@@ -1,0 +1,55 @@
+// Package settings maps the TOML schema (config) onto the narrow options
+// of the domain packages, which never import config themselves. It is
+// app's, split out so that the domain packages' tests build their options
+// from a config the same way the server does.
+package settings
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/hours"
+)
+
+// Handoff is the desk's part of cfg: teams with their compiled hours,
+// routing, deadlines and which sites prove their customers.
+func Handoff(cfg config.Config) (handoff.Settings, error) {
+	s := handoff.Settings{
+		TopicTeams:    map[string]string{},
+		DefaultTeam:   cfg.Handoff.DefaultTeam,
+		GracePeriod:   cfg.Handoff.GracePeriod.Duration(),
+		SLA:           make(map[string]time.Duration, len(cfg.Handoff.SLA)),
+		DefaultWait:   cfg.Handoff.DefaultWait.Duration(),
+		Categories:    cfg.Handoff.Categories,
+		VerifiedSites: map[string]bool{},
+	}
+	for _, t := range cfg.Teams {
+		sched, err := hours.Compile(t)
+		if err != nil {
+			return handoff.Settings{}, fmt.Errorf("team %q: %w", t.Name, err)
+		}
+		s.Teams = append(s.Teams, handoff.Team{Name: t.Name, Title: t.Title, Reasons: t.Reasons, Chain: t.Chain, Hours: sched})
+	}
+	for _, t := range cfg.Bot.Sensitive {
+		if t.Team != "" {
+			if _, taken := s.TopicTeams[t.Name]; !taken { // the first topic of a name routes, as before
+				s.TopicTeams[t.Name] = t.Team
+			}
+		}
+	}
+	for k, v := range cfg.Handoff.SLA {
+		s.SLA[k] = v.Duration()
+	}
+	for _, site := range cfg.Sites {
+		if _, seen := s.VerifiedSites[site.Name]; seen {
+			continue // the first site of a name counts, as config.Site finds it
+		}
+		s.VerifiedSites[site.Name] = site.IdentitySecret != ""
+		if site.Name == config.DefaultSite {
+			s.VerifiedSites[""] = s.VerifiedSites[site.Name] // a conversation without a site is the default site's
+		}
+	}
+	return s, nil
+}
