@@ -201,8 +201,12 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	if err := a.desk.Start(ctx); err != nil {
 		return err
 	}
+	consoleSettings, err := ConsoleSettings(cfg)
+	if err != nil {
+		return err
+	}
 	a.console, err = console.New(console.Options{
-		Desk: a.desk, Auth: a.auth, Hub: a.hub, Config: cfg,
+		Desk: a.desk, Auth: a.auth, Hub: a.hub, Settings: consoleSettings,
 		Knowledge: a.kb, Notify: a.notify, Logger: logger,
 	})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/lang"
 	"github.com/andon-chat/andon/store"
@@ -44,19 +43,19 @@ func (s *Server) getCanned(w http.ResponseWriter, r *http.Request, a handoff.Age
 }
 
 func (s *Server) siteTitle(name string) string {
-	if site, ok := s.cfg.Site(name); ok && site.Title != "" {
-		return site.Title
+	if title := s.cfg.SiteTitles[name]; title != "" {
+		return title
 	}
 	return name
 }
 
 // forLanguage keeps the replies in language l and those for any language;
 // when l is unknown or no reply is in it, all of them.
-func forLanguage(all []config.Canned, l string) []config.Canned {
+func forLanguage(all []Canned, l string) []Canned {
 	if l == "" {
 		return all
 	}
-	var out []config.Canned
+	var out []Canned
 	matched := false
 	for _, c := range all {
 		cl := lang.Normalize(c.Lang)

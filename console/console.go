@@ -15,7 +15,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/andon-chat/andon/auth"
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/knowledge"
@@ -86,7 +85,7 @@ type Options struct {
 	Desk      *handoff.Desk
 	Auth      *auth.Service
 	Hub       *conversation.Hub
-	Config    config.Config
+	Settings  Settings
 	Knowledge ArticleSearch
 	Notify    DeliveryLog
 	Logger    *slog.Logger
@@ -100,7 +99,7 @@ type Server struct {
 	desk     *handoff.Desk
 	auth     *auth.Service
 	hub      *conversation.Hub
-	cfg      config.Config
+	cfg      Settings
 	kb       ArticleSearch
 	notify   DeliveryLog
 	log      *slog.Logger
@@ -129,7 +128,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		desk: opts.Desk, auth: opts.Auth, hub: opts.Hub, cfg: opts.Config,
+		desk: opts.Desk, auth: opts.Auth, hub: opts.Hub, cfg: opts.Settings,
 		kb: opts.Knowledge, notify: opts.Notify, log: opts.Logger,
 		limits: opts.Limits.withDefaults(), now: opts.Now, assets: assets,
 		reg: registry{conns: make(map[*agentConn]struct{})},

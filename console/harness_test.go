@@ -127,7 +127,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err = New(Options{Desk: desk, Auth: au, Hub: hub, Config: cfg, Knowledge: kb, Limits: o.limits})
+	con, err = New(Options{Desk: desk, Auth: au, Hub: hub, Settings: consoleSettings(t, cfg), Knowledge: kb, Limits: o.limits})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,5 +397,23 @@ func deskSettings(t testing.TB, cfg config.Config) handoff.Settings {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// consoleSettings are the console's settings from cfg, as app maps them
+// (app.ConsoleSettings, which these tests cannot import: app imports the
+// console).
+func consoleSettings(t testing.TB, cfg config.Config) Settings {
+	t.Helper()
+	s := Settings{Teams: deskSettings(t, cfg).Teams, Categories: cfg.Handoff.Categories, SiteTitles: map[string]string{}}
+	for _, c := range cfg.Canned {
+		s.Canned = append(s.Canned, Canned{Name: c.Name, Lang: c.Lang, Text: c.Text})
+	}
+	for _, site := range cfg.Sites {
+		if _, seen := s.SiteTitles[site.Name]; !seen {
+			s.SiteTitles[site.Name] = site.Title
+		}
+	}
+	s.SiteTitles[""] = s.SiteTitles[config.DefaultSite]
 	return s
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/andon-chat/andon/handoff"
-	"github.com/andon-chat/andon/hours"
 )
 
 // The lookup routes: who and what an agent can pick in the dialogs.
@@ -59,14 +58,14 @@ func (s *Server) getTeams(w http.ResponseWriter, r *http.Request, a handoff.Agen
 	out := make([]teamJSON, 0, len(s.cfg.Teams))
 	now := s.now()
 	for _, t := range s.cfg.Teams {
-		out = append(out, teamJSON{Name: t.Name, Title: t.Title, Open: hours.Open(t, now)})
+		out = append(out, teamJSON{Name: t.Name, Title: t.Title, Open: t.Hours.Open(now)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"teams": out})
 	return nil
 }
 
 func (s *Server) getCategories(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
-	writeJSON(w, http.StatusOK, map[string]any{"categories": nonNil(s.cfg.Handoff.Categories)})
+	writeJSON(w, http.StatusOK, map[string]any{"categories": nonNil(s.cfg.Categories)})
 	return nil
 }
 

@@ -53,3 +53,4 @@ func Handoff(cfg config.Config) (handoff.Settings, error) {
 	}
 	return s, nil
 }
+
