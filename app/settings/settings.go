@@ -53,4 +53,3 @@ func Handoff(cfg config.Config) (handoff.Settings, error) {
 	}
 	return s, nil
 }
-
