@@ -25,7 +25,7 @@ func (s *Server) getCanned(w http.ResponseWriter, r *http.Request, a handoff.Age
 	id := r.URL.Query().Get("conversation_id")
 	if id == "" {
 		for _, c := range s.cfg.Canned {
-			out = append(out, cannedJSON{Name: c.Name, Lang: c.Lang, Text: c.Text})
+			out = append(out, cannedJSON(c))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"replies": out})
 		return nil

@@ -1,7 +1,7 @@
 // Package conversation is the centre of andon: it owns each conversation's
 // state (bot, waiting, human, closed), its message log with seq (through
 // store.Store) and the fan-out to everyone connected to it. The visitor
-// endpoint and, later, the agents' endpoints talk to the Hub and never to
+// endpoint and the agents' console (through the handoff desk) talk to the Hub and never to
 // each other; the bot is one participant, called through Responder.
 //
 // Every change to one conversation runs under that conversation's lock, in

@@ -6,8 +6,8 @@ import (
 	"sync"
 )
 
-// Subscriber is anyone connected to a conversation: a visitor's tab now, an
-// agent's console later. Deliver must not block: it enqueues u on the
+// Subscriber is anyone connected to a conversation: a visitor's tab, an
+// agent's console watching it, the desk. Deliver must not block: it enqueues u on the
 // subscriber's own bounded queue and reports false when that queue is full.
 // The hub then drops the subscriber and calls Evict, so one slow client is
 // disconnected instead of stalling everyone else. Evict is called at most

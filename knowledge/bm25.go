@@ -36,15 +36,6 @@ type bm25Posting struct {
 	w    float32 // tf part of BM25, precomputed: tf*(k1+1)/(tf+k1*(1-b+b*len/avg))
 }
 
-// bm25Terms returns the lexical terms of tokens: their stems.
-func bm25Terms(toks []token) []string {
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = t.stem
-	}
-	return out
-}
-
 // newBM25Doc counts terms, adding new ones to vocab.
 func newBM25Doc(vocab map[string]uint32, terms []string) bm25Doc {
 	counts := make(map[uint32]uint16, len(terms))

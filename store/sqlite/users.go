@@ -15,14 +15,6 @@ var _ store.Users = (*Store)(nil)
 
 const userColumns = `id, email, name, role, teams, disabled, password_hash, failed_logins, locked_until, last_login_at, created_at, updated_at`
 
-// userOptMicros stores an optional time: zero is 0, not year 1's microseconds.
-func userOptMicros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
 func userOptTime(v int64) time.Time {
 	if v == 0 {
 		return time.Time{}
