@@ -1,8 +1,9 @@
 // Package conversation is the centre of andon: it owns each conversation's
 // state (bot, waiting, human, closed), its message log with seq (through
 // store.Store) and the fan-out to everyone connected to it. The visitor
-// endpoint and the agents' console (through the handoff desk) talk to the Hub and never to
-// each other; the bot is one participant, called through Responder.
+// endpoint and the agents' console (through the handoff desk) talk to the
+// Hub and never to each other; the bot is one participant, called through
+// Responder.
 //
 // Every change to one conversation runs under that conversation's lock, in
 // order, so subscribers see messages in seq order and state changes where
