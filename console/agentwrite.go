@@ -15,6 +15,14 @@ import (
 // extends the read deadline) after re-checking the session, so that a
 // console logged out, disabled or demoted is closed within one interval.
 // A failed write ends the connection.
+//
+// The widget's writer (widget/writer.go) differs on purpose: a visitor's
+// connection has no writer goroutine while idle (a drain starts when
+// frames are queued, pings come from a timer), because an instance holds
+// thousands of mostly idle visitors and a goroutine with a ticker each
+// would be most of their cost. A server has a handful of agents, whose
+// consoles are busy, and the loop is also where the session is re-checked
+// every interval; one goroutine per agent is the simpler design there.
 func (c *agentConn) writeLoop() {
 	ping := time.NewTicker(c.s.limits.PingInterval)
 	defer ping.Stop()
