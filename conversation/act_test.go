@@ -57,8 +57,10 @@ func TestActCommitsTogetherAndPublishesAfter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u := next(t, q); u.Kind != conversation.KindMessage || u.Message.Seq != 1 {
-		t.Fatalf("first update %+v, want the message", u)
+	// A message update carries the state it was committed in, so the desk
+	// needs no read of the store to tell a bot's conversation.
+	if u := next(t, q); u.Kind != conversation.KindMessage || u.Message.Seq != 1 || u.State != store.StateBot {
+		t.Fatalf("first update %+v, want the message, in state bot", u)
 	}
 	if u := next(t, q); u.Kind != conversation.KindState || u.State != store.StateHuman || u.Author != "Anna" {
 		t.Fatalf("second update %+v, want state human by Anna", u)

@@ -127,7 +127,7 @@ func (c *change) appendMessage(m store.Message) (store.Message, bool, error) {
 		return stored, true, nil
 	}
 	c.conv.LastSeq = stored.Seq
-	c.publish(&Update{Kind: KindMessage, Message: &stored})
+	c.publish(&Update{Kind: KindMessage, Message: &stored, State: c.conv.State})
 	return stored, false, nil
 }
 

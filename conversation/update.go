@@ -35,8 +35,11 @@ type Update struct {
 	Message        *store.Message `json:"message,omitempty"`
 	Seq            int64          `json:"seq,omitempty"`
 	Text           string         `json:"text,omitempty"`
-	State          string         `json:"state,omitempty"`
-	Reason         string         `json:"reason,omitempty"`
+	// State is the new state on a state update, and the conversation's
+	// state when the message was committed on a message update (so that
+	// a subscriber such as the desk need not read the store for it).
+	State  string `json:"state,omitempty"`
+	Reason string `json:"reason,omitempty"`
 	// ETASeconds is the expected wait for a person; nil when nobody is on
 	// duty, which tells the widget to ask for an e-mail address instead.
 	ETASeconds *int   `json:"eta_seconds,omitempty"`

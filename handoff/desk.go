@@ -40,6 +40,10 @@ type Options struct {
 	// Workers is how many goroutines turn hub updates into handoffs
 	// (default 4); updates of one conversation always go to the same one.
 	Workers int
+	// InboxSize bounds the updates waiting for one worker (default
+	// DefaultInboxSize); beyond it the worker resynchronises from the
+	// store instead of holding more.
+	InboxSize int
 }
 
 // Desk is the handoff desk of one instance. Its methods are safe for
@@ -59,6 +63,8 @@ type Desk struct {
 
 	seed  maphash.Seed
 	locks [64]sync.Mutex // per-conversation serialisation, striped
+
+	resyncMu sync.Mutex // one resynchronisation (reconcile after an overflow) at a time
 
 	mu       sync.Mutex
 	entries  map[string]*entry // open handoffs by conversation ID
@@ -117,8 +123,12 @@ func New(opts Options) (*Desk, error) {
 	if workers <= 0 {
 		workers = 4
 	}
+	inboxSize := opts.InboxSize
+	if inboxSize <= 0 {
+		inboxSize = DefaultInboxSize
+	}
 	for range workers {
-		d.shards = append(d.shards, newInbox())
+		d.shards = append(d.shards, newInbox(inboxSize))
 	}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	return d, nil

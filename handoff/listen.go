@@ -11,8 +11,10 @@ import (
 )
 
 // listener is the desk's subscription to every conversation of the hub.
-// Deliver never refuses an update: an escalation must not be lost because
-// the desk was busy, so the inbox grows instead of evicting the desk.
+// Deliver never refuses an update, so the hub never evicts the desk: an
+// update that finds its worker's inbox full is dropped and the worker
+// resynchronises from the store (reconcile) once it has caught up, so that
+// no escalation is lost while the desk's memory stays bounded.
 type listener struct{ d *Desk }
 
 func (l listener) Deliver(u *conversation.Update) bool {
@@ -26,7 +28,7 @@ func (l listener) Deliver(u *conversation.Update) bool {
 	return true
 }
 
-func (l listener) Evict() {
+func (l listener) Evict() { // not expected: Deliver never refuses
 	l.d.log.Error("the handoff desk was dropped by the hub; escalations are picked up again at the next start")
 }
 
@@ -56,15 +58,22 @@ func (d *Desk) rescue(ctx context.Context, convID string) {
 	}
 }
 
-// inbox is an unbounded FIFO of updates for one worker.
+// DefaultInboxSize is how many hub updates may wait for one desk worker
+// before further ones are dropped for a resynchronisation.
+const DefaultInboxSize = 4096
+
+// inbox is a bounded FIFO of updates for one worker. An update that finds
+// it full is dropped and overflowed is set: the worker then reconciles.
 type inbox struct {
-	mu     sync.Mutex
-	items  []*conversation.Update
-	wake   chan struct{}
-	closed bool
+	mu         sync.Mutex
+	items      []*conversation.Update
+	max        int
+	overflowed bool
+	wake       chan struct{}
+	closed     bool
 }
 
-func newInbox() *inbox { return &inbox{wake: make(chan struct{}, 1)} }
+func newInbox(max int) *inbox { return &inbox{wake: make(chan struct{}, 1), max: max} }
 
 func (in *inbox) push(u *conversation.Update) {
 	in.mu.Lock()
@@ -72,7 +81,11 @@ func (in *inbox) push(u *conversation.Update) {
 		in.mu.Unlock()
 		return
 	}
-	in.items = append(in.items, u)
+	if len(in.items) >= in.max {
+		in.overflowed = true
+	} else {
+		in.items = append(in.items, u)
+	}
 	in.mu.Unlock()
 	select {
 	case in.wake <- struct{}{}:
@@ -90,19 +103,20 @@ func (in *inbox) close() {
 	}
 }
 
-// take waits for updates and returns them all; nil once closed.
-func (in *inbox) take() []*conversation.Update {
+// take waits for updates and returns them all, with whether some were
+// dropped since the last take; ok is false once closed.
+func (in *inbox) take() (us []*conversation.Update, overflowed, ok bool) {
 	for {
 		in.mu.Lock()
 		if in.closed {
 			in.mu.Unlock()
-			return nil
+			return nil, false, false
 		}
-		if len(in.items) > 0 {
-			items := in.items
-			in.items = nil
+		if len(in.items) > 0 || in.overflowed {
+			us, overflowed = in.items, in.overflowed
+			in.items, in.overflowed = nil, false
 			in.mu.Unlock()
-			return items
+			return us, overflowed, true
 		}
 		in.mu.Unlock()
 		<-in.wake
@@ -112,13 +126,31 @@ func (in *inbox) take() []*conversation.Update {
 func (d *Desk) work(in *inbox) {
 	defer d.wg.Done()
 	for {
-		us := in.take()
-		if us == nil {
+		us, overflowed, ok := in.take()
+		if !ok {
 			return
 		}
-		for _, u := range us {
-			d.handle(d.ctx, u)
-		}
+		d.process(d.ctx, us, overflowed)
+	}
+}
+
+// process handles updates taken from an inbox; when some were dropped it
+// then reads the store for what they would have said (reconcile: waiting
+// conversations without a handoff get one, human ones nobody owns return
+// to the queue). Previews of the dropped messages are refreshed by the
+// next message.
+func (d *Desk) process(ctx context.Context, us []*conversation.Update, overflowed bool) {
+	for _, u := range us {
+		d.handle(ctx, u)
+	}
+	if !overflowed {
+		return
+	}
+	d.resyncMu.Lock()
+	defer d.resyncMu.Unlock()
+	d.log.Warn("the desk fell behind the hub's updates: resynchronising from the store")
+	if err := d.reconcile(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		d.log.Error("couldn't resynchronise the desk", "err", err)
 	}
 }
 
@@ -159,7 +191,11 @@ func (d *Desk) handle(ctx context.Context, u *conversation.Update) {
 		e := d.entries[u.ConversationID]
 		if e == nil && m.From == store.FromVisitor {
 			d.mu.Unlock()
-			d.rescue(ctx, u.ConversationID)
+			// The update says the state: a message to the bot (the
+			// common case) needs no read of the store.
+			if u.State == "" || u.State == store.StateHuman {
+				d.rescue(ctx, u.ConversationID)
+			}
 			return
 		}
 		if e != nil {
