@@ -166,7 +166,7 @@ png
 func TestReadContentRefuses(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
-		"unknown charset":    "Content-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\xc9\xd7\xc5\xd4\n",
+		"unknown charset":    "Content-Type: text/plain; charset=x-no-such-charset\n\n\xf0\xd2\xc9\xd7\xc5\xd4\n",
 		"no text at all":     "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: image/png\n\npng\n--b--\n",
 		"multipart no bound": "Content-Type: multipart/mixed\n\nx\n",
 		"broken multipart":   "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nnever closed",
@@ -186,6 +186,29 @@ func TestReadContentRefuses(t *testing.T) {
 				t.Errorf("read %q without an error", raw)
 			}
 		})
+	}
+}
+
+// Any charset golang.org/x/text names is read, not only the Latin-1
+// family: KOI8-R (which was refused before), Shift_JIS, and the spellings
+// mail clients use for Latin-9 and Windows-1252.
+func TestDecodeCharsetByName(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ charset, in, want string }{
+		{"koi8-r", "\xf0\xd2\xc9\xd7\xc5\xd4", "Привет"},
+		{"Shift_JIS", "\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd", "こんにちは"},
+		{"latin9", "\xa4 5", "€ 5"},
+		{"iso-8859-15", "\xa4 5", "€ 5"},
+		{"cp1252", "\x80 5 \x93ok\x94", "€ 5 “ok”"},
+		{"windows-1252", "\xe5\xe4\xf6", "åäö"},
+		{"iso-8859-1", "\xe5\xe4\xf6", "åäö"},
+		{"utf-8", "\xe5\xe4\xf6", "åäö"}, // not UTF-8 after all: read as Latin-1
+	}
+	for _, tt := range tests {
+		got, err := decodeCharset(tt.charset, []byte(tt.in))
+		if err != nil || got != tt.want {
+			t.Errorf("decodeCharset(%q, %q) = %q, %v; want %q", tt.charset, tt.in, got, err, tt.want)
+		}
 	}
 }
 
