@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/andon-chat/andon/internal/locale"
 )
 
 // Reason codes of escalations. The rule names that RulesConfig.Disabled
@@ -550,15 +552,10 @@ func askingWhetherNeeded(before string) bool {
 		}
 		return ws[i]
 	}
-	// Swedish "behöver jag (också) kontakta ..."
+	// An inverted modal: "should I (also) contact ...", "must we speak
+	// to ...", Swedish "behöver jag (också) kontakta ..."
 	for back := 2; back <= 3; back++ {
-		if whetherVerbsSv[at(n-back)] && whetherSubjects[at(n-back+1)] && (back == 2 || whetherFillers[at(n-1)]) {
-			return true
-		}
-	}
-	// English "should I (also) contact ...", "must we speak to ..."
-	for back := 2; back <= 3; back++ {
-		if whetherModals[at(n-back)] && whetherSubjects[at(n-back+1)] && (back == 2 || whetherFillers[at(n-1)]) {
+		if whetherInverted[at(n-back)] && whetherSubjects[at(n-back+1)] && (back == 2 || whetherFillers[at(n-1)]) {
 			return true
 		}
 	}
@@ -581,14 +578,15 @@ func askingWhetherNeeded(before string) bool {
 	return len(rest) >= 2 && whetherAux[rest[len(rest)-2]] && whetherSubjects[rest[len(rest)-1]]
 }
 
+// The words of askingWhetherNeeded, every language's, from the word lists
+// next to the catalogue (internal/locale/words).
 var (
-	whetherModals   = setOf("should", "must", "shall", "ought", "shouldn't", "mustn't")
-	whetherAux      = setOf("do", "does", "did", "will", "would", "don't", "doesn't", "won't")
-	whetherSubjects = setOf("i", "we", "one", "you", "u", "it", "jag", "man", "vi", "ni", "du")
-	whetherFillers  = setOf("also", "really", "still", "first", "always", "actually", "ocksa", "verkligen", "forst", "alltid", "fortfarande")
-	whetherVerbsSv  = setOf("behover", "maste", "ska", "skall", "bor")
-	whetherBe       = setOf("am", "is", "are")
-	whetherNeeded   = setOf("necessary", "required", "supposed", "obliged", "expected")
+	whetherInverted = locale.Words("whether.inverted")
+	whetherAux      = locale.Words("whether.aux")
+	whetherSubjects = locale.Words("whether.subjects")
+	whetherFillers  = locale.Words("whether.fillers")
+	whetherBe       = locale.Words("whether.be")
+	whetherNeeded   = locale.Words("whether.needed")
 )
 
 // errandFor spots "find me someone who can deal with my car": an indefinite

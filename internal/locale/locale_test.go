@@ -121,3 +121,19 @@ func TestEveryKeyIsUsedAndExists(t *testing.T) {
 		t.Errorf("key %q is used nowhere", k)
 	}
 }
+
+// Every language's word lists name the reference's lists, and the rules'
+// sets join them.
+func TestWordLists(t *testing.T) {
+	sub, err := fs.Sub(wordFiles, "words")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadWords(sub); err != nil {
+		t.Fatal(err)
+	}
+	subjects := Words("whether.subjects")
+	if !subjects["i"] || !subjects["jag"] {
+		t.Fatalf("whether.subjects = %v, want English and Swedish", subjects)
+	}
+}
