@@ -555,7 +555,7 @@ func askingWhetherNeeded(before string) bool {
 	// An inverted modal: "should I (also) contact ...", "must we speak
 	// to ...", Swedish "behöver jag (också) kontakta ..."
 	for back := 2; back <= 3; back++ {
-		if whetherInverted[at(n-back)] && whetherSubjects[at(n-back+1)] && (back == 2 || whetherFillers[at(n-1)]) {
+		if whether.inverted[at(n-back)] && whether.subjects[at(n-back+1)] && (back == 2 || whether.fillers[at(n-1)]) {
 			return true
 		}
 	}
@@ -565,29 +565,25 @@ func askingWhetherNeeded(before string) bool {
 		return false
 	}
 	rest := ws[:n-1]
-	if k := len(rest); k >= 3 && whetherBe[rest[k-3]] && whetherSubjects[rest[k-2]] && whetherNeeded[rest[k-1]] {
+	if k := len(rest); k >= 3 && whether.be[rest[k-3]] && whether.subjects[rest[k-2]] && whether.needed[rest[k-1]] {
 		return true
 	}
 	if len(rest) == 0 || (rest[len(rest)-1] != "have" && rest[len(rest)-1] != "need" && rest[len(rest)-1] != "got") {
 		return false
 	}
 	rest = rest[:len(rest)-1]
-	if len(rest) > 0 && whetherFillers[rest[len(rest)-1]] {
+	if len(rest) > 0 && whether.fillers[rest[len(rest)-1]] {
 		rest = rest[:len(rest)-1]
 	}
-	return len(rest) >= 2 && whetherAux[rest[len(rest)-2]] && whetherSubjects[rest[len(rest)-1]]
+	return len(rest) >= 2 && whether.aux[rest[len(rest)-2]] && whether.subjects[rest[len(rest)-1]]
 }
 
-// The words of askingWhetherNeeded, every language's, from the word lists
-// next to the catalogue (internal/locale/words).
-var (
-	whetherInverted = locale.Words("whether.inverted")
-	whetherAux      = locale.Words("whether.aux")
-	whetherSubjects = locale.Words("whether.subjects")
-	whetherFillers  = locale.Words("whether.fillers")
-	whetherBe       = locale.Words("whether.be")
-	whetherNeeded   = locale.Words("whether.needed")
-)
+// whether holds the words of askingWhetherNeeded, every language's, from
+// the word lists next to the catalogue (internal/locale/words).
+var whether = struct{ inverted, aux, subjects, fillers, be, needed map[string]bool }{
+	locale.Words("whether.inverted"), locale.Words("whether.aux"), locale.Words("whether.subjects"),
+	locale.Words("whether.fillers"), locale.Words("whether.be"), locale.Words("whether.needed"),
+}
 
 // errandFor spots "find me someone who can deal with my car": an indefinite
 // person fetched for a task elsewhere, not for this conversation. "get me

@@ -101,7 +101,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	hub := conversation.NewHub(conversation.Options{Store: st, Responder: sensitiveBot{},
 		MessagesPerMinute: cfg.Limits.ConversationMessagesPerMinute, MessageBurst: cfg.Limits.ConversationMessageBurst})
-	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: deskSettings(t, cfg), Learner: kb, TickInterval: -1})
+	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: settings.MustHandoff(cfg), Learner: kb, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,23 +389,12 @@ func (a *agentWS) send(v any) {
 	}
 }
 
-// deskSettings are the desk's settings from cfg, mapped as the server maps
-// them.
-func deskSettings(t testing.TB, cfg config.Config) handoff.Settings {
-	t.Helper()
-	s, err := settings.Handoff(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // consoleSettings are the console's settings from cfg, as app maps them
 // (app.ConsoleSettings, which these tests cannot import: app imports the
 // console).
 func consoleSettings(t testing.TB, cfg config.Config) Settings {
 	t.Helper()
-	s := Settings{Teams: deskSettings(t, cfg).Teams, Categories: cfg.Handoff.Categories, SiteTitles: map[string]string{}}
+	s := Settings{Teams: settings.MustHandoff(cfg).Teams, Categories: cfg.Handoff.Categories, SiteTitles: map[string]string{}}
 	for _, c := range cfg.Canned {
 		s.Canned = append(s.Canned, Canned{Name: c.Name, Lang: c.Lang, Text: c.Text})
 	}

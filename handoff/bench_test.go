@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andon-chat/andon/app/settings"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/store"
@@ -44,7 +45,7 @@ func BenchmarkEscalationToAgents(b *testing.B) {
 	hub := conversation.NewHub(conversation.Options{Store: st})
 	defer hub.Close()
 	cfg := testConfig()
-	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: deskSettings(b, cfg), TickInterval: -1})
+	desk, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: settings.MustHandoff(cfg), TickInterval: -1})
 	if err != nil {
 		b.Fatal(err)
 	}

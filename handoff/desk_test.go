@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andon-chat/andon/app/settings"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/notify"
@@ -440,7 +441,7 @@ func TestClaimRaceAcrossInstances(t *testing.T) {
 	e := newEnv(t)
 	hub2 := conversation.NewHub(conversation.Options{Store: e.st})
 	defer hub2.Close()
-	desk2, err := handoff.New(handoff.Options{Hub: hub2, Store: e.st, Settings: deskSettings(t, e.cfg), Now: e.clock.Now, TickInterval: -1})
+	desk2, err := handoff.New(handoff.Options{Hub: hub2, Store: e.st, Settings: settings.MustHandoff(e.cfg), Now: e.clock.Now, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,7 +200,7 @@ func (e *env) open() {
 	e.st = st
 	e.hub = conversation.NewHub(conversation.Options{Store: st, Responder: escalator{}})
 	e.desk, err = handoff.New(handoff.Options{
-		Hub: e.hub, Store: st, Settings: deskSettings(t, e.cfg), Notifier: e.rec, Mailer: e.rec, Learner: e.rec,
+		Hub: e.hub, Store: st, Settings: settings.MustHandoff(e.cfg), Notifier: e.rec, Mailer: e.rec, Learner: e.rec,
 		Now: e.clock.Now, TickInterval: -1,
 		ChatURL: func(c store.Conversation) string { return "https://help.example/chat#" + c.ID },
 	})
@@ -370,15 +370,4 @@ func (e *env) waitNotified(typ string, n int) []notify.Event {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-}
-
-// deskSettings are the desk's settings from cfg, mapped as the server maps
-// them.
-func deskSettings(t testing.TB, cfg config.Config) handoff.Settings {
-	t.Helper()
-	s, err := settings.Handoff(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andon-chat/andon/app/settings"
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
@@ -145,7 +146,7 @@ func startDesk(t *testing.T, st handoff.HandoffStore, cfg config.Config) (*hando
 	hub := conversation.NewHub(conversation.Options{Store: st, Responder: escalator{}})
 	t.Cleanup(hub.Close)
 	now := &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
-	d, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: deskSettings(t, cfg), Now: now.Now, TickInterval: -1})
+	d, err := handoff.New(handoff.Options{Hub: hub, Store: st, Settings: settings.MustHandoff(cfg), Now: now.Now, TickInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,3 +53,13 @@ func Handoff(cfg config.Config) (handoff.Settings, error) {
 	}
 	return s, nil
 }
+
+// MustHandoff is Handoff for a configuration known to be valid (one that
+// config.Validate accepted, or a test's): an error panics.
+func MustHandoff(cfg config.Config) handoff.Settings {
+	s, err := Handoff(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}

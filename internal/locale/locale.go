@@ -55,11 +55,21 @@ func verbsOf(text string) []string {
 // language has, or a text whose verbs differ from the reference is an
 // error naming the file and the key.
 func Load(fsys fs.FS) (Catalogue, error) {
+	c, err := readLanguages[map[string]string](fsys, "locale")
+	if err != nil {
+		return nil, err
+	}
+	return c, Catalogue(c).check()
+}
+
+// readLanguages reads every *.json of fsys as one language's T, by the
+// file's name ("sv.json" is "sv").
+func readLanguages[T any](fsys fs.FS, what string) (map[string]T, error) {
 	names, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
-	c := Catalogue{}
+	out := map[string]T{}
 	for _, n := range names {
 		if path.Ext(n.Name()) != ".json" {
 			continue
@@ -68,13 +78,13 @@ func Load(fsys fs.FS) (Catalogue, error) {
 		if err != nil {
 			return nil, err
 		}
-		texts := map[string]string{}
-		if err := json.Unmarshal(raw, &texts); err != nil {
-			return nil, fmt.Errorf("locale %s: %w", n.Name(), err)
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", what, n.Name(), err)
 		}
-		c[strings.TrimSuffix(n.Name(), ".json")] = texts
+		out[strings.TrimSuffix(n.Name(), ".json")] = v
 	}
-	return c, c.check()
+	return out, nil
 }
 
 func (c Catalogue) check() error {

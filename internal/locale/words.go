@@ -2,10 +2,8 @@ package locale
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"slices"
 	"strings"
 )
@@ -37,24 +35,9 @@ func mustLoadWords() WordLists {
 // checks that every language names the lists the reference does (a list
 // may be empty: a construction the language does not have), no more.
 func LoadWords(fsys fs.FS) (WordLists, error) {
-	names, err := fs.ReadDir(fsys, ".")
+	w, err := readLanguages[map[string][]string](fsys, "word lists")
 	if err != nil {
 		return nil, err
-	}
-	w := WordLists{}
-	for _, n := range names {
-		if path.Ext(n.Name()) != ".json" {
-			continue
-		}
-		raw, err := fs.ReadFile(fsys, n.Name())
-		if err != nil {
-			return nil, err
-		}
-		lists := map[string][]string{}
-		if err := json.Unmarshal(raw, &lists); err != nil {
-			return nil, fmt.Errorf("word lists %s: %w", n.Name(), err)
-		}
-		w[strings.TrimSuffix(n.Name(), ".json")] = lists
 	}
 	ref, ok := w[Default]
 	if !ok {
