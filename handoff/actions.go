@@ -103,6 +103,34 @@ func (d *Desk) act(ctx context.Context, h store.Handoff, conv store.Conversation
 	return err
 }
 
+// stageNoted is stage with the note n and a handoff event of data: the
+// writes of a transfer or a return to the queue.
+func (d *Desk) stageNoted(ctx context.Context, h *store.Handoff, n Note, data map[string]any) error {
+	var err error
+	if *h, err = d.stage(ctx, *h); err != nil {
+		return err
+	}
+	if err := d.saveNote(ctx, n); err != nil {
+		return err
+	}
+	return d.record(ctx, h.ConversationID, "handoff", data)
+}
+
+// leave is how a hand back or a resolution begins inside its action: the
+// visitor is told text, the conversation moves to state for reason, and
+// the handoff h (closed by the caller) is staged.
+func (d *Desk) leave(ctx context.Context, act *conversation.Action, h *store.Handoff, text, state, reason string) error {
+	if _, err := act.PostSystemMessage(text); err != nil {
+		return err
+	}
+	if err := act.SetStateBy(state, reason, ""); err != nil {
+		return err
+	}
+	var err error
+	*h, err = d.stage(ctx, *h)
+	return err
+}
+
 // cache keeps an open handoff (or forgets a closed one) and returns its
 // item.
 func (d *Desk) cache(h store.Handoff, conv store.Conversation) *Item {
@@ -439,14 +467,7 @@ func (d *Desk) Transfer(ctx context.Context, convID string, a Agent, t Transfer)
 	d.rearm(&h, now)
 	h.AssigneeID, h.AssigneeName, h.ClaimedAt = target.ID, target.Name, time.Time{}
 	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
-		var err error
-		if h, err = d.stage(ctx, h); err != nil {
-			return err
-		}
-		if err := d.saveNote(ctx, note); err != nil {
-			return err
-		}
-		if err := d.record(ctx, convID, "handoff", map[string]any{"action": "transferred", "handoff_id": h.ID, "from": a.ID, "to_agent": target.ID, "to_team": t.ToTeam}); err != nil {
+		if err := d.stageNoted(ctx, &h, note, map[string]any{"action": "transferred", "handoff_id": h.ID, "from": a.ID, "to_agent": target.ID, "to_team": t.ToTeam}); err != nil {
 			return err
 		}
 		if target.ID != "" {
@@ -505,14 +526,7 @@ func (d *Desk) HandBack(ctx context.Context, convID string, a Agent, note string
 		n = &nn
 	}
 	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
-		if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.handback", firstName(a.Name))); err != nil {
-			return err
-		}
-		if err := act.SetStateBy(store.StateBot, ReasonHandedBack, ""); err != nil {
-			return err
-		}
-		var err error
-		if h, err = d.stage(ctx, h); err != nil {
+		if err := d.leave(ctx, act, &h, locale.Text(conv.Locale, "desk.handback", firstName(a.Name)), store.StateBot, ReasonHandedBack); err != nil {
 			return err
 		}
 		if n != nil {
@@ -587,14 +601,7 @@ func (d *Desk) Resolve(ctx context.Context, convID string, a Agent, r Resolution
 		data["learn"] = r.Learn
 	}
 	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
-		if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.resolved", firstName(a.Name))); err != nil {
-			return err
-		}
-		if err := act.SetStateBy(store.StateClosed, ReasonResolved, ""); err != nil {
-			return err
-		}
-		var err error
-		if h, err = d.stage(ctx, h); err != nil {
+		if err := d.leave(ctx, act, &h, locale.Text(conv.Locale, "desk.resolved", firstName(a.Name)), store.StateClosed, ReasonResolved); err != nil {
 			return err
 		}
 		return d.record(ctx, convID, "handoff", data)

@@ -151,14 +151,7 @@ func (d *Desk) requeue(ctx context.Context, convID string, a Agent, onlyIfAbsent
 	d.rearm(&h, now)
 	h.AssigneeID, h.AssigneeName, h.ClaimedAt, h.Note = "", "", time.Time{}, noteText
 	err = d.act(ctx, h, conv, func(ctx context.Context, act *conversation.Action) error {
-		var err error
-		if h, err = d.stage(ctx, h); err != nil {
-			return err
-		}
-		if err := d.saveNote(ctx, note); err != nil {
-			return err
-		}
-		if err := d.record(ctx, convID, "handoff", map[string]any{"action": "returned", "handoff_id": h.ID, "agent_id": a.ID}); err != nil {
+		if err := d.stageNoted(ctx, &h, note, map[string]any{"action": "returned", "handoff_id": h.ID, "agent_id": a.ID}); err != nil {
 			return err
 		}
 		if _, err := act.PostSystemMessage(locale.Text(conv.Locale, "desk.agent_left", firstName(a.Name))); err != nil {
