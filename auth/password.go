@@ -124,18 +124,16 @@ func checkPassword(password, email, name string) *Error {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < MinPasswordLength:
-		return weak(fmt.Sprintf("The password must be at least %d characters long (it has %d).", MinPasswordLength, n),
-			fmt.Sprintf("Lösenordet måste vara minst %d tecken långt (det har %d).", MinPasswordLength, n))
+		return weak("auth.password.too_short", MinPasswordLength, n)
 	case len(password) > maxPasswordBytes:
-		return weak(fmt.Sprintf("The password must be at most %d bytes long.", maxPasswordBytes),
-			fmt.Sprintf("Lösenordet får vara högst %d byte långt.", maxPasswordBytes))
+		return weak("auth.password.too_long", maxPasswordBytes)
 	case strings.TrimSpace(password) == "":
-		return weak("The password must not be only spaces.", "Lösenordet får inte bara vara mellanslag.")
+		return weak("auth.password.spaces")
 	case email != "" && strings.EqualFold(strings.TrimSpace(password), email):
-		return weak("The password must not be your e-mail address.", "Lösenordet får inte vara din e-postadress.")
+		return weak("auth.password.email")
 	}
 	if !utf8.ValidString(password) {
-		return weak("The password is not valid UTF-8 text.", "Lösenordet är inte giltig UTF-8-text.")
+		return weak("auth.password.utf8")
 	}
 	probe := password
 	if n > strengthRunes {
@@ -156,14 +154,11 @@ func checkPassword(password, email, name string) *Error {
 	}
 	switch {
 	case personal:
-		return weak("The password is too easy to guess: it is built on your own name or e-mail address. Choose one that has nothing to do with you, e.g. a few unrelated words.",
-			"Lösenordet är för lätt att gissa: det bygger på ditt eget namn eller din e-postadress. Välj ett som inte har med dig att göra, t.ex. några orelaterade ord.")
+		return weak("auth.password.personal")
 	case common:
-		return weak("This password is one of the most common ones (it is on lists of passwords leaked from other sites), so it is guessed first. Choose another, e.g. a few unrelated words.",
-			"Det här lösenordet är ett av de vanligaste (det finns på listor över lösenord som läckt från andra webbplatser) och gissas först. Välj ett annat, t.ex. några orelaterade ord.")
+		return weak("auth.password.common")
 	}
-	return weak("The password is too easy to guess: common words, names, years or keyboard patterns with a few digits are tried early. Make it longer, e.g. a few unrelated words.",
-		"Lösenordet är för lätt att gissa: vanliga ord, namn, årtal eller tangentbordsmönster med några siffror prövas tidigt. Gör det längre, t.ex. med några orelaterade ord.")
+	return weak("auth.password.guessable")
 }
 
 // personalWords are the context words zxcvbn treats as the first guesses:
@@ -194,10 +189,8 @@ func personalWords(email, name string) []string {
 
 func notLetterOrDigit(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
-func weak(en, sv string) *Error {
-	e := errorf(http.StatusBadRequest, CodeWeakPassword, "%s", en)
-	e.Messages = map[string]string{"en": en, "sv": sv}
-	return e
+func weak(key string, args ...any) *Error {
+	return say(http.StatusBadRequest, CodeWeakPassword, key, args...)
 }
 
 // hash and verify run argon2id under the service's semaphore: each run

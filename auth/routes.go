@@ -3,12 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/andon-chat/andon/internal/locale"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -112,8 +111,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 	now := s.now()
 	ip := s.clientIP(r).String()
 	if ok, next := s.perIP.Allow(ip, now); !ok {
-		return store.User{}, "", rateLimited(now, next, "Too many login attempts from your address; try again in %s.",
-			"För många inloggningsförsök från din adress; försök igen om %s.")
+		return store.User{}, "", rateLimited(now, next, "auth.limit.address")
 	}
 	if len(password) > maxPasswordBytes {
 		return store.User{}, "", errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
@@ -125,8 +123,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 		pair = account + "\x00device:" + device
 	}
 	if until := s.pairs.wait(pair, now); !until.IsZero() {
-		return store.User{}, "", rateLimited(now, until, "Too many failed logins to this account from your browser or address; try again in %s.",
-			"För många misslyckade inloggningar på det här kontot från din webbläsare eller adress; försök igen om %s.")
+		return store.User{}, "", rateLimited(now, until, "auth.limit.account")
 	}
 	u, err := s.st.UserByEmail(ctx, account)
 	known := err == nil
@@ -140,8 +137,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 			if known {
 				s.alertAttack(u, now)
 			}
-			return store.User{}, "", rateLimited(now, until, "Too many failed logins to this account from many addresses, so logins from browsers that have not logged in to it before are slowed down; try again in %s. A browser that has logged in to it before is not affected, and an admin can send a password reset link.",
-				"För många misslyckade inloggningar på det här kontot från många adresser, så inloggning från webbläsare som inte har loggat in på det förut bromsas; försök igen om %s. En webbläsare som har loggat in på det förut påverkas inte, och en administratör kan skicka en länk för att återställa lösenordet.")
+			return store.User{}, "", rateLimited(now, until, "auth.limit.many_addresses")
 		}
 	}
 	// Locked only by wrong current passwords at POST /api/password, by
@@ -165,11 +161,11 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 		if known {
 			s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip, "known_device", device != "")
 		}
-		return store.User{}, "", say(http.StatusUnauthorized, CodeInvalidCredentials, "Wrong e-mail address or password.", "Fel e-postadress eller lösenord.")
+		return store.User{}, "", say(http.StatusUnauthorized, CodeInvalidCredentials, "auth.login.wrong")
 	}
 	s.pairs.succeeded(pair)
 	if u.Disabled {
-		return store.User{}, "", say(http.StatusForbidden, CodeUserDisabled, "This account is disabled; ask an admin to enable it.", "Det här kontot är avstängt; be en administratör att aktivera det.")
+		return store.User{}, "", say(http.StatusForbidden, CodeUserDisabled, "auth.login.disabled")
 	}
 	if err := s.st.LoginSucceeded(ctx, u.ID, now); err != nil {
 		return store.User{}, "", err
@@ -181,50 +177,49 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 
 func locked(until, now time.Time) *Error {
 	at := until.UTC().Format("15:04 UTC")
-	e := say(http.StatusLocked, CodeLocked,
-		fmt.Sprintf("Too many wrong current passwords: this account is locked until %s (in %s). An admin can send a password reset link.", at, wait(until.Sub(now))),
-		fmt.Sprintf("För många felaktiga nuvarande lösenord: kontot är låst till %s (om %s). En administratör kan skicka en länk för att återställa lösenordet.", at, waitSv(until.Sub(now))))
+	e := say(http.StatusLocked, CodeLocked, "auth.locked", at, waitFor(until.Sub(now)))
 	e.Until = until
 	return e
 }
 
-// rateLimited is a 429 until until, its message in English and Swedish
-// with the wait filled in for %s.
-func rateLimited(now, until time.Time, en, sv string) *Error {
-	e := say(http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf(en, wait(until.Sub(now))), fmt.Sprintf(sv, waitSv(until.Sub(now))))
+// rateLimited is a 429 until until: key's text with the wait filled in.
+func rateLimited(now, until time.Time, key string) *Error {
+	e := say(http.StatusTooManyRequests, CodeRateLimited, key, waitFor(until.Sub(now)))
 	e.Until = until
 	return e
 }
 
-// say is an error a person reads at login, in each console language.
-func say(status int, code, en, sv string) *Error {
-	e := errorf(status, code, "%s", en)
-	e.Messages = map[string]string{"en": en, "sv": sv}
+// say is an error a person reads at login: key's text (internal/locale)
+// in each console language, args filled in; a waitFor is written in each
+// language's words.
+func say(status int, code, key string, args ...any) *Error {
+	e := &Error{Status: status, Code: code, Messages: map[string]string{}}
+	for _, l := range locale.Languages() {
+		largs := make([]any, len(args))
+		for i, a := range args {
+			if w, ok := a.(waitFor); ok {
+				a = w.text(l)
+			}
+			largs[i] = a
+		}
+		e.Messages[l] = locale.Text(l, key, largs...)
+	}
+	e.Message = e.Messages[locale.Default]
 	return e
 }
 
-// wait writes a short wait for a person: "40 seconds", "12 minutes".
-func wait(d time.Duration) string {
-	secs, mins := waitParts(d)
-	switch {
-	case mins > 0:
-		return strconv.Itoa(mins) + " minutes"
-	case secs == 1:
-		return "1 second"
-	}
-	return strconv.Itoa(secs) + " seconds"
-}
+// waitFor is a wait as a person reads it: "40 seconds", "12 minutes".
+type waitFor time.Duration
 
-// waitSv is wait in Swedish: "40 sekunder", "12 minuter".
-func waitSv(d time.Duration) string {
-	secs, mins := waitParts(d)
+func (w waitFor) text(lang string) string {
+	secs, mins := waitParts(time.Duration(w))
 	switch {
 	case mins > 0:
-		return strconv.Itoa(mins) + " minuter"
+		return locale.Text(lang, "auth.wait.minutes", mins)
 	case secs == 1:
-		return "1 sekund"
+		return locale.Text(lang, "auth.wait.second")
 	}
-	return strconv.Itoa(secs) + " sekunder"
+	return locale.Text(lang, "auth.wait.seconds", secs)
 }
 
 // waitParts rounds d up to whole seconds under two minutes (mins 0), else
@@ -279,7 +274,7 @@ func (s *Service) me(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) allowSetupAttempt(r *http.Request) error {
 	now := s.now()
 	if ok, next := s.perIP.Allow(s.clientIP(r).String(), now); !ok {
-		return rateLimited(now, next, "Too many attempts from your address; try again in %s.", "För många försök från din adress; försök igen om %s.")
+		return rateLimited(now, next, "auth.limit.attempts")
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func TestLangAndFallback(t *testing.T) {
 }
 
 // keyUse is a key as code names it: a quoted string of dotted words.
-var keyUse = regexp.MustCompile(`["'` + "`" + `]([a-z_]+\.[a-z_.]+)["'` + "`" + `]`)
+var keyUse = regexp.MustCompile(`["'` + "`" + `]([a-z_][a-z0-9_]*\.[a-z0-9_.]+)["'` + "`" + `]`)
 
 // codeUse is any quoted string of code characters (reason codes, topics,
 // prefixes such as "reason.").
