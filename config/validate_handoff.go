@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/andon-chat/andon/hours"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -66,16 +67,16 @@ func (c *checker) teams(teams []Team) map[string]bool {
 		sort.Strings(days)
 		for _, d := range days {
 			hp := p.key("hours").key(d)
-			if _, ok := ParseWeekday(d); !ok {
+			if _, ok := hours.ParseWeekday(d); !ok {
 				c.failf(hp, "the key must be a weekday: mon, tue, wed, thu, fri, sat or sun (got %q)", d)
 				continue
 			}
-			if _, err := ParseDayHours(t.Hours[d]); err != nil {
+			if _, err := hours.ParseDayHours(t.Hours[d]); err != nil {
 				c.failf(hp, "%v (got %q)", err, t.Hours[d])
 			}
 		}
 		c.list(p.key("holidays"), t.Holidays, func(s string) string {
-			if d, err := time.Parse(HolidayLayout, s); err != nil || d.Format(HolidayLayout) != s {
+			if d, err := time.Parse(hours.HolidayLayout, s); err != nil || d.Format(hours.HolidayLayout) != s {
 				return fmt.Sprintf("must be a date YYYY-MM-DD, such as \"2026-12-24\" (got %q)", s)
 			}
 			return ""

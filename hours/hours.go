@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/andon-chat/andon/config"
+	// The zone database is embedded: the binary may run where there is no
+	// /usr/share/zoneinfo (distroless).
+	_ "time/tzdata"
 )
 
 // horizon bounds the search for the next opening: a year and a little, so
@@ -28,25 +30,39 @@ const horizon = 400
 // the zero value is always open in UTC.
 type Schedule struct {
 	loc      *time.Location
-	days     [7][]config.Span // by time.Weekday
-	any      bool             // some hours are set; false means always open
-	holidays map[string]bool  // config.HolidayLayout dates
+	days     [7][]Span       // by time.Weekday
+	any      bool            // some hours are set; false means always open
+	holidays map[string]bool // HolidayLayout dates
+}
+
+// Spec is a team's business hours as written: its time zone (an IANA
+// name, "" for UTC), opening hours by weekday key ("mon": "09:00-17:00";
+// none at all means always open) and holiday dates (HolidayLayout).
+type Spec struct {
+	Name     string
+	Timezone string
+	Hours    map[string]string
+	Holidays []string
 }
 
 // Compile parses the team's time zone, hours and holidays. A team that
 // config.Validate accepted always compiles.
-func Compile(t config.Team) (Schedule, error) {
-	loc, err := t.Location()
-	if err != nil {
-		return Schedule{}, err
+func Compile(t Spec) (Schedule, error) {
+	loc := time.UTC
+	if t.Timezone != "" {
+		l, err := time.LoadLocation(t.Timezone)
+		if err != nil {
+			return Schedule{}, fmt.Errorf("couldn't load time zone %q: %w", t.Timezone, err)
+		}
+		loc = l
 	}
 	s := Schedule{loc: loc, holidays: make(map[string]bool, len(t.Holidays))}
 	for day, text := range t.Hours {
-		wd, ok := config.ParseWeekday(day)
+		wd, ok := ParseWeekday(day)
 		if !ok {
 			return Schedule{}, fmt.Errorf("couldn't read the hours of team %q: %q is not a weekday (mon, tue, ...)", t.Name, day)
 		}
-		spans, err := config.ParseDayHours(text)
+		spans, err := ParseDayHours(text)
 		if err != nil {
 			return Schedule{}, fmt.Errorf("couldn't read the hours of team %q on %s: %w", t.Name, day, err)
 		}
@@ -54,11 +70,11 @@ func Compile(t config.Team) (Schedule, error) {
 		s.any = true
 	}
 	for _, h := range t.Holidays {
-		d, err := time.Parse(config.HolidayLayout, h)
+		d, err := time.Parse(HolidayLayout, h)
 		if err != nil {
 			return Schedule{}, fmt.Errorf("couldn't read holiday %q of team %q: %w", h, t.Name, err)
 		}
-		s.holidays[d.Format(config.HolidayLayout)] = true
+		s.holidays[d.Format(HolidayLayout)] = true
 	}
 	return s, nil
 }
@@ -67,7 +83,7 @@ func Compile(t config.Team) (Schedule, error) {
 // whose hours cannot be read (a config that skipped validation) counts as
 // open, so that visitors are never told nobody works when the schedule is
 // merely unknown.
-func Open(t config.Team, at time.Time) bool {
+func Open(t Spec, at time.Time) bool {
 	s, err := Compile(t)
 	if err != nil {
 		return true
@@ -78,7 +94,7 @@ func Open(t config.Team, at time.Time) bool {
 // NextOpen returns when the team's hours next open: at itself when they are
 // open now, else the first instant after at. It reports false when they do
 // not open within about a year, or cannot be read.
-func NextOpen(t config.Team, at time.Time) (time.Time, bool) {
+func NextOpen(t Spec, at time.Time) (time.Time, bool) {
 	s, err := Compile(t)
 	if err != nil {
 		return time.Time{}, false
@@ -98,7 +114,7 @@ func (s Schedule) Location() *time.Location {
 // Open reports whether the hours are open at the instant at.
 func (s Schedule) Open(at time.Time) bool {
 	local := at.In(s.Location())
-	if s.holidays[local.Format(config.HolidayLayout)] {
+	if s.holidays[local.Format(HolidayLayout)] {
 		return false
 	}
 	if !s.any {
@@ -124,12 +140,12 @@ func (s Schedule) NextOpen(at time.Time) (time.Time, bool) {
 	y, mo, d := local.Date()
 	for i := range horizon {
 		day := time.Date(y, mo, d+i, 12, 0, 0, 0, loc) // noon: never in a DST gap
-		if s.holidays[day.Format(config.HolidayLayout)] {
+		if s.holidays[day.Format(HolidayLayout)] {
 			continue
 		}
 		spans := s.days[day.Weekday()]
 		if !s.any {
-			spans = []config.Span{{Start: 0, End: 24 * 60}}
+			spans = []Span{{Start: 0, End: 24 * 60}}
 		}
 		for _, sp := range spans {
 			if t, ok := s.opening(day, sp.Start, at); ok {

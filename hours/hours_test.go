@@ -3,8 +3,6 @@ package hours
 import (
 	"testing"
 	"time"
-
-	"github.com/andon-chat/andon/config"
 )
 
 func utc(s string) time.Time {
@@ -16,7 +14,7 @@ func utc(s string) time.Time {
 }
 
 var (
-	office = config.Team{
+	office = Spec{
 		Name:     "billing",
 		Timezone: "Europe/Stockholm",
 		Hours: map[string]string{
@@ -26,17 +24,17 @@ var (
 		Holidays: []string{"2026-12-24", "2026-12-25"},
 	}
 	// night opens inside the hours that daylight saving skips or repeats.
-	night = config.Team{Name: "night", Timezone: "Europe/Stockholm", Hours: map[string]string{"sun": "02:30-05:00"}}
-	ny    = config.Team{Name: "ny", Timezone: "America/New_York", Hours: map[string]string{"sun": "02:00-04:00"}}
+	night = Spec{Name: "night", Timezone: "Europe/Stockholm", Hours: map[string]string{"sun": "02:30-05:00"}}
+	ny    = Spec{Name: "ny", Timezone: "America/New_York", Hours: map[string]string{"sun": "02:00-04:00"}}
 	// always has no hours: open except on its holiday.
-	always = config.Team{Name: "always", Holidays: []string{"2026-12-25"}}
+	always = Spec{Name: "always", Holidays: []string{"2026-12-25"}}
 )
 
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		team config.Team
+		team Spec
 		at   string
 		want bool
 	}{
@@ -60,7 +58,7 @@ func TestOpen(t *testing.T) {
 		{"repeated hour, second pass", night, "2026-10-25T01:40:00Z", true},
 		{"no hours is always open", always, "2026-11-29T03:00:00Z", true},
 		{"no hours but a holiday", always, "2026-12-25T12:00:00Z", false},
-		{"bad zone counts as open", config.Team{Timezone: "Mars/Olympus", Hours: map[string]string{"mon": "09:00-10:00"}}, "2026-11-29T03:00:00Z", true},
+		{"bad zone counts as open", Spec{Timezone: "Mars/Olympus", Hours: map[string]string{"mon": "09:00-10:00"}}, "2026-11-29T03:00:00Z", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +74,7 @@ func TestNextOpen(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		team config.Team
+		team Spec
 		at   string
 		want string // RFC 3339 in UTC; "" for never
 	}{
@@ -94,7 +92,7 @@ func TestNextOpen(t *testing.T) {
 		{"between the two passes: the second", night, "2026-10-25T01:10:00Z", "2026-10-25T01:30:00Z"},
 		{"always open: after the holiday at midnight", always, "2026-12-25T08:00:00Z", "2026-12-26T00:00:00Z"},
 		{"never", mondaysOff(), "2026-11-24T12:00:00Z", ""},
-		{"bad hours", config.Team{Hours: map[string]string{"mon": "9-5"}}, "2026-11-24T12:00:00Z", ""},
+		{"bad hours", Spec{Hours: map[string]string{"mon": "9-5"}}, "2026-11-24T12:00:00Z", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,10 +112,10 @@ func TestNextOpen(t *testing.T) {
 
 // mondaysOff opens on Mondays only and takes every Monday of the next
 // years off.
-func mondaysOff() config.Team {
-	team := config.Team{Name: "mondays", Hours: map[string]string{"mon": "09:00-10:00"}}
+func mondaysOff() Spec {
+	team := Spec{Name: "mondays", Hours: map[string]string{"mon": "09:00-10:00"}}
 	for d := utc("2026-11-30T00:00:00Z"); d.Year() < 2029; d = d.AddDate(0, 0, 7) {
-		team.Holidays = append(team.Holidays, d.Format(config.HolidayLayout))
+		team.Holidays = append(team.Holidays, d.Format(HolidayLayout))
 	}
 	return team
 }
@@ -128,7 +126,7 @@ func mondaysOff() config.Team {
 func TestNextOpenIsFirst(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		team  config.Team
+		team  Spec
 		start string
 		days  int
 	}{
@@ -160,7 +158,7 @@ func TestNextOpenIsFirst(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	t.Parallel()
-	for _, team := range []config.Team{
+	for _, team := range []Spec{
 		{Name: "a", Timezone: "Nowhere/Town"},
 		{Name: "b", Hours: map[string]string{"monday": "09:00-17:00"}},
 		{Name: "c", Hours: map[string]string{"mon": "17:00-09:00"}},

@@ -26,7 +26,7 @@ func Handoff(cfg config.Config) (handoff.Settings, error) {
 		VerifiedSites: map[string]bool{},
 	}
 	for _, t := range cfg.Teams {
-		sched, err := hours.Compile(t)
+		sched, err := hours.Compile(hours.Spec{Name: t.Name, Timezone: t.Timezone, Hours: t.Hours, Holidays: t.Holidays})
 		if err != nil {
 			return handoff.Settings{}, fmt.Errorf("team %q: %w", t.Name, err)
 		}
