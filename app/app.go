@@ -143,7 +143,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	cfg, logger := a.cfg, a.log
 	var err error
-	a.notify, err = notify.New(notify.Options{Config: cfg, Store: a.store, Logger: logger, ReplyTo: replyTo(cfg, secret)})
+	a.notify, err = notify.New(notify.Options{Settings: settings.Notify(cfg), Store: a.store, Logger: logger, ReplyTo: replyTo(cfg, secret)})
 	if err != nil {
 		return err
 	}
@@ -326,7 +326,7 @@ func widgetOptions(cfg config.Config, hub *conversation.Hub, secret []byte, trus
 		},
 		TrustedProxies: trusted,
 		Logger:         logger,
-		EmailFollowUp:  notify.CanMail(cfg.SMTP),
+		EmailFollowUp:  notify.CanMail(settings.Notify(cfg).SMTP),
 	}
 	for _, s := range cfg.Sites {
 		o.Sites = append(o.Sites, widget.Site{

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -24,8 +23,8 @@ const (
 type channel struct {
 	key     string // "webhook:NAME", "email:NAME" or "page": Delivery.Channel
 	kind    string
-	webhook config.Webhook
-	email   config.EmailNotify
+	webhook Webhook
+	email   EmailChannel
 	reasons []string
 	teams   []string
 }
@@ -33,10 +32,10 @@ type channel struct {
 // channelsFrom reads the channels of cfg.Notify, and adds the page channel
 // when a mail server is configured. An unnamed channel is named by its
 // position ("webhook:1"), which stays stable while the file does.
-func channelsFrom(cfg config.Config) ([]channel, error) {
+func channelsFrom(cfg Settings) ([]channel, error) {
 	var out []channel
 	seen := map[string]bool{}
-	for i, w := range cfg.Notify.Webhooks {
+	for i, w := range cfg.Webhooks {
 		name := w.Name
 		if name == "" {
 			name = fmt.Sprint(i + 1)
@@ -61,7 +60,7 @@ func channelsFrom(cfg config.Config) ([]channel, error) {
 		seen[c.key] = true
 		out = append(out, c)
 	}
-	for i, e := range cfg.Notify.Emails {
+	for i, e := range cfg.Emails {
 		name := e.Name
 		if name == "" {
 			name = fmt.Sprint(i + 1)
@@ -125,7 +124,7 @@ func (d *Dispatcher) deliveriesFor(e Event) ([]store.Delivery, error) {
 	}
 	e.At = e.At.UTC()
 	if e.ConsoleURL == "" {
-		e.ConsoleURL = consoleURL(d.cfg.Server.PublicURL, e.ConversationID)
+		e.ConsoleURL = consoleURL(d.cfg.PublicURL, e.ConversationID)
 	}
 	var out []store.Delivery
 	var payload json.RawMessage

@@ -6,19 +6,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 )
 
 func TestFilters(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig([]config.Webhook{
+	cfg := testConfig([]Webhook{
 		{Name: "all", URL: "https://hooks.example.com/all", Secret: "k"},
 		{Name: "security", URL: "https://hooks.example.com/cto", Secret: "k", Reasons: []string{"sensitive:security"}},
 		{Name: "sensitive", URL: "https://hooks.example.com/s", Format: FormatSlack, Reasons: []string{"sensitive:*"}},
 		{Name: "billing-team", URL: "https://hooks.example.com/b", Secret: "k", Teams: []string{"billing"}},
 		{Name: "both", URL: "https://hooks.example.com/both", Secret: "k", Reasons: []string{"frustration:*", "asked_for_human"}, Teams: []string{"tech*"}},
-	}, []config.EmailNotify{
+	}, []EmailChannel{
 		{Name: "cto", To: []string{"cto@example.com"}, Reasons: []string{"sensitive:security"}},
 		{Name: "everyone", To: []string{"desk@example.com"}},
 	})
@@ -93,37 +92,37 @@ func TestChannelConfigErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		webhooks []config.Webhook
-		emails   []config.EmailNotify
+		webhooks []Webhook
+		emails   []EmailChannel
 		want     string
 	}{
-		{"json without secret", []config.Webhook{{Name: "a", URL: "https://x"}}, nil, "secret"},
-		{"unknown format", []config.Webhook{{Name: "a", URL: "https://x", Format: "xml"}}, nil, "format"},
-		{"not http", []config.Webhook{{Name: "a", URL: "ftp://x", Secret: "k"}}, nil, "http"},
-		{"same name", []config.Webhook{{Name: "a", URL: "https://x", Secret: "k"}, {Name: "a", URL: "https://y", Secret: "k"}}, nil, "twice"},
-		{"same email name", nil, []config.EmailNotify{{Name: "a", To: []string{"x@y"}}, {Name: "a", To: []string{"z@y"}}}, "twice"},
+		{"json without secret", []Webhook{{Name: "a", URL: "https://x"}}, nil, "secret"},
+		{"unknown format", []Webhook{{Name: "a", URL: "https://x", Format: "xml"}}, nil, "format"},
+		{"not http", []Webhook{{Name: "a", URL: "ftp://x", Secret: "k"}}, nil, "http"},
+		{"same name", []Webhook{{Name: "a", URL: "https://x", Secret: "k"}, {Name: "a", URL: "https://y", Secret: "k"}}, nil, "twice"},
+		{"same email name", nil, []EmailChannel{{Name: "a", To: []string{"x@y"}}, {Name: "a", To: []string{"z@y"}}}, "twice"},
 	}
 	for _, tc := range tests {
-		_, err := New(Options{Config: testConfig(tc.webhooks, tc.emails), Store: openStore(t, "")})
+		_, err := New(Options{Settings: testConfig(tc.webhooks, tc.emails), Store: openStore(t, "")})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: New = %v, want an error about %q", tc.name, err, tc.want)
 		}
 	}
-	noSMTP := testConfig(nil, []config.EmailNotify{{Name: "a", To: []string{"x@example.com"}}})
-	if _, err := New(Options{Config: noSMTP, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "smtp") {
+	noSMTP := testConfig(nil, []EmailChannel{{Name: "a", To: []string{"x@example.com"}}})
+	if _, err := New(Options{Settings: noSMTP, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "smtp") {
 		t.Errorf("New with an e-mail channel and no SMTP host = %v", err)
 	}
 	noFrom := testConfig(nil, nil)
 	noFrom.SMTP.Host = "mail.example.com"
-	if _, err := New(Options{Config: noFrom, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "from") {
+	if _, err := New(Options{Settings: noFrom, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "from") {
 		t.Errorf("New with an SMTP host and no sender = %v", err)
 	}
 	badTLS := testConfig(nil, nil)
 	badTLS.SMTP.TLS = "ssl"
-	if _, err := New(Options{Config: badTLS, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "tls") {
+	if _, err := New(Options{Settings: badTLS, Store: openStore(t, "")}); err == nil || !strings.Contains(err.Error(), "tls") {
 		t.Errorf("New with smtp.tls = ssl: %v", err)
 	}
-	if _, err := New(Options{Config: testConfig(nil, nil)}); err == nil {
+	if _, err := New(Options{Settings: testConfig(nil, nil)}); err == nil {
 		t.Error("New without a store succeeded")
 	}
 }

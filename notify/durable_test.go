@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -19,7 +18,7 @@ func TestResumePendingAfterReopen(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "k", nil)
 	path := filepath.Join(t.TempDir(), "andon.db")
-	cfg := testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil)
+	cfg := testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil)
 
 	st := openStore(t, path)
 	first := newDispatcher(t, cfg, st)
@@ -59,7 +58,7 @@ func TestNoDuplicateDeliveryIDs(t *testing.T) {
 		return http.StatusOK
 	})
 	path := filepath.Join(t.TempDir(), "andon.db")
-	cfg := testConfig([]config.Webhook{
+	cfg := testConfig([]Webhook{
 		{Name: "a", URL: rcv.srv.URL + "/a", Secret: "k"},
 		{Name: "b", URL: rcv.srv.URL + "/b", Secret: "k"},
 	}, nil)
@@ -123,7 +122,7 @@ func TestNotifySendsFromMemoryWhenTheStoreFails(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "k", answers(500))
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
 	st.Close()
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
@@ -165,7 +164,7 @@ func TestCloseCutsAttemptShort(t *testing.T) {
 	})
 	t.Cleanup(func() { close(release) })
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
 	deadline := time.Now().Add(10 * time.Second)
@@ -188,7 +187,7 @@ func TestRedeliver(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "k", answers(410))
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
 	id := onlyDelivery(t, st).ID

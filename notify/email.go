@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 	mail "github.com/wneessen/go-mail"
 )
@@ -31,7 +29,7 @@ func (d *Dispatcher) mailClient() (*mail.Client, error) {
 		opts = append(opts, mail.WithPort(s.Port))
 	}
 	if s.Timeout > 0 {
-		opts = append(opts, mail.WithTimeout(time.Duration(s.Timeout)))
+		opts = append(opts, mail.WithTimeout(s.Timeout))
 	}
 	switch s.TLS {
 	case "", "starttls":
@@ -146,7 +144,7 @@ func recipients(lists ...[]string) []string {
 func (d *Dispatcher) MailsVisitors() bool { return CanMail(d.cfg.SMTP) }
 
 // CanMail reports whether s names a mail server to send through.
-func CanMail(s config.SMTP) bool { return s.Host != "" }
+func CanMail(s SMTP) bool { return s.Host != "" }
 
 // MailReply mails the visitor the agent's reply, in the visitor's language,
 // with a link back to the chat and, when Options.ReplyTo is set, the

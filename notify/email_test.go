@@ -8,16 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 	"github.com/emersion/go-smtp"
 )
 
 // mailConfig points cfg's SMTP at srv.
-func mailConfig(cfg config.Config, srv *mailServer, tlsMode string) config.Config {
-	cfg.SMTP = config.SMTP{
+func mailConfig(cfg Settings, srv *mailServer, tlsMode string) Settings {
+	cfg.SMTP = SMTP{
 		Host: srv.host, Port: srv.port, From: "Andon Support <support@example.com>",
-		TLS: tlsMode, Timeout: config.Duration(10 * time.Second),
+		TLS: tlsMode, Timeout: time.Duration(10 * time.Second),
 	}
 	return cfg
 }
@@ -27,7 +26,7 @@ func mailConfig(cfg config.Config, srv *mailServer, tlsMode string) config.Confi
 func TestEmailNotify(t *testing.T) {
 	t.Parallel()
 	srv := startMailServer(t, nil, false)
-	cfg := mailConfig(testConfig(nil, []config.EmailNotify{
+	cfg := mailConfig(testConfig(nil, []EmailChannel{
 		{Name: "oncall", To: []string{"oncall@example.com", "desk@example.com"}},
 	}), srv, "none")
 	st := openStore(t, "")
@@ -104,7 +103,7 @@ func TestEmailNotifyRefusalAndRetry(t *testing.T) {
 			srv.rcpt = func(string) error {
 				return &smtp.SMTPError{Code: tc.code, EnhancedCode: smtp.EnhancedCode{tc.code / 100, 1, 1}, Message: "no"}
 			}
-			cfg := mailConfig(testConfig(nil, []config.EmailNotify{{Name: "x", To: []string{"x@example.com"}}}), srv, "none")
+			cfg := mailConfig(testConfig(nil, []EmailChannel{{Name: "x", To: []string{"x@example.com"}}}), srv, "none")
 			st := openStore(t, "")
 			d := newDispatcher(t, cfg, st, func(o *Options) { o.MaxAttempts = 3 })
 			d.Start(t.Context())
@@ -120,7 +119,7 @@ func TestEmailNotifyRefusalAndRetry(t *testing.T) {
 func TestEmailNotifyRetriesWhenTheServerIsDown(t *testing.T) {
 	t.Parallel()
 	srv := startMailServer(t, nil, false)
-	cfg := mailConfig(testConfig(nil, []config.EmailNotify{{Name: "x", To: []string{"x@example.com"}}}), srv, "none")
+	cfg := mailConfig(testConfig(nil, []EmailChannel{{Name: "x", To: []string{"x@example.com"}}}), srv, "none")
 	cfg.SMTP.Port = 1 // nothing listens there
 	st := openStore(t, "")
 	d := newDispatcher(t, cfg, st, func(o *Options) { o.MaxAttempts = 2 })

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 	"github.com/andon-chat/andon/store/sqlite"
 	"go.uber.org/goleak"
@@ -42,19 +41,16 @@ func openStore(t *testing.T, path string) *sqlite.Store {
 func fastBackoff(int) time.Duration { return time.Millisecond }
 
 // testConfig is the defaults with a public URL and the given channels.
-func testConfig(webhooks []config.Webhook, emails []config.EmailNotify) config.Config {
-	cfg := config.Defaults()
-	cfg.Server.PublicURL = "https://support.example.com/"
-	cfg.Notify = config.Notify{Webhooks: webhooks, Emails: emails}
-	return cfg
+func testConfig(webhooks []Webhook, emails []EmailChannel) Settings {
+	return Settings{PublicURL: "https://support.example.com/", Webhooks: webhooks, Emails: emails}
 }
 
 // newDispatcher builds a Dispatcher over st with fast retries and closes it
 // with t; it is not started.
-func newDispatcher(t *testing.T, cfg config.Config, st store.Deliveries, edit ...func(*Options)) *Dispatcher {
+func newDispatcher(t *testing.T, cfg Settings, st store.Deliveries, edit ...func(*Options)) *Dispatcher {
 	t.Helper()
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}}
-	opts := Options{Config: cfg, Store: st, Client: client, Backoff: fastBackoff}
+	opts := Options{Settings: cfg, Store: st, Client: client, Backoff: fastBackoff}
 	for _, e := range edit {
 		e(&opts)
 	}

@@ -45,7 +45,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -105,9 +104,9 @@ type VisitorMail struct {
 
 // Options are what a Dispatcher needs. Config and Store are required.
 type Options struct {
-	// Config supplies the channels (Notify), the mail server (SMTP) and
-	// Server.PublicURL for console links.
-	Config config.Config
+	// Settings supply the channels, the mail server and the public URL
+	// for console links.
+	Settings Settings
 	// Store keeps the deliveries.
 	Store store.Deliveries
 	// Client sends webhooks; nil means a client with a 10 s timeout that
@@ -161,7 +160,7 @@ var ErrNoSMTP = errors.New("no SMTP server configured")
 // to begin sending (and resume what a previous process left pending), and
 // Close when done. It is safe for concurrent use.
 type Dispatcher struct {
-	cfg         config.Config
+	cfg         Settings
 	store       store.Deliveries
 	client      *http.Client
 	log         *slog.Logger
@@ -192,23 +191,23 @@ func New(opts Options) (*Dispatcher, error) {
 	if opts.Store == nil {
 		return nil, errors.New("couldn't create the notifier: no store")
 	}
-	chans, err := channelsFrom(opts.Config)
+	chans, err := channelsFrom(opts.Settings)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't create the notifier: %w", err)
 	}
-	if len(opts.Config.Notify.Emails) > 0 && opts.Config.SMTP.Host == "" {
+	if len(opts.Settings.Emails) > 0 && opts.Settings.SMTP.Host == "" {
 		return nil, errors.New("couldn't create the notifier: [[notify.email]] needs an [smtp] host to send through")
 	}
-	if opts.Config.SMTP.Host != "" && opts.Config.SMTP.From == "" {
+	if opts.Settings.SMTP.Host != "" && opts.Settings.SMTP.From == "" {
 		return nil, errors.New("couldn't create the notifier: smtp.from (the sender) is required with smtp.host")
 	}
-	switch opts.Config.SMTP.TLS {
+	switch opts.Settings.SMTP.TLS {
 	case "", "starttls", "tls", "none":
 	default:
-		return nil, fmt.Errorf("couldn't create the notifier: smtp.tls is %q, want starttls, tls or none", opts.Config.SMTP.TLS)
+		return nil, fmt.Errorf("couldn't create the notifier: smtp.tls is %q, want starttls, tls or none", opts.Settings.SMTP.TLS)
 	}
 	d := &Dispatcher{
-		cfg:         opts.Config,
+		cfg:         opts.Settings,
 		store:       opts.Store,
 		client:      opts.Client,
 		log:         opts.Logger,
@@ -265,7 +264,7 @@ func (d *Dispatcher) Start(ctx context.Context) {
 	}
 	d.started = true
 	if d.cfg.SMTP.Host == "" {
-		if teams := chainTeams(d.cfg); len(teams) > 0 {
+		if teams := d.cfg.ChainTeams; len(teams) > 0 {
 			d.log.Warn("no [smtp] host: chain pages (nobody acknowledged in time) can only reach the console and webhooks; nobody is mailed", "teams_with_chain", teams)
 		}
 	}
@@ -275,17 +274,6 @@ func (d *Dispatcher) Start(ctx context.Context) {
 		defer d.done.Done()
 		d.run(ctx)
 	}()
-}
-
-// chainTeams names the teams with an escalation chain.
-func chainTeams(cfg config.Config) []string {
-	var out []string
-	for _, t := range cfg.Teams {
-		if len(t.Chain) > 0 {
-			out = append(out, t.Name)
-		}
-	}
-	return out
 }
 
 // Close stops the workers and waits for the attempts in progress to end

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -24,7 +23,7 @@ const (
 
 // pageChannel is the page channel, or false without a mail server: then
 // pages reach only the console and the webhooks.
-func pageChannel(cfg config.Config) (channel, bool) {
+func pageChannel(cfg Settings) (channel, bool) {
 	if cfg.SMTP.Host == "" {
 		return channel{}, false
 	}

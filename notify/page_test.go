@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 	"github.com/emersion/go-smtp"
 )
@@ -28,7 +27,7 @@ func slaMissed(id string, paged ...string) Event {
 func TestPageMailsExactlyThePaged(t *testing.T) {
 	t.Parallel()
 	srv := startMailServer(t, nil, false)
-	cfg := mailConfig(testConfig(nil, []config.EmailNotify{
+	cfg := mailConfig(testConfig(nil, []EmailChannel{
 		{Name: "security", To: []string{"security@example.com"}, Reasons: []string{"sensitive:security"}},
 	}), srv, "none")
 	st := openStore(t, "")
@@ -154,8 +153,8 @@ func (l *logBuffer) String() string {
 func TestNoPageChannelWithoutSMTP(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "k", nil)
-	cfg := testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil)
-	cfg.Teams = []config.Team{{Name: "billing", Chain: []string{"lead@example.com"}}, {Name: "tech"}}
+	cfg := testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil)
+	cfg.ChainTeams = []string{"billing"}
 	var logs logBuffer
 	st := openStore(t, "")
 	d := newDispatcher(t, cfg, st, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
@@ -180,8 +179,8 @@ func TestNoPageChannelWithoutSMTP(t *testing.T) {
 	}
 
 	// No warning when pages can be mailed, or when no team has a chain.
-	quiet := []config.Config{testConfig(nil, nil), cfg}
-	quiet[1].SMTP = config.SMTP{Host: "mail.example.com", From: "andon@example.com"}
+	quiet := []Settings{testConfig(nil, nil), cfg}
+	quiet[1].SMTP = SMTP{Host: "mail.example.com", From: "andon@example.com"}
 	for i, c := range quiet {
 		var logs logBuffer
 		d := newDispatcher(t, c, openStore(t, ""), func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
@@ -197,8 +196,8 @@ func TestNoPageChannelWithoutSMTP(t *testing.T) {
 // beside whatever configured channels want them.
 func TestPageChannelPicksPagedEvents(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig([]config.Webhook{{Name: "ops", URL: "https://hooks.example.com/ops", Secret: "k", Reasons: []string{"asked_for_human"}}}, nil)
-	cfg.SMTP = config.SMTP{Host: "mail.example.com", From: "andon@example.com"} // never reached: not started
+	cfg := testConfig([]Webhook{{Name: "ops", URL: "https://hooks.example.com/ops", Secret: "k", Reasons: []string{"asked_for_human"}}}, nil)
+	cfg.SMTP = SMTP{Host: "mail.example.com", From: "andon@example.com"} // never reached: not started
 	st := openStore(t, "")
 	d := newDispatcher(t, cfg, st)
 	tests := []struct {

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -21,7 +20,7 @@ func TestWebhookSignedDelivery(t *testing.T) {
 	const secret = "s3cret"
 	rcv := newReceiver(t, secret, nil)
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL + "/hook", Secret: secret}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL + "/hook", Secret: secret}}, nil), st)
 	d.Start(t.Context())
 
 	e := sampleEvent("ev1")
@@ -80,7 +79,7 @@ func TestWebhookRetriesOn5xxThenSucceeds(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "k", answers(500, 502, 503))
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
 	row := waitDelivery(t, st, onlyDelivery(t, st).ID, isStatus(store.DeliveryDelivered))
@@ -105,7 +104,7 @@ func TestWebhookClientErrorIsNotRetried(t *testing.T) {
 			t.Parallel()
 			rcv := newReceiver(t, "k", answers(code))
 			st := openStore(t, "")
-			d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
+			d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
 			d.Start(t.Context())
 			d.Notify(t.Context(), sampleEvent("ev"))
 			row := waitDelivery(t, st, onlyDelivery(t, st).ID, isStatus(store.DeliveryFailed))
@@ -126,7 +125,7 @@ func TestWebhookGivesUpAfterMaxAttempts(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "k", func(int, http.ResponseWriter) int { return 500 })
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st,
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st,
 		func(o *Options) { o.MaxAttempts = 3 })
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
@@ -147,7 +146,7 @@ func TestWebhook429HonoursRetryAfter(t *testing.T) {
 		return http.StatusTooManyRequests
 	})
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st,
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st,
 		func(o *Options) { o.MaxRetryAfter = 30 * time.Minute })
 	d.Start(t.Context())
 	start := time.Now()
@@ -172,7 +171,7 @@ func TestWebhook429ThenSuccess(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "k", answers(429, 429))
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: rcv.srv.URL, Secret: "k"}}, nil), st)
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
 	row := waitDelivery(t, st, onlyDelivery(t, st).ID, isStatus(store.DeliveryDelivered))
@@ -191,7 +190,7 @@ func TestWebhookNetworkErrorIsRetried(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "ops", URL: "http://" + addr + "/hook", Secret: "k"}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "ops", URL: "http://" + addr + "/hook", Secret: "k"}}, nil), st)
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
 	id := onlyDelivery(t, st).ID
@@ -221,7 +220,7 @@ func TestSlackFormat(t *testing.T) {
 	t.Parallel()
 	rcv := newReceiver(t, "", nil)
 	st := openStore(t, "")
-	d := newDispatcher(t, testConfig([]config.Webhook{{Name: "slack", URL: rcv.srv.URL, Format: FormatSlack}}, nil), st)
+	d := newDispatcher(t, testConfig([]Webhook{{Name: "slack", URL: rcv.srv.URL, Format: FormatSlack}}, nil), st)
 	d.Start(t.Context())
 	d.Notify(t.Context(), sampleEvent("ev"))
 	waitDelivery(t, st, onlyDelivery(t, st).ID, isStatus(store.DeliveryDelivered))

@@ -11,6 +11,7 @@ import (
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/hours"
+	"github.com/andon-chat/andon/notify"
 )
 
 // Handoff is the desk's part of cfg: teams with their compiled hours,
@@ -60,6 +61,28 @@ func MustHandoff(cfg config.Config) handoff.Settings {
 	s, err := Handoff(cfg)
 	if err != nil {
 		panic(err)
+	}
+	return s
+}
+
+// Notify is the dispatcher's part of cfg: the channels, the mail server,
+// the public URL and which teams have an escalation chain.
+func Notify(cfg config.Config) notify.Settings {
+	s := notify.Settings{
+		SMTP: notify.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+			From: cfg.SMTP.From, TLS: cfg.SMTP.TLS, Timeout: cfg.SMTP.Timeout.Duration()},
+		PublicURL: cfg.Server.PublicURL,
+	}
+	for _, w := range cfg.Notify.Webhooks {
+		s.Webhooks = append(s.Webhooks, notify.Webhook{Name: w.Name, URL: w.URL, Format: w.Format, Secret: w.Secret, Reasons: w.Reasons, Teams: w.Teams})
+	}
+	for _, e := range cfg.Notify.Emails {
+		s.Emails = append(s.Emails, notify.EmailChannel{Name: e.Name, To: e.To, Reasons: e.Reasons, Teams: e.Teams})
+	}
+	for _, t := range cfg.Teams {
+		if len(t.Chain) > 0 {
+			s.ChainTeams = append(s.ChainTeams, t.Name)
+		}
 	}
 	return s
 }

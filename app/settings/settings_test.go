@@ -30,3 +30,19 @@ func TestHandoffMapsTheConfig(t *testing.T) {
 		t.Fatal("the team's hours are open on a Sunday")
 	}
 }
+
+// The dispatcher's settings name the teams with a chain (for the warning
+// that pages cannot be mailed without SMTP) and carry the mail server.
+func TestNotifyMapsTheConfig(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.Teams = []config.Team{{Name: "billing", Chain: []string{"lead@example.com"}}, {Name: "tech"}}
+	cfg.SMTP = config.SMTP{Host: "mail.example.com", From: "andon@example.com", Timeout: config.Duration(7 * time.Second)}
+	cfg.Notify.Webhooks = []config.Webhook{{Name: "ops", URL: "https://hooks.example.com", Secret: "k"}}
+	s := Notify(cfg)
+	if len(s.ChainTeams) != 1 || s.ChainTeams[0] != "billing" {
+		t.Fatalf("chain teams %v, want [billing]", s.ChainTeams)
+	}
+	if s.SMTP.Host != "mail.example.com" || s.SMTP.Timeout != 7*time.Second || len(s.Webhooks) != 1 || s.Webhooks[0].Secret != "k" {
+		t.Fatalf("settings %+v", s)
+	}
+}
