@@ -1,8 +1,10 @@
-package hours
+package hours_test
 
 import (
 	"testing"
 	"time"
+
+	"github.com/andon-chat/andon/hours"
 )
 
 func utc(s string) time.Time {
@@ -14,7 +16,7 @@ func utc(s string) time.Time {
 }
 
 var (
-	office = Spec{
+	office = hours.Spec{
 		Name:     "billing",
 		Timezone: "Europe/Stockholm",
 		Hours: map[string]string{
@@ -24,17 +26,17 @@ var (
 		Holidays: []string{"2026-12-24", "2026-12-25"},
 	}
 	// night opens inside the hours that daylight saving skips or repeats.
-	night = Spec{Name: "night", Timezone: "Europe/Stockholm", Hours: map[string]string{"sun": "02:30-05:00"}}
-	ny    = Spec{Name: "ny", Timezone: "America/New_York", Hours: map[string]string{"sun": "02:00-04:00"}}
+	night = hours.Spec{Name: "night", Timezone: "Europe/Stockholm", Hours: map[string]string{"sun": "02:30-05:00"}}
+	ny    = hours.Spec{Name: "ny", Timezone: "America/New_York", Hours: map[string]string{"sun": "02:00-04:00"}}
 	// always has no hours: open except on its holiday.
-	always = Spec{Name: "always", Holidays: []string{"2026-12-25"}}
+	always = hours.Spec{Name: "always", Holidays: []string{"2026-12-25"}}
 )
 
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		team Spec
+		team hours.Spec
 		at   string
 		want bool
 	}{
@@ -58,13 +60,13 @@ func TestOpen(t *testing.T) {
 		{"repeated hour, second pass", night, "2026-10-25T01:40:00Z", true},
 		{"no hours is always open", always, "2026-11-29T03:00:00Z", true},
 		{"no hours but a holiday", always, "2026-12-25T12:00:00Z", false},
-		{"bad zone counts as open", Spec{Timezone: "Mars/Olympus", Hours: map[string]string{"mon": "09:00-10:00"}}, "2026-11-29T03:00:00Z", true},
+		{"bad zone counts as open", hours.Spec{Timezone: "Mars/Olympus", Hours: map[string]string{"mon": "09:00-10:00"}}, "2026-11-29T03:00:00Z", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := Open(tt.team, utc(tt.at)); got != tt.want {
-				t.Errorf("Open(%s, %s) = %v, want %v", tt.team.Name, tt.at, got, tt.want)
+			if got := hours.Open(tt.team, utc(tt.at)); got != tt.want {
+				t.Errorf("hours.Open(%s, %s) = %v, want %v", tt.team.Name, tt.at, got, tt.want)
 			}
 		})
 	}
@@ -74,7 +76,7 @@ func TestNextOpen(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		team Spec
+		team hours.Spec
 		at   string
 		want string // RFC 3339 in UTC; "" for never
 	}{
@@ -92,19 +94,19 @@ func TestNextOpen(t *testing.T) {
 		{"between the two passes: the second", night, "2026-10-25T01:10:00Z", "2026-10-25T01:30:00Z"},
 		{"always open: after the holiday at midnight", always, "2026-12-25T08:00:00Z", "2026-12-26T00:00:00Z"},
 		{"never", mondaysOff(), "2026-11-24T12:00:00Z", ""},
-		{"bad hours", Spec{Hours: map[string]string{"mon": "9-5"}}, "2026-11-24T12:00:00Z", ""},
+		{"bad hours", hours.Spec{Hours: map[string]string{"mon": "9-5"}}, "2026-11-24T12:00:00Z", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := NextOpen(tt.team, utc(tt.at))
+			got, ok := hours.NextOpen(tt.team, utc(tt.at))
 			switch {
 			case tt.want == "" && ok:
-				t.Errorf("NextOpen(%s, %s) = %s, want never", tt.team.Name, tt.at, got.UTC().Format(time.RFC3339))
+				t.Errorf("hours.NextOpen(%s, %s) = %s, want never", tt.team.Name, tt.at, got.UTC().Format(time.RFC3339))
 			case tt.want != "" && (!ok || !got.Equal(utc(tt.want))):
-				t.Errorf("NextOpen(%s, %s) = %s, %v, want %s", tt.team.Name, tt.at, got.UTC().Format(time.RFC3339), ok, tt.want)
-			case ok && !Open(tt.team, got):
-				t.Errorf("NextOpen(%s, %s) = %s, when the team is not open", tt.team.Name, tt.at, got.UTC().Format(time.RFC3339))
+				t.Errorf("hours.NextOpen(%s, %s) = %s, %v, want %s", tt.team.Name, tt.at, got.UTC().Format(time.RFC3339), ok, tt.want)
+			case ok && !hours.Open(tt.team, got):
+				t.Errorf("hours.NextOpen(%s, %s) = %s, when the team is not open", tt.team.Name, tt.at, got.UTC().Format(time.RFC3339))
 			}
 		})
 	}
@@ -112,21 +114,21 @@ func TestNextOpen(t *testing.T) {
 
 // mondaysOff opens on Mondays only and takes every Monday of the next
 // years off.
-func mondaysOff() Spec {
-	team := Spec{Name: "mondays", Hours: map[string]string{"mon": "09:00-10:00"}}
+func mondaysOff() hours.Spec {
+	team := hours.Spec{Name: "mondays", Hours: map[string]string{"mon": "09:00-10:00"}}
 	for d := utc("2026-11-30T00:00:00Z"); d.Year() < 2029; d = d.AddDate(0, 0, 7) {
-		team.Holidays = append(team.Holidays, d.Format(HolidayLayout))
+		team.Holidays = append(team.Holidays, d.Format(hours.HolidayLayout))
 	}
 	return team
 }
 
 // TestNextOpenIsFirst checks minute by minute over a week with both kinds of
 // day, and over both daylight saving changes, that nothing opens between at
-// and NextOpen(at).
+// and hours.NextOpen(at).
 func TestNextOpenIsFirst(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		team  Spec
+		team  hours.Spec
 		start string
 		days  int
 	}{
@@ -136,7 +138,7 @@ func TestNextOpenIsFirst(t *testing.T) {
 		{night, "2026-10-24T12:00:00Z", 1},
 		{ny, "2026-03-07T12:00:00Z", 1},
 	} {
-		s, err := Compile(tc.team)
+		s, err := hours.Compile(tc.team)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,11 +147,11 @@ func TestNextOpenIsFirst(t *testing.T) {
 		for at := start; at.Before(end); at = at.Add(5 * time.Minute) {
 			next, ok := s.NextOpen(at)
 			if !ok {
-				t.Fatalf("%s: NextOpen(%s) found nothing", tc.team.Name, at)
+				t.Fatalf("%s: hours.NextOpen(%s) found nothing", tc.team.Name, at)
 			}
 			for m := at; m.Before(next) && m.Before(end); m = m.Add(time.Minute) {
 				if s.Open(m) {
-					t.Fatalf("%s: NextOpen(%s) = %s, but open at %s", tc.team.Name, at, next, m)
+					t.Fatalf("%s: hours.NextOpen(%s) = %s, but open at %s", tc.team.Name, at, next, m)
 				}
 			}
 		}
@@ -158,14 +160,14 @@ func TestNextOpenIsFirst(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	t.Parallel()
-	for _, team := range []Spec{
+	for _, team := range []hours.Spec{
 		{Name: "a", Timezone: "Nowhere/Town"},
 		{Name: "b", Hours: map[string]string{"monday": "09:00-17:00"}},
 		{Name: "c", Hours: map[string]string{"mon": "17:00-09:00"}},
 		{Name: "d", Holidays: []string{"24/12/2026"}},
 	} {
-		if _, err := Compile(team); err == nil {
-			t.Errorf("Compile(%+v) succeeded", team)
+		if _, err := hours.Compile(team); err == nil {
+			t.Errorf("hours.Compile(%+v) succeeded", team)
 		}
 	}
 }
