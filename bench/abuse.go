@@ -79,6 +79,7 @@ type abuseEnv struct {
 	opts     AbuseOptions
 	srv      *Server
 	dataDir  string
+	httpAddr string
 	mailAddr string
 	cfg      string
 	// conversation of the replay and mail attacks, made by setup
@@ -86,7 +87,7 @@ type abuseEnv struct {
 }
 
 func (e *abuseEnv) start(ctx context.Context) error {
-	srv, err := startServer(ctx, e.opts.Binary, e.dataDir, e.cfg)
+	srv, err := startServer(ctx, e.opts.Binary, e.dataDir, e.httpAddr, e.cfg)
 	if err != nil {
 		return err
 	}
@@ -135,15 +136,17 @@ func Abuse(ctx context.Context, opts AbuseOptions, out io.Writer) error {
 }
 
 func runAttack(ctx context.Context, opts AbuseOptions, a attack) (string, error) {
-	port, err := freePort()
+	// The HTTP and the mail port are chosen together, so they differ.
+	ports, err := freePorts(2)
 	if err != nil {
 		return "", err
 	}
-	_, mailPort, _ := net.SplitHostPort(port)
+	_, mailPort, _ := net.SplitHostPort(ports[1])
 	e := &abuseEnv{
 		opts:     opts,
 		dataDir:  filepath.Join(opts.DataDir, a.name),
-		mailAddr: port,
+		httpAddr: ports[0],
+		mailAddr: ports[1],
 		cfg:      fmt.Sprintf(abuseConfig, mailPort),
 	}
 	if err := e.start(ctx); err != nil {

@@ -57,12 +57,12 @@ func StartServer(ctx context.Context, binary, dataDir, sync string) (*Server, er
 	if sync == "" {
 		sync = "full"
 	}
-	return startServer(ctx, binary, dataDir, fmt.Sprintf(benchConfig, sync))
+	return startServer(ctx, binary, dataDir, "", fmt.Sprintf(benchConfig, sync))
 }
 
 // startServer starts binary as `serve` on dataDir with the config file
-// cfg, on a free loopback port.
-func startServer(ctx context.Context, binary, dataDir, cfg string) (*Server, error) {
+// cfg, on addr (empty: a free loopback port).
+func startServer(ctx context.Context, binary, dataDir, addr, cfg string) (*Server, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("couldn't create data dir: %w", err)
 	}
@@ -70,9 +70,11 @@ func startServer(ctx context.Context, binary, dataDir, cfg string) (*Server, err
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return nil, fmt.Errorf("couldn't write bench config: %w", err)
 	}
-	addr, err := freePort()
-	if err != nil {
-		return nil, err
+	if addr == "" {
+		var err error
+		if addr, err = freePort(); err != nil {
+			return nil, err
+		}
 	}
 	cmd := exec.Command(binary, "serve", "--config", cfgPath, "--addr", addr, "--data", dataDir)
 	logFile, err := os.OpenFile(filepath.Join(dataDir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -92,12 +94,26 @@ func startServer(ctx context.Context, binary, dataDir, cfg string) (*Server, err
 }
 
 func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addrs, err := freePorts(1)
 	if err != nil {
-		return "", fmt.Errorf("couldn't find a free port: %w", err)
+		return "", err
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return addrs[0], nil
+}
+
+// freePorts returns n different free loopback addresses. They are held open
+// together while chosen: one closed and asked for again is often the same.
+func freePorts(n int) ([]string, error) {
+	addrs := make([]string, 0, n)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("couldn't find a free port: %w", err)
+		}
+		defer ln.Close()
+		addrs = append(addrs, ln.Addr().String())
+	}
+	return addrs, nil
 }
 
 func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
