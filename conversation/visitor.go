@@ -190,8 +190,34 @@ func (c *change) acknowledgeWaiting(m store.Message) error {
 			text += " " + locale.Text(lang, "wait.back_to_bot")
 		}
 	}
+	if said, err := c.saidRecently(m.Seq, text); err != nil {
+		return err
+	} else if said {
+		// Where they stand was said already and has not changed: confirm
+		// the message without repeating the whole explanation.
+		text = locale.Text(lang, "wait.ack")
+	}
 	_, _, err = c.appendMessage(store.Message{From: store.FromSystem, Text: text})
 	return err
+}
+
+// ackLookback is how many messages before a visitor's message are searched
+// for an acknowledgement that already said the same.
+const ackLookback = 50
+
+// saidRecently reports whether a system message with text is among the
+// ackLookback messages before seq.
+func (c *change) saidRecently(seq int64, text string) (bool, error) {
+	ms, err := c.h.store.MessagesBefore(c.ctx, c.conv.ID, seq, ackLookback)
+	if err != nil {
+		return false, fmt.Errorf("couldn't load the messages before %d: %w", seq, err)
+	}
+	for _, m := range ms {
+		if m.From == store.FromSystem && m.Text == text {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // BackToBot returns a visitor who waits for a person to the bot, for

@@ -44,6 +44,24 @@ func TestWaitingVisitorIsAcknowledged(t *testing.T) {
 	if u := next(t, q); u.Message == nil || u.Message.ClientID != "w2" {
 		t.Fatalf("want w2 without a second acknowledgement, got %+v", u.Message)
 	}
+	// A later run is confirmed, but where they stand is not said again.
+	if _, err := h.PostSystemMessage(ctx, c.ID, "Sorry for the wait."); err != nil {
+		t.Fatal(err)
+	}
+	w3, _, err := h.PostVisitorMessage(ctx, c.ID, "w3", "hello again?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		u := next(t, q)
+		if u.Message == nil || u.Message.Seq <= w3.Seq {
+			continue
+		}
+		if u.Message.Text != "Added to your conversation; the team will see it." {
+			t.Fatalf("second acknowledgement: %+v", u.Message)
+		}
+		break
+	}
 }
 
 // With someone on duty the acknowledgement gives the wait.
