@@ -75,8 +75,9 @@ func (s *Server) getContext(w http.ResponseWriter, r *http.Request, a handoff.Ag
 	return nil
 }
 
-// getMessages is how a console that reconnected fills the gap: the
-// messages after the last seq it has.
+// getMessages is how a console that reconnected fills the gap: a page of
+// the messages after the last seq it has (has_more: ask again from the
+// page's last seq).
 func (s *Server) getMessages(w http.ResponseWriter, r *http.Request, a handoff.Agent) error {
 	ctx := r.Context()
 	after := int64(0)
@@ -87,18 +88,27 @@ func (s *Server) getMessages(w http.ResponseWriter, r *http.Request, a handoff.A
 		}
 		after = n
 	}
+	limit, err := queryInt(r, "limit", handoff.DefaultPageSize, 1, handoff.MaxPageSize)
+	if err != nil {
+		return err
+	}
 	id := r.PathValue("id")
 	if _, err := s.hub.Conversation(ctx, id); err != nil {
 		return err
 	}
-	msgs, err := s.hub.Messages(ctx, id, after)
+	// One more than asked tells whether there are more.
+	msgs, err := s.hub.MessagesAfter(ctx, id, after, limit+1, 0)
 	if err != nil {
 		return err
+	}
+	more := len(msgs) > limit
+	if more {
+		msgs = msgs[:limit]
 	}
 	if msgs == nil {
 		msgs = []store.Message{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs, "has_more": more})
 	return nil
 }
 

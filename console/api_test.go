@@ -231,6 +231,31 @@ func TestReply(t *testing.T) {
 	}
 	anna.wantError(t, "GET", "/api/conversations/"+id+"/messages?after=-1", nil, http.StatusBadRequest, codeBadRequest)
 	anna.wantError(t, "GET", "/api/conversations/nope/messages", nil, http.StatusNotFound, codeNotFound)
+
+	// The gap comes in pages: walking them from 0 gives every message once.
+	all, _ := e.hub.Messages(context.Background(), id, 0)
+	var walked []int64
+	for after, pages := int64(0), 0; ; pages++ {
+		var page struct {
+			Messages []store.Message `json:"messages"`
+			HasMore  bool            `json:"has_more"`
+		}
+		anna.must(t, "GET", "/api/conversations/"+id+"/messages?limit=2&after="+itoa(after), nil, http.StatusOK, &page)
+		if len(page.Messages) > 2 || pages > len(all) {
+			t.Fatalf("page of %d messages (limit 2), page %d", len(page.Messages), pages)
+		}
+		for _, m := range page.Messages {
+			walked = append(walked, m.Seq)
+		}
+		if !page.HasMore {
+			break
+		}
+		after = page.Messages[len(page.Messages)-1].Seq
+	}
+	if len(walked) != len(all) || len(all) < 3 {
+		t.Fatalf("walked %v, the log has %d messages", walked, len(all))
+	}
+	anna.wantError(t, "GET", "/api/conversations/"+id+"/messages?limit=501", nil, http.StatusBadRequest, codeBadRequest)
 }
 
 func TestNotesStayInternal(t *testing.T) {

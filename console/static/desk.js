@@ -327,8 +327,14 @@ export class Desk {
     if (!(conv.watchedSeq > last)) return;
     conv.filling = true;
     try {
-      const res = await api('GET', `/api/conversations/${encodeURIComponent(conv.id)}/messages?after=${last}`);
-      if (this.conv === conv) this.arrive(conv, res.messages, null);
+      // Page by page: a long gap arrives in bounded pieces.
+      for (let after = last; this.conv === conv;) {
+        const res = await api('GET', `/api/conversations/${encodeURIComponent(conv.id)}/messages?after=${after}`);
+        if (this.conv !== conv) break;
+        this.arrive(conv, res.messages, null);
+        if (!res.has_more || !res.messages.length) break;
+        after = res.messages[res.messages.length - 1].seq;
+      }
     } catch (e) {
       this.app.toast(e);
     } finally {
