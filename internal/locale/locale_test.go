@@ -50,10 +50,23 @@ func TestLoadNamesWhatIsWrong(t *testing.T) {
 	if err == nil {
 		t.Fatal("a broken catalogue loaded")
 	}
-	for _, want := range []string{`xx.json lacks "a.missing"`, `xx.json has "a.extra"`, `xx.json "a.verbs" has verbs [%d]`} {
+	for _, want := range []string{`xx.json lacks "a.missing"`, `xx.json has "a.extra"`, `xx.json "a.verbs" has verbs [%d]`, `xx.json "a.named" has verbs [{namn} {text}]`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
+	}
+	// {name} placeholders are filled by name: another order is fine.
+	if strings.Contains(err.Error(), "a.reordered") {
+		t.Errorf("error %q refuses placeholders in another order", err)
+	}
+}
+
+// The console and the widget are served their keys without the prefix,
+// for every language.
+func TestPrefixed(t *testing.T) {
+	p := Prefixed("widget.")
+	if len(p) != len(Languages()) || p["sv"]["send"] != Text("sv", "widget.send") || p["en"]["desk.joined"] != "" {
+		t.Fatalf("Prefixed(widget.) sv send %q, %d languages", p["sv"]["send"], len(p))
 	}
 }
 
