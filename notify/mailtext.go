@@ -19,26 +19,26 @@ func notifyMail(e Event) mailText {
 	var b strings.Builder
 	b.WriteString(title + ".\n\n")
 	if why := reasonWords(e); why != "" {
-		fmt.Fprintf(&b, "Reason: %s\n", why)
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.reason"), why)
 	}
 	if e.Team != "" {
-		fmt.Fprintf(&b, "Team: %s\n", e.Team)
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.team"), e.Team)
 	}
 	if e.Site != "" {
-		fmt.Fprintf(&b, "Site: %s\n", e.Site)
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.site"), e.Site)
 	}
 	if e.Level > 0 {
-		fmt.Fprintf(&b, "Escalation level: %d\n", e.Level)
+		fmt.Fprintf(&b, "%s: %d\n", staffWords("mail.staff.level"), e.Level)
 	}
 	if len(e.Paged) > 0 {
-		fmt.Fprintf(&b, "Paged: %s\n", strings.Join(e.Paged, ", "))
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.paged"), strings.Join(e.Paged, ", "))
 	}
-	fmt.Fprintf(&b, "Conversation: %s\n", e.ConversationID)
+	fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.conversation"), e.ConversationID)
 	if p := preview(e.Preview); p != "" {
-		fmt.Fprintf(&b, "\nThe visitor wrote:\n> %s\n", p)
+		fmt.Fprintf(&b, "\n%s\n> %s\n", staffWords("mail.staff.visitor_wrote"), p)
 	}
 	if e.ConsoleURL != "" {
-		fmt.Fprintf(&b, "\nOpen it in the console: %s\n", e.ConsoleURL)
+		fmt.Fprintf(&b, "\n%s: %s\n", staffWords("mail.staff.open"), e.ConsoleURL)
 	}
 	var h strings.Builder
 	if err := notifyHTML.Execute(&h, struct {
@@ -50,19 +50,19 @@ func notifyMail(e Event) mailText {
 	return mailText{subject: subject, text: b.String(), html: h.String()}
 }
 
-var notifyHTML = template.Must(template.New("notify").Parse(`<!doctype html>
-<html><body style="font-family:sans-serif;line-height:1.4">
+var notifyHTML = template.Must(template.New("notify").Funcs(staffFuncs).Parse(`<!doctype html>
+<html lang="{{lang}}"><body style="font-family:sans-serif;line-height:1.4">
 <p><strong>{{.Title}}.</strong></p>
 <table>
-{{- if .Reason}}<tr><td>Reason</td><td><strong>{{.Reason}}</strong></td></tr>{{end}}
-{{- if .E.Team}}<tr><td>Team</td><td>{{.E.Team}}</td></tr>{{end}}
-{{- if .E.Site}}<tr><td>Site</td><td>{{.E.Site}}</td></tr>{{end}}
-{{- if .E.Level}}<tr><td>Escalation level</td><td>{{.E.Level}}</td></tr>{{end}}
-{{- range .E.Paged}}<tr><td>Paged</td><td>{{.}}</td></tr>{{end}}
-<tr><td>Conversation</td><td>{{.E.ConversationID}}</td></tr>
+{{- if .Reason}}<tr><td>{{w "mail.staff.reason"}}</td><td><strong>{{.Reason}}</strong></td></tr>{{end}}
+{{- if .E.Team}}<tr><td>{{w "mail.staff.team"}}</td><td>{{.E.Team}}</td></tr>{{end}}
+{{- if .E.Site}}<tr><td>{{w "mail.staff.site"}}</td><td>{{.E.Site}}</td></tr>{{end}}
+{{- if .E.Level}}<tr><td>{{w "mail.staff.level"}}</td><td>{{.E.Level}}</td></tr>{{end}}
+{{- range .E.Paged}}<tr><td>{{w "mail.staff.paged"}}</td><td>{{.}}</td></tr>{{end}}
+<tr><td>{{w "mail.staff.conversation"}}</td><td>{{.E.ConversationID}}</td></tr>
 </table>
-{{- if .Preview}}<p>The visitor wrote:</p><blockquote>{{.Preview}}</blockquote>{{end}}
-{{- if .E.ConsoleURL}}<p><a href="{{.E.ConsoleURL}}">Open it in the console</a></p>{{end}}
+{{- if .Preview}}<p>{{w "mail.staff.visitor_wrote"}}</p><blockquote>{{.Preview}}</blockquote>{{end}}
+{{- if .E.ConsoleURL}}<p><a href="{{.E.ConsoleURL}}">{{w "mail.staff.open"}}</a></p>{{end}}
 </body></html>
 `))
 

@@ -33,7 +33,7 @@ func TestEveryLanguageHasEveryKey(t *testing.T) {
 var sameEverywhere = map[string]bool{
 	"console.role_agent": true, "console.slaIn": true, "console.bot": true, "console.system": true,
 	"console.offline": true, "console.text": true, "console.status": true,
-	"widget.bot": true, "widget.agent": true, "widget.said": true,
+	"mail.staff.team": true, "widget.bot": true, "widget.agent": true, "widget.said": true,
 }
 
 //go:embed testdata/bad/*.json
