@@ -72,22 +72,24 @@ func (w wait) words() string {
 func durationWords(d time.Duration) string {
 	m := int(d / time.Minute)
 	if m < 1 {
-		return "less than a minute"
+		return staffWords("mail.wait.under_minute")
 	}
-	unit := func(n int, one string) string {
+	unit := func(n int, one, many string) string {
 		if n == 1 {
-			return "1 " + one
+			return staffWords(one)
 		}
-		return fmt.Sprintf("%d %ss", n, one)
+		return staffWords(many, n)
 	}
 	h, m := m/60, m%60
+	minutes := unit(m, "mail.wait.minute", "mail.wait.minutes")
+	hours := unit(h, "mail.wait.hour", "mail.wait.hours")
 	switch {
 	case h == 0:
-		return unit(m, "minute")
+		return minutes
 	case m == 0:
-		return unit(h, "hour")
+		return hours
 	}
-	return unit(h, "hour") + " " + unit(m, "minute")
+	return hours + " " + minutes
 }
 
 // pageMail is the mail that pages a decision maker: it says first, plainly,
