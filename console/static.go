@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/andon-chat/andon/internal/assets"
+	"github.com/andon-chat/andon/internal/locale"
 	"github.com/andon-chat/andon/internal/markdown"
 )
 
@@ -20,13 +21,17 @@ var staticFS embed.FS
 type asset = assets.Asset
 
 // loadAssets reads every file under static/ once, keyed by its name
-// ("index.html"), and markdown.js, the renderer the widget shares.
+// ("index.html"), markdown.js, the renderer the widget shares, and
+// locale.js, the console's words.
 func loadAssets() (map[string]*asset, error) {
 	files, err := assets.Load(staticFS, "static")
 	if err != nil {
 		return nil, err
 	}
 	files["markdown.js"] = assets.New("markdown.js", []byte(markdown.Module()))
+	// locale.js is the catalogue's "console." words by language, which
+	// strings.js imports: the console has no word tables of its own.
+	files["locale.js"] = assets.New("locale.js", []byte("export default "+string(locale.PrefixedJSON("console."))+";\n"))
 	return files, nil
 }
 

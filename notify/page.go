@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andon-chat/andon/internal/locale"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -71,22 +72,24 @@ func (w wait) words() string {
 func durationWords(d time.Duration) string {
 	m := int(d / time.Minute)
 	if m < 1 {
-		return "less than a minute"
+		return staffWords("mail.wait.under_minute")
 	}
-	unit := func(n int, one string) string {
+	unit := func(n int, one, many string) string {
 		if n == 1 {
-			return "1 " + one
+			return staffWords(one)
 		}
-		return fmt.Sprintf("%d %ss", n, one)
+		return staffWords(many, n)
 	}
 	h, m := m/60, m%60
+	minutes := unit(m, "mail.wait.minute", "mail.wait.minutes")
+	hours := unit(h, "mail.wait.hour", "mail.wait.hours")
 	switch {
 	case h == 0:
-		return unit(m, "minute")
+		return minutes
 	case m == 0:
-		return unit(h, "hour")
+		return hours
 	}
-	return unit(h, "hour") + " " + unit(m, "minute")
+	return hours + " " + minutes
 }
 
 // pageMail is the mail that pages a decision maker: it says first, plainly,
@@ -95,41 +98,40 @@ func durationWords(d time.Duration) string {
 // it is in English whatever the visitor's language.
 func pageMail(e Event, w wait) mailText {
 	waited := w.words()
-	team := "the team"
+	team := staffWords("mail.page.team")
 	if e.Team != "" {
-		team = "team " + e.Team
+		team = staffWords("mail.page.team_named", e.Team)
 	}
 	var intro, subject string
 	if e.Type == EventHandoffSLAMissed {
-		intro = "You are being paged because nobody acknowledged this escalation in time."
-		subject = "[andon] You are being paged: nobody acknowledged an escalation in time"
+		intro = staffWords("mail.page.sla_intro")
+		subject = staffWords("mail.page.sla_subject")
 		var detail []string
 		if why := reasonWords(e); why != "" {
 			detail = append(detail, why)
 		}
 		if waited != "" {
-			detail = append(detail, "waiting "+waited)
+			detail = append(detail, staffWords("mail.page.waiting", waited))
 		}
 		if len(detail) > 0 {
 			subject += " (" + strings.Join(detail, ", ") + ")"
 		}
 	} else {
 		title := plainTitle(e)
-		intro = "You are being paged: " + title + "."
-		subject = "[andon] You are being paged: " + title
+		intro = staffWords("mail.page.intro", title)
+		subject = staffWords("mail.page.subject", title)
 		if why := reasonWords(e); why != "" {
 			subject += " (" + why + ")"
 		}
 	}
 	var story string
 	if e.Type == EventHandoffSLAMissed {
-		story = "A visitor is waiting for a person"
+		story = staffWords("mail.page.story", team)
 		if waited != "" {
-			story = "A visitor has been waiting " + waited + " for a person"
+			story = staffWords("mail.page.story_waited", waited, team)
 		}
-		story += ", but nobody in " + team + " has taken the conversation."
 		if e.Level > 0 {
-			story += fmt.Sprintf(" You are number %d in the team's escalation chain.", e.Level)
+			story += " " + staffWords("mail.page.level", e.Level)
 		}
 	}
 
@@ -139,27 +141,27 @@ func pageMail(e Event, w wait) mailText {
 		b.WriteString(story + "\n\n")
 	}
 	if why := reasonWords(e); why != "" {
-		fmt.Fprintf(&b, "Reason: %s\n", why)
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.reason"), why)
 	}
 	if e.Team != "" {
-		fmt.Fprintf(&b, "Team: %s\n", e.Team)
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.team"), e.Team)
 	}
 	if waited != "" {
-		fmt.Fprintf(&b, "Waiting: %s%s\n", waited, sinceWords(w))
+		fmt.Fprintf(&b, "%s: %s%s\n", staffWords("mail.staff.waiting"), waited, sinceWords(w))
 	}
 	if e.Site != "" {
-		fmt.Fprintf(&b, "Site: %s\n", e.Site)
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.site"), e.Site)
 	}
-	fmt.Fprintf(&b, "Conversation: %s\n", e.ConversationID)
+	fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.conversation"), e.ConversationID)
 	if p := preview(e.Preview); p != "" {
-		fmt.Fprintf(&b, "\nThe visitor wrote:\n> %s\n", p)
+		fmt.Fprintf(&b, "\n%s\n> %s\n", staffWords("mail.staff.visitor_wrote"), p)
 	}
 	if e.ConsoleURL != "" {
-		fmt.Fprintf(&b, "\nTake it in the console: %s\n", e.ConsoleURL)
+		fmt.Fprintf(&b, "\n%s: %s\n", staffWords("mail.staff.take"), e.ConsoleURL)
 	} else {
-		b.WriteString("\nTake it in the andon console.\n")
+		b.WriteString("\n" + staffWords("mail.staff.take_andon") + "\n")
 	}
-	footer := "You receive this because your address is in the escalation chain of " + team + " in andon's configuration."
+	footer := staffWords("mail.page.footer", team)
 	b.WriteString("\n-- \n" + footer + "\n")
 
 	var h strings.Builder
@@ -172,13 +174,25 @@ func pageMail(e Event, w wait) mailText {
 	return mailText{subject: subject, text: b.String(), html: h.String()}
 }
 
+// staffLang is the language of the mails staff read (pages and channel
+// mails): the catalogue's reference, whatever the visitor's language.
+const staffLang = locale.Default
+
+// staffWords is key's text in staffLang, filled with args.
+func staffWords(key string, args ...any) string {
+	return locale.Text(staffLang, key, args...)
+}
+
+// staffFuncs let the staff mails' templates name their words: {{w "key"}}.
+var staffFuncs = template.FuncMap{"w": staffWords, "lang": func() string { return staffLang }}
+
 // sinceWords is " (since 2026-11-26 21:48 UTC)" when the start of the wait
 // is known.
 func sinceWords(w wait) string {
 	if w.since.IsZero() {
 		return ""
 	}
-	return " (since " + w.since.UTC().Format("2006-01-02 15:04") + " UTC)"
+	return " " + staffWords("mail.page.since", w.since.UTC().Format("2006-01-02 15:04"))
 }
 
 // plainTitle is eventTitle without the Slack emoji.
@@ -192,19 +206,19 @@ func plainTitle(e Event) string {
 	return title
 }
 
-var pageHTML = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><body style="font-family:sans-serif;line-height:1.4">
+var pageHTML = template.Must(template.New("page").Funcs(staffFuncs).Parse(`<!doctype html>
+<html lang="{{lang}}"><body style="font-family:sans-serif;line-height:1.4">
 <p><strong>{{.Intro}}</strong></p>
 {{- if .Story}}<p>{{.Story}}</p>{{end}}
 <table>
-{{- if .Reason}}<tr><td>Reason</td><td><strong>{{.Reason}}</strong></td></tr>{{end}}
-{{- if .E.Team}}<tr><td>Team</td><td>{{.E.Team}}</td></tr>{{end}}
-{{- if .Waited}}<tr><td>Waiting</td><td>{{.Waited}}</td></tr>{{end}}
-{{- if .E.Site}}<tr><td>Site</td><td>{{.E.Site}}</td></tr>{{end}}
-<tr><td>Conversation</td><td>{{.E.ConversationID}}</td></tr>
+{{- if .Reason}}<tr><td>{{w "mail.staff.reason"}}</td><td><strong>{{.Reason}}</strong></td></tr>{{end}}
+{{- if .E.Team}}<tr><td>{{w "mail.staff.team"}}</td><td>{{.E.Team}}</td></tr>{{end}}
+{{- if .Waited}}<tr><td>{{w "mail.staff.waiting"}}</td><td>{{.Waited}}</td></tr>{{end}}
+{{- if .E.Site}}<tr><td>{{w "mail.staff.site"}}</td><td>{{.E.Site}}</td></tr>{{end}}
+<tr><td>{{w "mail.staff.conversation"}}</td><td>{{.E.ConversationID}}</td></tr>
 </table>
-{{- if .Preview}}<p>The visitor wrote:</p><blockquote>{{.Preview}}</blockquote>{{end}}
-{{- if .E.ConsoleURL}}<p><a href="{{.E.ConsoleURL}}">Take it in the console</a></p>{{else}}<p>Take it in the andon console.</p>{{end}}
+{{- if .Preview}}<p>{{w "mail.staff.visitor_wrote"}}</p><blockquote>{{.Preview}}</blockquote>{{end}}
+{{- if .E.ConsoleURL}}<p><a href="{{.E.ConsoleURL}}">{{w "mail.staff.take"}}</a></p>{{else}}<p>{{w "mail.staff.take_andon"}}</p>{{end}}
 <p style="color:#777;font-size:small">{{.Footer}}</p>
 </body></html>
 `))

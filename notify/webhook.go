@@ -119,16 +119,16 @@ func slackEscape(s string) string {
 func eventTitle(e Event) string {
 	switch e.Type {
 	case EventHandoffCreated:
-		return ":rotating_light: A visitor needs a person"
+		return ":rotating_light: " + staffWords("mail.title.created")
 	case EventHandoffSLAMissed:
 		if e.Level > 0 {
-			return fmt.Sprintf(":alarm_clock: Nobody answered in time (escalation level %d)", e.Level)
+			return ":alarm_clock: " + staffWords("mail.title.sla_level", e.Level)
 		}
-		return ":alarm_clock: Nobody answered in time"
+		return ":alarm_clock: " + staffWords("mail.title.sla")
 	case EventHandoffTransferred:
-		return ":arrow_right: Conversation transferred"
+		return ":arrow_right: " + staffWords("mail.title.transferred")
 	case EventHandoffResolved:
-		return ":white_check_mark: Conversation resolved"
+		return ":white_check_mark: " + staffWords("mail.title.resolved")
 	}
 	return e.Type
 }

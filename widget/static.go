@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/andon-chat/andon/internal/assets"
+	"github.com/andon-chat/andon/internal/locale"
 	"github.com/andon-chat/andon/internal/markdown"
 )
 
@@ -23,6 +24,27 @@ type asset struct {
 	cache string
 }
 
+// localeMarker is the line of widget.js that becomes its word tables.
+const localeMarker = "/* @include locale */"
+
+// script is widget.js as served: the shared Markdown renderer inside its
+// own scope and its words, the catalogue's "widget." keys for every
+// language, in place of their include lines.
+func script() (string, error) {
+	raw, err := staticFS.ReadFile("static/widget.js")
+	if err != nil {
+		return "", err
+	}
+	full, err := markdown.Include(string(raw))
+	if err != nil {
+		return "", fmt.Errorf("widget.js: %w", err)
+	}
+	if strings.Count(full, localeMarker) != 1 {
+		return "", fmt.Errorf("widget.js: want one %q in the script", localeMarker)
+	}
+	return strings.Replace(full, localeMarker, "var STR = "+string(locale.PrefixedJSON("widget."))+";", 1), nil
+}
+
 // loadAssets reads every file under static/ once at start-up, keyed by the
 // URL path it is served at ("/widget.js").
 func loadAssets() (map[string]*asset, error) {
@@ -30,14 +52,9 @@ func loadAssets() (map[string]*asset, error) {
 	if err != nil {
 		return nil, err
 	}
-	// widget.js carries the shared Markdown renderer inside its own scope.
-	script, err := staticFS.ReadFile("static/widget.js")
+	full, err := script()
 	if err != nil {
 		return nil, err
-	}
-	full, err := markdown.Include(string(script))
-	if err != nil {
-		return nil, fmt.Errorf("widget.js: %w", err)
 	}
 	files["widget.js"] = assets.New("widget.js", []byte(full))
 	out := make(map[string]*asset, len(files))

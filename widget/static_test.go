@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/andon-chat/andon/internal/markdown"
+	"github.com/andon-chat/andon/internal/locale"
 )
 
 // get fetches path without Go's transparent gzip, so the test sees the wire.
@@ -39,10 +39,14 @@ func TestWidgetScriptIsCachedAndCompressed(t *testing.T) {
 	if plainResp.StatusCode != 200 || !strings.HasPrefix(plainResp.Header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("%d %s", plainResp.StatusCode, plainResp.Header.Get("Content-Type"))
 	}
-	script, _ := staticFS.ReadFile("static/widget.js")
-	want, err := markdown.Include(string(script))
+	want, err := script()
 	if err != nil || string(plain) != want || !strings.Contains(want, "function renderMarkdown(") {
 		t.Fatalf("served script is not the embedded one with the Markdown renderer inside (%v)", err)
+	}
+	for _, words := range []string{`"open":"` + locale.Text("sv", "widget.open") + `"`, `"open":"` + locale.Text("en", "widget.open") + `"`} {
+		if !strings.Contains(want, words) || strings.Contains(want, localeMarker) {
+			t.Fatalf("served script lacks the catalogue's %s", words)
+		}
 	}
 	etag := plainResp.Header.Get("ETag")
 	if etag == "" || plainResp.Header.Get("Cache-Control") == "" || plainResp.Header.Get("Content-Encoding") != "" {

@@ -4,7 +4,7 @@
 // through api.js, i.e. the documented API.
 import { api, setCSRF, onSessionEnd, AgentSocket, APIError } from './api.js';
 import { h, fill, $ } from './dom.js';
-import { t, setLang, currentLang, reasonText } from './strings.js';
+import { t, setLang, currentLang, nextLang, langName, reasonText } from './strings.js';
 import { Desk } from './desk.js';
 import { usersView, deliveriesView } from './admin.js';
 
@@ -168,9 +168,9 @@ async function logout(all) {
 
 function langButton(rerender) {
   return h('button', { type: 'button', class: 'link lang', onclick: () => {
-    setLang(currentLang() === 'sv' ? 'en' : 'sv');
+    setLang(nextLang());
     rerender();
-  } }, t('language'));
+  } }, langName(nextLang()));
 }
 
 // ---- top bar ----

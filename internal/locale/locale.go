@@ -40,6 +40,13 @@ func mustLoad() Catalogue {
 // verbs are the fmt verbs of a text, in order ("%%" is not one).
 var verbs = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
 
+// placeholders are the named {name} slots of a text the console or the
+// widget fills in (their JavaScript fills by name, so a language may
+// order them as it likes).
+var placeholders = regexp.MustCompile(`\{[A-Za-z0-9_]+\}`)
+
+// verbsOf is a text's fmt verbs in order, then its {name} placeholders
+// sorted.
 func verbsOf(text string) []string {
 	var out []string
 	for _, v := range verbs.FindAllString(text, -1) {
@@ -47,7 +54,9 @@ func verbsOf(text string) []string {
 			out = append(out, v)
 		}
 	}
-	return out
+	named := placeholders.FindAllString(text, -1)
+	slices.Sort(named)
+	return append(out, named...)
 }
 
 // Load reads every *.json of fsys as one language (its name) and checks
@@ -171,4 +180,30 @@ func Keys() []string {
 func Known(key string) bool {
 	_, ok := std[Default][key]
 	return ok
+}
+
+// Prefixed is every language's texts whose key starts with prefix, by the
+// rest of the key: the tables the console ("console.") and the widget
+// ("widget.") are served, so their scripts name "send", not "widget.send".
+func Prefixed(prefix string) map[string]map[string]string {
+	out := make(map[string]map[string]string, len(std))
+	for lang, texts := range std {
+		m := map[string]string{}
+		for k, t := range texts {
+			if rest, ok := strings.CutPrefix(k, prefix); ok {
+				m[rest] = t
+			}
+		}
+		out[lang] = m
+	}
+	return out
+}
+
+// PrefixedJSON is Prefixed as JSON, which is also a JavaScript expression.
+func PrefixedJSON(prefix string) []byte {
+	raw, err := json.Marshal(Prefixed(prefix))
+	if err != nil {
+		panic(err) // maps of strings always marshal
+	}
+	return raw
 }

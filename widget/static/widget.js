@@ -46,50 +46,10 @@
   }
 
   // ---------------------------------------------------------------- strings
-  var STR = {
-    en: {
-      open: 'Open chat', close: 'Close chat', title: 'Chat with us', send: 'Send',
-      placeholder: 'Write a message…', input: 'Message', human: 'Talk to a person',
-      asking: 'Asking for a person…', connecting: 'Connecting…', reconnecting: 'Reconnecting…',
-      offline: 'You’re offline. We’ll reconnect when you’re back online.',
-      sending: 'Sending…', queued: 'Not sent yet, will send when connected',
-      sources: 'Sources', helpful: 'Helpful', unhelpful: 'Not helpful',
-      thanks: 'Thanks for your feedback', conv: 'Conversation',
-      waiting: 'Waiting for a person…', waitEta: 'Waiting for a person · about {n}',
-      aPerson: 'a person from our team', min1: '1 minute', minN: '{n} minutes',
-      nobody: 'Nobody from our team is available right now. Leave your e-mail and we’ll get back to you.',
-      nobodyHere: 'Nobody from our team is available right now. Your conversation stays here: the reply will wait in this chat.',
-      backToBot: 'Ask the assistant meanwhile',
-      email: 'Your e-mail', emailSend: 'Send', emailBad: 'Please enter a valid e-mail address.',
-      emailThanks: 'Thanks! We’ll e-mail you at {email}.',
-      withHuman: 'You’re chatting with {name}.', closed: 'This conversation is closed. Write below to continue it, or start a new one.',
-      newConv: 'Start a new conversation', rate: 'You’re sending messages too fast. Please wait a moment.',
-      tooLarge: 'Message is too long.', error: 'Something went wrong. Please try again.',
-      typing: '{name} is typing…', bot: 'Bot', agent: 'Support', you: 'You',
-      unread: '{n} unread', said: '{name}: {text}'
-    },
-    sv: {
-      open: 'Öppna chatten', close: 'Stäng chatten', title: 'Chatta med oss', send: 'Skicka',
-      placeholder: 'Skriv ett meddelande…', input: 'Meddelande', human: 'Prata med en människa',
-      asking: 'Vi hämtar en person…', connecting: 'Ansluter…', reconnecting: 'Återansluter…',
-      offline: 'Du är offline. Vi ansluter igen när du är online.',
-      sending: 'Skickar…', queued: 'Inte skickat än, skickas när anslutningen är tillbaka',
-      sources: 'Källor', helpful: 'Hjälpsamt', unhelpful: 'Inte hjälpsamt',
-      thanks: 'Tack för din återkoppling', conv: 'Konversation',
-      waiting: 'Väntar på en person…', waitEta: 'Väntar på en person · ungefär {n}',
-      aPerson: 'en person från vårt team', min1: '1 minut', minN: '{n} minuter',
-      nobody: 'Ingen från vårt team är tillgänglig just nu. Lämna din e-postadress så återkommer vi.',
-      nobodyHere: 'Ingen från vårt team är tillgänglig just nu. Samtalet finns kvar här: svaret väntar i den här chatten.',
-      backToBot: 'Fråga assistenten under tiden',
-      email: 'Din e-postadress', emailSend: 'Skicka', emailBad: 'Ange en giltig e-postadress.',
-      emailThanks: 'Tack! Vi mejlar dig på {email}.',
-      withHuman: 'Du chattar med {name}.', closed: 'Den här konversationen är avslutad. Skriv nedan för att fortsätta den, eller starta en ny.',
-      newConv: 'Starta en ny konversation', rate: 'Du skickar meddelanden för snabbt. Vänta en stund.',
-      tooLarge: 'Meddelandet är för långt.', error: 'Något gick fel. Försök igen.',
-      typing: '{name} skriver…', bot: 'Bot', agent: 'Support', you: 'Du',
-      unread: '{n} olästa', said: '{name}: {text}'
-    }
-  };
+  // The catalogue's "widget." words by language (internal/locale/*.json),
+  // which the server puts in place of the include line below:
+  // var STR = {"en": {"open": "Open chat", ...}, "sv": {...}};
+  /* @include locale */
   var LANG = 'en', T = STR.en;
   function pickLang(cfgLocale) {
     var c = [cfgLocale, d.documentElement.getAttribute('lang'), nav.language];
