@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -60,12 +61,12 @@ func TestFailuresFromOneAddressGrowTheirOwnDelay(t *testing.T) {
 	e.addUser("anna@example.com", RoleAgent, "anna's password")
 	const attacker = "203.0.113.7"
 	for range 3 {
-		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(attacker)...), 401, CodeInvalidCredentials)
+		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(attacker)...), 401, apierr.CodeInvalidCredentials)
 	}
 	for _, wantWait := range []string{"1", "2", "4", "8", "8"} {
-		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(attacker)...), 401, CodeInvalidCredentials)
+		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(attacker)...), 401, apierr.CodeInvalidCredentials)
 		r := e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(attacker)...)
-		e.expect(r, http.StatusTooManyRequests, CodeRateLimited)
+		e.expect(r, http.StatusTooManyRequests, apierr.CodeRateLimited)
 		if got := r.header.Get("Retry-After"); got != wantWait || !strings.Contains(r.message(), "from your browser or address") {
 			t.Fatalf("Retry-After %q (%s), want %s", got, r.message(), wantWait)
 		}
@@ -81,7 +82,7 @@ func TestFailuresFromOneAddressGrowTheirOwnDelay(t *testing.T) {
 	// and forgets the failures.
 	e.login("anna@example.com", "anna's password", from(attacker)...)
 	for range 3 {
-		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(attacker)...), 401, CodeInvalidCredentials)
+		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from(attacker)...), 401, apierr.CodeInvalidCredentials)
 	}
 }
 
@@ -101,7 +102,7 @@ func TestLockoutFromOneAddressDoesNotLockAKnownDevice(t *testing.T) {
 	for range 10 {
 		e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("203.0.113.7")...)
 	}
-	e.expect(e.do("POST", "/api/login", rightFor("anna@example.com", "anna's password"), nil, from("203.0.113.7")...), http.StatusTooManyRequests, CodeRateLimited)
+	e.expect(e.do("POST", "/api/login", rightFor("anna@example.com", "anna's password"), nil, from("203.0.113.7")...), http.StatusTooManyRequests, apierr.CodeRateLimited)
 	e.login("anna@example.com", "anna's password", from("198.51.100.1", "Cookie", device)...)
 
 	// Many addresses, one failure each: the account-wide limit runs dry.
@@ -118,7 +119,7 @@ func TestLockoutFromOneAddressDoesNotLockAKnownDevice(t *testing.T) {
 	// A new browser is slowed down too, even with the right password, and
 	// told why and what still works.
 	r = e.do("POST", "/api/login", rightFor("anna@example.com", "anna's password"), nil, from("192.0.2.50")...)
-	e.expect(r, http.StatusTooManyRequests, CodeRateLimited)
+	e.expect(r, http.StatusTooManyRequests, apierr.CodeRateLimited)
 	if !strings.Contains(r.message(), "from many addresses") || r.header.Get("Retry-After") == "" {
 		t.Fatalf("the account-wide refusal says %q (Retry-After %q)", r.message(), r.header.Get("Retry-After"))
 	}
@@ -131,13 +132,13 @@ func TestLockoutFromOneAddressDoesNotLockAKnownDevice(t *testing.T) {
 	e.login("anna@example.com", "anna's password", from("203.0.113.7", "Cookie", device)...)
 	name, value, _ := strings.Cut(device, "=")
 	forged := name + "=" + value[:len(value)-2] + "xx"
-	e.expect(e.do("POST", "/api/login", rightFor("anna@example.com", "anna's password"), nil, from("192.0.2.51", "Cookie", forged)...), http.StatusTooManyRequests, CodeRateLimited)
+	e.expect(e.do("POST", "/api/login", rightFor("anna@example.com", "anna's password"), nil, from("192.0.2.51", "Cookie", forged)...), http.StatusTooManyRequests, apierr.CodeRateLimited)
 
 	// Over time the account-wide limit lets guesses through at its rate
 	// only: one a minute.
 	e.clock.Advance(time.Minute)
-	e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("10.9.9.9")...), 401, CodeInvalidCredentials)
-	e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("10.9.9.10")...), http.StatusTooManyRequests, CodeRateLimited)
+	e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("10.9.9.9")...), 401, apierr.CodeInvalidCredentials)
+	e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("10.9.9.10")...), http.StatusTooManyRequests, apierr.CodeRateLimited)
 }
 
 // A known device also has its own growing delay: a stolen cookie is no
@@ -149,9 +150,9 @@ func TestKnownDeviceHasItsOwnDelay(t *testing.T) {
 	r := e.do("POST", "/api/login", rightFor("anna@example.com", "anna's password"), nil, from("198.51.100.1")...)
 	device := deviceCookie(t, r)
 	for range 3 {
-		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("198.51.100.1", "Cookie", device)...), 401, CodeInvalidCredentials)
+		e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("198.51.100.1", "Cookie", device)...), 401, apierr.CodeInvalidCredentials)
 	}
-	e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("198.51.100.1", "Cookie", device)...), http.StatusTooManyRequests, CodeRateLimited)
+	e.expect(e.do("POST", "/api/login", wrongFor("anna@example.com"), nil, from("198.51.100.1", "Cookie", device)...), http.StatusTooManyRequests, apierr.CodeRateLimited)
 	// The same address without the cookie is another source.
 	e.login("anna@example.com", "anna's password", from("198.51.100.1")...)
 }

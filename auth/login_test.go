@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -112,13 +113,13 @@ func TestLoginRefusals(t *testing.T) {
 		status  int
 		code    string
 	}{
-		{"wrong password", map[string]string{"email": "anna@example.com", "password": "not anna's"}, nil, 401, CodeInvalidCredentials},
-		{"unknown e-mail", map[string]string{"email": "nobody@example.com", "password": "anna's password"}, nil, 401, CodeInvalidCredentials},
-		{"invited, no password yet", map[string]string{"email": "invited@example.com", "password": "anything at all"}, nil, 401, CodeInvalidCredentials},
-		{"disabled", map[string]string{"email": "bo@example.com", "password": "bo's password!"}, nil, 403, CodeUserDisabled},
-		{"no password", map[string]string{"email": "anna@example.com"}, nil, 400, CodeBadRequest},
-		{"not JSON", "nope", nil, 400, CodeBadRequest},
-		{"other site", map[string]string{"email": "anna@example.com", "password": "anna's password"}, []string{"Origin", "https://evil.example"}, 403, CodeBadOrigin},
+		{"wrong password", map[string]string{"email": "anna@example.com", "password": "not anna's"}, nil, 401, apierr.CodeInvalidCredentials},
+		{"unknown e-mail", map[string]string{"email": "nobody@example.com", "password": "anna's password"}, nil, 401, apierr.CodeInvalidCredentials},
+		{"invited, no password yet", map[string]string{"email": "invited@example.com", "password": "anything at all"}, nil, 401, apierr.CodeInvalidCredentials},
+		{"disabled", map[string]string{"email": "bo@example.com", "password": "bo's password!"}, nil, 403, apierr.CodeUserDisabled},
+		{"no password", map[string]string{"email": "anna@example.com"}, nil, 400, apierr.CodeBadRequest},
+		{"not JSON", "nope", nil, 400, apierr.CodeBadRequest},
+		{"other site", map[string]string{"email": "anna@example.com", "password": "anna's password"}, []string{"Origin", "https://evil.example"}, 403, apierr.CodeBadOrigin},
 	}
 	for _, tc := range tests {
 		r := e.do("POST", "/api/login", tc.body, nil, tc.headers...)
@@ -144,10 +145,10 @@ func TestRateLimitPerIP(t *testing.T) {
 		return map[string]string{"email": fmt.Sprintf("user%d@example.com", i), "password": "some password"}
 	}
 	for i := range 3 {
-		e.expect(e.do("POST", "/api/login", body(i), nil, "X-Forwarded-For", "203.0.113.7"), 401, CodeInvalidCredentials)
+		e.expect(e.do("POST", "/api/login", body(i), nil, "X-Forwarded-For", "203.0.113.7"), 401, apierr.CodeInvalidCredentials)
 	}
 	r := e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil, "X-Forwarded-For", "203.0.113.7")
-	e.expect(r, http.StatusTooManyRequests, CodeRateLimited)
+	e.expect(r, http.StatusTooManyRequests, apierr.CodeRateLimited)
 	if r.header.Get("Retry-After") != "60" {
 		t.Fatalf("Retry-After %q, want 60", r.header.Get("Retry-After"))
 	}
@@ -156,7 +157,7 @@ func TestRateLimitPerIP(t *testing.T) {
 	e.login("anna@example.com", "anna's password", "X-Forwarded-For", "203.0.113.8")
 	e.clock.Advance(time.Minute)
 	e.login("anna@example.com", "anna's password", "X-Forwarded-For", "203.0.113.7")
-	e.expect(e.do("POST", "/api/login", body(9), nil, "X-Forwarded-For", "203.0.113.7"), http.StatusTooManyRequests, CodeRateLimited)
+	e.expect(e.do("POST", "/api/login", body(9), nil, "X-Forwarded-For", "203.0.113.7"), http.StatusTooManyRequests, apierr.CodeRateLimited)
 }
 
 func TestForwardedForIgnoredFromUntrustedPeer(t *testing.T) {
@@ -164,7 +165,7 @@ func TestForwardedForIgnoredFromUntrustedPeer(t *testing.T) {
 	e := newEnv(t, func(o *Options) { o.PerIP = Rate{Every: time.Minute, Burst: 2} })
 	for i := range 2 {
 		// A client that is not a trusted proxy cannot pick a new IP per attempt.
-		e.expect(e.do("POST", "/api/login", map[string]string{"email": "a@example.com", "password": "some password"}, nil, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i)), 401, CodeInvalidCredentials)
+		e.expect(e.do("POST", "/api/login", map[string]string{"email": "a@example.com", "password": "some password"}, nil, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i)), 401, apierr.CodeInvalidCredentials)
 	}
-	e.expect(e.do("POST", "/api/login", map[string]string{"email": "a@example.com", "password": "some password"}, nil, "X-Forwarded-For", "203.0.113.99"), 429, CodeRateLimited)
+	e.expect(e.do("POST", "/api/login", map[string]string{"email": "a@example.com", "password": "some password"}, nil, "X-Forwarded-For", "203.0.113.99"), 429, apierr.CodeRateLimited)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"strings"
 	"unicode"
@@ -190,7 +191,7 @@ func personalWords(email, name string) []string {
 func notLetterOrDigit(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 func weak(key string, args ...any) *Error {
-	return say(http.StatusBadRequest, CodeWeakPassword, key, args...)
+	return say(http.StatusBadRequest, apierr.CodeWeakPassword, key, args...)
 }
 
 // hash and verify run argon2id under the service's semaphore: each run

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"strings"
 	"testing"
 	"time"
@@ -102,7 +103,7 @@ func TestCheckPassword(t *testing.T) {
 		if e == nil {
 			continue
 		}
-		if e.Code != CodeWeakPassword || e.Status != 400 || !strings.Contains(e.Message, tc.says) {
+		if e.Code != apierr.CodeWeakPassword || e.Status != 400 || !strings.Contains(e.Message, tc.says) {
 			t.Errorf("checkPassword(%q): %d %s %q, want 400 weak_password saying %q", tc.password, e.Status, e.Code, e.Message, tc.says)
 		}
 		if e.Messages["en"] != e.Message || e.Messages["sv"] == "" || e.Messages["sv"] == e.Message {
@@ -119,7 +120,7 @@ func TestWeakPasswordOverHTTP(t *testing.T) {
 	e.addUser("anna@example.com", RoleAgent, "anna's password")
 	s := e.login("anna@example.com", "anna's password")
 	r := e.do("POST", "/api/password", map[string]string{"current": "anna's password", "new": "password12"}, s)
-	e.expect(r, 400, CodeWeakPassword)
+	e.expect(r, 400, apierr.CodeWeakPassword)
 	msgs, _ := r.body["error"].(map[string]any)["messages"].(map[string]any)
 	if sv, _ := msgs["sv"].(string); !strings.Contains(sv, "vanligaste") {
 		t.Fatalf("password12: messages %v, want a Swedish one", msgs)

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"strings"
 	"time"
@@ -71,7 +72,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if strings.TrimSpace(req.Email) == "" || req.Password == "" {
-		return errorf(http.StatusBadRequest, CodeBadRequest, "Enter your e-mail address and password.")
+		return errorf(http.StatusBadRequest, apierr.CodeBadRequest, "Enter your e-mail address and password.")
 	}
 	u, device, err := s.checkLogin(r, req.Email, req.Password)
 	if err != nil {
@@ -114,7 +115,7 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 		return store.User{}, "", rateLimited(now, next, "auth.limit.address")
 	}
 	if len(password) > maxPasswordBytes {
-		return store.User{}, "", errorf(http.StatusBadRequest, CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
+		return store.User{}, "", errorf(http.StatusBadRequest, apierr.CodeBadRequest, "The password is longer than %d bytes.", maxPasswordBytes)
 	}
 	account := strings.ToLower(strings.TrimSpace(email))
 	device := s.knownDevice(r, account)
@@ -161,11 +162,11 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 		if known {
 			s.log.WarnContext(ctx, "failed login", "user", u.ID, "ip", ip, "known_device", device != "")
 		}
-		return store.User{}, "", say(http.StatusUnauthorized, CodeInvalidCredentials, "auth.login.wrong")
+		return store.User{}, "", say(http.StatusUnauthorized, apierr.CodeInvalidCredentials, "auth.login.wrong")
 	}
 	s.pairs.succeeded(pair)
 	if u.Disabled {
-		return store.User{}, "", say(http.StatusForbidden, CodeUserDisabled, "auth.login.disabled")
+		return store.User{}, "", say(http.StatusForbidden, apierr.CodeUserDisabled, "auth.login.disabled")
 	}
 	if err := s.st.LoginSucceeded(ctx, u.ID, now); err != nil {
 		return store.User{}, "", err
@@ -177,14 +178,14 @@ func (s *Service) checkLogin(r *http.Request, email, password string) (store.Use
 
 func locked(until, now time.Time) *Error {
 	at := until.UTC().Format("15:04 UTC")
-	e := say(http.StatusLocked, CodeLocked, "auth.locked", at, waitFor(until.Sub(now)))
+	e := say(http.StatusLocked, apierr.CodeLocked, "auth.locked", at, waitFor(until.Sub(now)))
 	e.Until = until
 	return e
 }
 
 // rateLimited is a 429 until until: key's text with the wait filled in.
 func rateLimited(now, until time.Time, key string) *Error {
-	e := say(http.StatusTooManyRequests, CodeRateLimited, key, waitFor(until.Sub(now)))
+	e := say(http.StatusTooManyRequests, apierr.CodeRateLimited, key, waitFor(until.Sub(now)))
 	e.Until = until
 	return e
 }
@@ -333,7 +334,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(req.Current) > maxPasswordBytes {
-		return errorf(http.StatusBadRequest, CodeBadRequest, "The current password is longer than %d bytes.", maxPasswordBytes)
+		return errorf(http.StatusBadRequest, apierr.CodeBadRequest, "The current password is longer than %d bytes.", maxPasswordBytes)
 	}
 	// Guesses are counted like failed logins and, like logins, refused
 	// while the account is locked: a stolen session must not become a way
@@ -361,7 +362,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 			s.log.WarnContext(r.Context(), "account locked", "user", u.ID, "until", after.LockedUntil)
 			return locked(after.LockedUntil, now)
 		}
-		return errorf(http.StatusForbidden, CodeWrongPassword, "The current password is wrong.")
+		return errorf(http.StatusForbidden, apierr.CodeWrongPassword, "The current password is wrong.")
 	}
 	if e := checkPassword(req.New, u.Email, u.Name); e != nil {
 		return e

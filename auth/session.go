@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net"
 	"net/http"
 	"net/netip"
@@ -104,12 +105,12 @@ func (s *Service) session(r *http.Request) (authed, error) {
 
 func (s *Service) sessionByToken(ctx context.Context, token string) (authed, error) {
 	if token == "" {
-		return authed{}, errorf(http.StatusUnauthorized, CodeUnauthorized, "Log in first: this request has no session cookie.")
+		return authed{}, errorf(http.StatusUnauthorized, apierr.CodeUnauthorized, "Log in first: this request has no session cookie.")
 	}
 	id := tokenID(token)
 	sess, err := s.st.Session(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return authed{}, errorf(http.StatusUnauthorized, CodeUnauthorized, "Your session has ended (logged out, or ended from another device); log in again.")
+		return authed{}, errorf(http.StatusUnauthorized, apierr.CodeUnauthorized, "Your session has ended (logged out, or ended from another device); log in again.")
 	}
 	if err != nil {
 		return authed{}, err
@@ -118,22 +119,22 @@ func (s *Service) sessionByToken(ctx context.Context, token string) (authed, err
 	switch {
 	case !now.Before(sess.ExpiresAt):
 		s.endSession(ctx, id)
-		return authed{}, errorf(http.StatusUnauthorized, CodeUnauthorized, "Your session has expired (sessions last at most %s); log in again.", human(s.opts.SessionMax))
+		return authed{}, errorf(http.StatusUnauthorized, apierr.CodeUnauthorized, "Your session has expired (sessions last at most %s); log in again.", human(s.opts.SessionMax))
 	case now.Sub(sess.LastSeenAt) >= s.opts.SessionIdle:
 		s.endSession(ctx, id)
-		return authed{}, errorf(http.StatusUnauthorized, CodeUnauthorized, "Your session expired after %s without activity; log in again.", human(s.opts.SessionIdle))
+		return authed{}, errorf(http.StatusUnauthorized, apierr.CodeUnauthorized, "Your session expired after %s without activity; log in again.", human(s.opts.SessionIdle))
 	}
 	u, err := s.st.User(ctx, sess.UserID)
 	if errors.Is(err, store.ErrNotFound) {
 		s.endSession(ctx, id)
-		return authed{}, errorf(http.StatusUnauthorized, CodeUnauthorized, "Your user no longer exists; log in again.")
+		return authed{}, errorf(http.StatusUnauthorized, apierr.CodeUnauthorized, "Your user no longer exists; log in again.")
 	}
 	if err != nil {
 		return authed{}, err
 	}
 	if u.Disabled {
 		s.endSession(ctx, id)
-		return authed{}, errorf(http.StatusUnauthorized, CodeUserDisabled, "Your account has been disabled; ask an admin.")
+		return authed{}, errorf(http.StatusUnauthorized, apierr.CodeUserDisabled, "Your account has been disabled; ask an admin.")
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		if err := s.st.TouchSession(ctx, id, now); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -172,7 +173,7 @@ func (s *Service) check(r *http.Request, role string) (authed, error) {
 		return authed{}, err
 	}
 	if !Allows(a.user.Role, role) {
-		return authed{}, errorf(http.StatusForbidden, CodeForbidden, "This needs the %s role; you are %s %s.", role, article(a.user.Role), a.user.Role)
+		return authed{}, errorf(http.StatusForbidden, apierr.CodeForbidden, "This needs the %s role; you are %s %s.", role, article(a.user.Role), a.user.Role)
 	}
 	if !safeMethod(r.Method) {
 		if err := s.checkOrigin(r); err != nil {
@@ -180,10 +181,10 @@ func (s *Service) check(r *http.Request, role string) (authed, error) {
 		}
 		presented := r.Header.Get(CSRFHeader)
 		if presented == "" {
-			return authed{}, errorf(http.StatusForbidden, CodeCSRF, "The %s header is missing: send the csrf_token from /api/login or /api/me with every change.", CSRFHeader)
+			return authed{}, errorf(http.StatusForbidden, apierr.CodeCSRF, "The %s header is missing: send the csrf_token from /api/login or /api/me with every change.", CSRFHeader)
 		}
 		if !s.validCSRF(a.session.ID, presented) {
-			return authed{}, errorf(http.StatusForbidden, CodeCSRF, "The %s header does not match this session: fetch /api/me for the current token.", CSRFHeader)
+			return authed{}, errorf(http.StatusForbidden, apierr.CodeCSRF, "The %s header does not match this session: fetch /api/me for the current token.", CSRFHeader)
 		}
 	}
 	return a, nil
@@ -220,7 +221,7 @@ func (s *Service) checkOrigin(r *http.Request) error {
 			return nil
 		}
 	}
-	return errorf(http.StatusForbidden, CodeBadOrigin, "Requests from %q are refused: the console only accepts requests from its own site.", origin)
+	return errorf(http.StatusForbidden, apierr.CodeBadOrigin, "Requests from %q are refused: the console only accepts requests from its own site.", origin)
 }
 
 // originOf normalises an http(s) origin to "scheme://host:port" in lower

@@ -3,6 +3,7 @@ package auth
 import (
 	"database/sql"
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,33 +32,33 @@ func TestRequire(t *testing.T) {
 		status       int
 		code         string
 	}{
-		{"no session, me", "GET", "/api/me", nil, 401, CodeUnauthorized},
-		{"no session, agent route", "GET", "/api/test/agent", nil, 401, CodeUnauthorized},
-		{"no session, agent route POST", "POST", "/api/test/agent", nil, 401, CodeUnauthorized},
-		{"no session, users", "GET", "/api/users", nil, 401, CodeUnauthorized},
-		{"no session, create user", "POST", "/api/users", nil, 401, CodeUnauthorized},
-		{"no session, logout", "POST", "/api/logout", nil, 401, CodeUnauthorized},
-		{"no session, logout-all", "POST", "/api/logout-all", nil, 401, CodeUnauthorized},
-		{"no session, password", "POST", "/api/password", nil, 401, CodeUnauthorized},
-		{"no session, patch user", "PATCH", "/api/users/x", nil, 401, CodeUnauthorized},
-		{"no session, reset", "POST", "/api/users/x/reset", nil, 401, CodeUnauthorized},
-		{"forged cookie", "GET", "/api/test/agent", forged, 401, CodeUnauthorized},
-		{"agent on admin route", "GET", "/api/test/admin", agent, 403, CodeForbidden},
-		{"agent lists users", "GET", "/api/users", agent, 403, CodeForbidden},
-		{"agent creates user", "POST", "/api/users", agent, 403, CodeForbidden},
-		{"agent resets someone", "POST", "/api/users/x/reset", agent, 403, CodeForbidden},
-		{"editor on agent route", "GET", "/api/test/agent", editor, 403, CodeForbidden},
+		{"no session, me", "GET", "/api/me", nil, 401, apierr.CodeUnauthorized},
+		{"no session, agent route", "GET", "/api/test/agent", nil, 401, apierr.CodeUnauthorized},
+		{"no session, agent route POST", "POST", "/api/test/agent", nil, 401, apierr.CodeUnauthorized},
+		{"no session, users", "GET", "/api/users", nil, 401, apierr.CodeUnauthorized},
+		{"no session, create user", "POST", "/api/users", nil, 401, apierr.CodeUnauthorized},
+		{"no session, logout", "POST", "/api/logout", nil, 401, apierr.CodeUnauthorized},
+		{"no session, logout-all", "POST", "/api/logout-all", nil, 401, apierr.CodeUnauthorized},
+		{"no session, password", "POST", "/api/password", nil, 401, apierr.CodeUnauthorized},
+		{"no session, patch user", "PATCH", "/api/users/x", nil, 401, apierr.CodeUnauthorized},
+		{"no session, reset", "POST", "/api/users/x/reset", nil, 401, apierr.CodeUnauthorized},
+		{"forged cookie", "GET", "/api/test/agent", forged, 401, apierr.CodeUnauthorized},
+		{"agent on admin route", "GET", "/api/test/admin", agent, 403, apierr.CodeForbidden},
+		{"agent lists users", "GET", "/api/users", agent, 403, apierr.CodeForbidden},
+		{"agent creates user", "POST", "/api/users", agent, 403, apierr.CodeForbidden},
+		{"agent resets someone", "POST", "/api/users/x/reset", agent, 403, apierr.CodeForbidden},
+		{"editor on agent route", "GET", "/api/test/agent", editor, 403, apierr.CodeForbidden},
 		{"agent on agent route", "GET", "/api/test/agent", agent, 200, ""},
 		{"admin on agent route", "GET", "/api/test/agent", admin, 200, ""},
 		{"admin on admin route", "POST", "/api/test/admin", admin, 200, ""},
 		{"GET needs no CSRF", "GET", "/api/test/agent", noCSRF, 200, ""},
-		{"CSRF missing", "POST", "/api/test/agent", noCSRF, 403, CodeCSRF},
-		{"CSRF missing on DELETE", "DELETE", "/api/test/agent", noCSRF, 403, CodeCSRF},
-		{"CSRF wrong", "POST", "/api/test/agent", wrongCSRF, 403, CodeCSRF},
-		{"CSRF of another session", "POST", "/api/test/agent", othersCSRF, 403, CodeCSRF},
-		{"CSRF missing on logout", "POST", "/api/logout", noCSRF, 403, CodeCSRF},
-		{"CSRF missing on logout-all", "POST", "/api/logout-all", noCSRF, 403, CodeCSRF},
-		{"CSRF missing on password", "POST", "/api/password", noCSRF, 403, CodeCSRF},
+		{"CSRF missing", "POST", "/api/test/agent", noCSRF, 403, apierr.CodeCSRF},
+		{"CSRF missing on DELETE", "DELETE", "/api/test/agent", noCSRF, 403, apierr.CodeCSRF},
+		{"CSRF wrong", "POST", "/api/test/agent", wrongCSRF, 403, apierr.CodeCSRF},
+		{"CSRF of another session", "POST", "/api/test/agent", othersCSRF, 403, apierr.CodeCSRF},
+		{"CSRF missing on logout", "POST", "/api/logout", noCSRF, 403, apierr.CodeCSRF},
+		{"CSRF missing on logout-all", "POST", "/api/logout-all", noCSRF, 403, apierr.CodeCSRF},
+		{"CSRF missing on password", "POST", "/api/password", noCSRF, 403, apierr.CodeCSRF},
 		{"agent with CSRF", "POST", "/api/test/agent", agent, 200, ""},
 	}
 	for _, tc := range tests {
@@ -68,7 +69,7 @@ func TestRequire(t *testing.T) {
 	}
 	// A state change from another site is refused even with the token.
 	r := e.do("POST", "/api/test/agent", nil, agent, "Origin", "https://evil.example")
-	e.expect(r, 403, CodeBadOrigin)
+	e.expect(r, 403, apierr.CodeBadOrigin)
 	// The CSRF token in /api/me is the one from login.
 	me := e.do("GET", "/api/me", nil, agent)
 	if me.status != 200 || me.body["csrf_token"] != agent.csrf || me.body["user"].(map[string]any)["email"] != "agent@example.com" {
@@ -87,7 +88,7 @@ func TestLogout(t *testing.T) {
 	if c := r.sessionCookie(); c == nil || c.MaxAge >= 0 {
 		t.Fatalf("logout cookie %+v, want it cleared", c)
 	}
-	e.expect(e.do("GET", "/api/me", nil, s), 401, CodeUnauthorized)
+	e.expect(e.do("GET", "/api/me", nil, s), 401, apierr.CodeUnauthorized)
 	e.expect(e.do("GET", "/api/me", nil, other), 200, "")
 }
 
@@ -127,7 +128,7 @@ func TestSessionExpiry(t *testing.T) {
 	}
 	// ...but not the unused one (3 hours idle).
 	r := e.do("GET", "/api/me", nil, idle)
-	e.expect(r, 401, CodeUnauthorized)
+	e.expect(r, 401, apierr.CodeUnauthorized)
 	if !strings.Contains(r.message(), "without activity") {
 		t.Fatalf("idle message %q", r.message())
 	}
@@ -136,7 +137,7 @@ func TestSessionExpiry(t *testing.T) {
 	// And not past the absolute limit (5.5 hours after login).
 	e.clock.Advance(time.Hour)
 	r = e.do("GET", "/api/me", nil, active)
-	e.expect(r, 401, CodeUnauthorized)
+	e.expect(r, 401, apierr.CodeUnauthorized)
 	if !strings.Contains(r.message(), "at most 5 hours") {
 		t.Fatalf("absolute expiry message %q", r.message())
 	}
@@ -156,8 +157,8 @@ func TestDisabledUsersSessionRefused(t *testing.T) {
 
 	r := e.do("PATCH", "/api/users/"+agent.ID, map[string]any{"disabled": true}, admin)
 	e.expect(r, 200, "")
-	e.expect(e.do("GET", "/api/test/agent", nil, s), 401, CodeUnauthorized)
-	e.expect(e.do("POST", "/api/login", map[string]string{"email": "agent@example.com", "password": "agent password"}, nil), 403, CodeUserDisabled)
+	e.expect(e.do("GET", "/api/test/agent", nil, s), 401, apierr.CodeUnauthorized)
+	e.expect(e.do("POST", "/api/login", map[string]string{"email": "agent@example.com", "password": "agent password"}, nil), 403, apierr.CodeUserDisabled)
 
 	// Even a session the store kept (a user disabled by another process
 	// between the checks) is refused: the flag is read on every request.
@@ -171,7 +172,7 @@ func TestDisabledUsersSessionRefused(t *testing.T) {
 	if _, err := db.ExecContext(t.Context(), `UPDATE users SET disabled = 1 WHERE id = ?`, agent.ID); err != nil {
 		t.Fatal(err)
 	}
-	e.expect(e.do("GET", "/api/test/agent", nil, s), 401, CodeUserDisabled)
+	e.expect(e.do("GET", "/api/test/agent", nil, s), 401, apierr.CodeUserDisabled)
 }
 
 func TestAuthenticate(t *testing.T) {
@@ -226,8 +227,8 @@ func TestCheckSessionByToken(t *testing.T) {
 			t.Fatalf("%s: Check = %v, want 401 %s", what, err, code)
 		}
 	}
-	wantEnded("no token", "", CodeUnauthorized)
-	wantEnded("unknown token", "not-a-session", CodeUnauthorized)
+	wantEnded("no token", "", apierr.CodeUnauthorized)
+	wantEnded("unknown token", "not-a-session", apierr.CodeUnauthorized)
 
 	s := e.login("agent@example.com", "agent password")
 	if u, err := e.svc.Check(t.Context(), s.cookie.Value); err != nil || u.ID != agent.ID || u.Role != RoleAgent {
@@ -246,16 +247,16 @@ func TestCheckSessionByToken(t *testing.T) {
 		}
 	}
 	e.expect(e.do("POST", "/api/logout-all", nil, s), 200, "")
-	wantEnded("after logout-all", s.cookie.Value, CodeUnauthorized)
+	wantEnded("after logout-all", s.cookie.Value, apierr.CodeUnauthorized)
 
 	s = e.login("agent@example.com", "agent password")
 	admin = e.login("admin@example.com", "admin password") // the first one idled out meanwhile
 	e.expect(e.do("PATCH", "/api/users/"+agent.ID, map[string]any{"disabled": true}, admin), 200, "")
-	wantEnded("after disabling", s.cookie.Value, CodeUnauthorized)
+	wantEnded("after disabling", s.cookie.Value, apierr.CodeUnauthorized)
 
 	idle := e.login("admin@example.com", "admin password")
 	e.clock.Advance(time.Hour)
-	wantEnded("idle", idle.cookie.Value, CodeUnauthorized)
+	wantEnded("idle", idle.cookie.Value, apierr.CodeUnauthorized)
 }
 
 // An origin is scheme, host and port: the console at http://chat:8080

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net"
 	"net/http"
 	"strings"
@@ -40,11 +41,11 @@ type TokenInfo struct {
 // tokenInfo looks a link's token up and explains what is wrong with it.
 func (s *Service) tokenInfo(ctx context.Context, token string) (store.Invite, TokenInfo, error) {
 	if token == "" {
-		return store.Invite{}, TokenInfo{}, errorf(http.StatusBadRequest, CodeBadRequest, "The token is missing: open the link you were given.")
+		return store.Invite{}, TokenInfo{}, errorf(http.StatusBadRequest, apierr.CodeBadRequest, "The token is missing: open the link you were given.")
 	}
 	inv, err := s.st.Invite(ctx, tokenID(token))
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Invite{}, TokenInfo{}, errorf(http.StatusNotFound, CodeTokenInvalid, "This link is not valid: it may be mistyped or replaced by a newer one. Ask an admin for a new link.")
+		return store.Invite{}, TokenInfo{}, errorf(http.StatusNotFound, apierr.CodeTokenInvalid, "This link is not valid: it may be mistyped or replaced by a newer one. Ask an admin for a new link.")
 	}
 	if err != nil {
 		return store.Invite{}, TokenInfo{}, err
@@ -59,23 +60,23 @@ func (s *Service) tokenInfo(ctx context.Context, token string) (store.Invite, To
 			return store.Invite{}, TokenInfo{}, err
 		}
 		if u.Disabled {
-			return store.Invite{}, TokenInfo{}, errorf(http.StatusForbidden, CodeUserDisabled, "The account %s is disabled; ask an admin.", u.Email)
+			return store.Invite{}, TokenInfo{}, errorf(http.StatusForbidden, apierr.CodeUserDisabled, "The account %s is disabled; ask an admin.", u.Email)
 		}
 		info.Email, info.Name = u.Email, u.Name
 	} else if n, err := s.st.CountUsers(ctx); err != nil {
 		return store.Invite{}, TokenInfo{}, err
 	} else if n > 0 {
-		return store.Invite{}, TokenInfo{}, errorf(http.StatusGone, CodeTokenUsed, "Setup is already done: the first admin exists. Log in, or ask an admin for an invitation.")
+		return store.Invite{}, TokenInfo{}, errorf(http.StatusGone, apierr.CodeTokenUsed, "Setup is already done: the first admin exists. Log in, or ask an admin for an invitation.")
 	}
 	return inv, info, nil
 }
 
 func tokenState(inv store.Invite, now time.Time) error {
 	if !inv.UsedAt.IsZero() {
-		return errorf(http.StatusGone, CodeTokenUsed, "This link was already used (on %s); each link works once. Ask an admin for a new one.", inv.UsedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		return errorf(http.StatusGone, apierr.CodeTokenUsed, "This link was already used (on %s); each link works once. Ask an admin for a new one.", inv.UsedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	if !now.Before(inv.ExpiresAt) {
-		return errorf(http.StatusGone, CodeTokenExpired, "This link expired on %s. Ask an admin for a new one.", inv.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
+		return errorf(http.StatusGone, apierr.CodeTokenExpired, "This link expired on %s. Ask an admin for a new one.", inv.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	return nil
 }
@@ -118,15 +119,15 @@ func (s *Service) Accept(ctx context.Context, req SetupRequest) (store.User, err
 	u, err := s.st.UseInvite(ctx, inv.ID, use)
 	switch {
 	case errors.Is(err, store.ErrTokenUsed):
-		return store.User{}, errorf(http.StatusGone, CodeTokenUsed, "This link was just used; each link works once. Ask an admin for a new one.")
+		return store.User{}, errorf(http.StatusGone, apierr.CodeTokenUsed, "This link was just used; each link works once. Ask an admin for a new one.")
 	case errors.Is(err, store.ErrTokenExpired):
-		return store.User{}, errorf(http.StatusGone, CodeTokenExpired, "This link has expired. Ask an admin for a new one.")
+		return store.User{}, errorf(http.StatusGone, apierr.CodeTokenExpired, "This link has expired. Ask an admin for a new one.")
 	case errors.Is(err, store.ErrUserDisabled):
-		return store.User{}, errorf(http.StatusForbidden, CodeUserDisabled, "The account %s is disabled; ask an admin.", email)
+		return store.User{}, errorf(http.StatusForbidden, apierr.CodeUserDisabled, "The account %s is disabled; ask an admin.", email)
 	case errors.Is(err, store.ErrNotFound):
-		return store.User{}, errorf(http.StatusNotFound, CodeTokenInvalid, "This link is not valid any more: a newer one replaced it.")
+		return store.User{}, errorf(http.StatusNotFound, apierr.CodeTokenInvalid, "This link is not valid any more: a newer one replaced it.")
 	case errors.Is(err, store.ErrExists):
-		return store.User{}, errorf(http.StatusConflict, CodeEmailTaken, "A user with e-mail %s already exists.", email)
+		return store.User{}, errorf(http.StatusConflict, apierr.CodeEmailTaken, "A user with e-mail %s already exists.", email)
 	case err != nil:
 		return store.User{}, err
 	}

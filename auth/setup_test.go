@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,10 +35,10 @@ func TestFirstAdminSetup(t *testing.T) {
 	if r.status != 200 || r.body["kind"] != "setup" {
 		t.Fatalf("check: %d %s", r.status, r.raw)
 	}
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "password": "the boss password"}, nil), 400, CodeInvalidEmail)
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "email": "boss@example.com", "password": "short"}, nil), 400, CodeWeakPassword)
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token + "x", "email": "boss@example.com", "password": "the boss password"}, nil), 404, CodeTokenInvalid)
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "email": "boss@example.com", "password": "the boss password"}, nil, "Origin", "https://evil.example"), 403, CodeBadOrigin)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "password": "the boss password"}, nil), 400, apierr.CodeInvalidEmail)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "email": "boss@example.com", "password": "short"}, nil), 400, apierr.CodeWeakPassword)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token + "x", "email": "boss@example.com", "password": "the boss password"}, nil), 404, apierr.CodeTokenInvalid)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "email": "boss@example.com", "password": "the boss password"}, nil, "Origin", "https://evil.example"), 403, apierr.CodeBadOrigin)
 
 	r = e.do("POST", "/api/setup", map[string]string{"token": token, "email": "Boss@Example.com", "name": "The Boss", "password": "the boss password"}, nil)
 	if r.status != 200 {
@@ -50,8 +51,8 @@ func TestFirstAdminSetup(t *testing.T) {
 	}
 	e.expect(e.do("GET", "/api/test/admin", nil, boss), 200, "")
 
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "email": "mallory@example.com", "password": "mallory's password"}, nil), 410, CodeTokenUsed)
-	e.expect(e.do("POST", "/api/setup/check", map[string]string{"token": token}, nil), 410, CodeTokenUsed)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "email": "mallory@example.com", "password": "mallory's password"}, nil), 410, apierr.CodeTokenUsed)
+	e.expect(e.do("POST", "/api/setup/check", map[string]string{"token": token}, nil), 410, apierr.CodeTokenUsed)
 	if again, err := e.svc.EnsureSetup(t.Context()); err != nil || again != "" {
 		t.Fatalf("EnsureSetup with a user = %q, %v; want no link", again, err)
 	}
@@ -68,7 +69,7 @@ func TestOlderSetupLinkUselessAfterSetup(t *testing.T) {
 	}
 	e.expect(e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, second), "email": "boss@example.com", "password": "the boss password"}, nil), 200, "")
 	r := e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, first), "email": "mallory@example.com", "password": "mallory's password"}, nil)
-	e.expect(r, 410, CodeTokenUsed)
+	e.expect(r, 410, apierr.CodeTokenUsed)
 	if !strings.Contains(r.message(), "already done") {
 		t.Fatalf("message %q", r.message())
 	}
@@ -80,7 +81,7 @@ func TestSetupLinkExpires(t *testing.T) {
 	link, _ := e.svc.EnsureSetup(t.Context())
 	e.clock.Advance(time.Hour)
 	r := e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, link), "email": "boss@example.com", "password": "the boss password"}, nil)
-	e.expect(r, 410, CodeTokenExpired)
+	e.expect(r, 410, apierr.CodeTokenExpired)
 	if !strings.Contains(r.message(), "2026-11-26 23:00 UTC") {
 		t.Fatalf("message %q should say when it expired", r.message())
 	}
@@ -127,7 +128,7 @@ func TestSetupRace(t *testing.T) {
 					t.Fatalf("requests %d and %d both used the link", won, i)
 				case r.status == http.StatusOK:
 					won = i
-				case r.status != http.StatusGone || r.code() != CodeTokenUsed:
+				case r.status != http.StatusGone || r.code() != apierr.CodeTokenUsed:
 					t.Fatalf("request %d: %d %s, want 410 token_used", i, r.status, r.raw)
 				}
 			}
@@ -185,7 +186,7 @@ func TestInviteFlow(t *testing.T) {
 		t.Fatalf("after accepting %v", u)
 	}
 	e.expect(e.do("GET", "/api/test/agent", nil, anna), 200, "")
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "password": "another password"}, nil), 410, CodeTokenUsed)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": token, "password": "another password"}, nil), 410, apierr.CodeTokenUsed)
 	e.login("anna@example.com", "anna's password")
 }
 
@@ -199,7 +200,7 @@ func TestInviteExpires(t *testing.T) {
 	e.clock.Advance(47 * time.Hour)
 	e.expect(e.do("POST", "/api/setup/check", map[string]string{"token": tokenOf(t, link)}, nil), 200, "")
 	e.clock.Advance(time.Hour)
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, link), "password": "anna's password"}, nil), 410, CodeTokenExpired)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, link), "password": "anna's password"}, nil), 410, apierr.CodeTokenExpired)
 }
 
 func TestResetFlow(t *testing.T) {
@@ -218,7 +219,7 @@ func TestResetFlow(t *testing.T) {
 		t.Fatalf("expires_at %q", exp)
 	}
 	// Only the newest link works, and until it is used the old password does.
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, first.body["reset_url"].(string)), "password": "a new password"}, nil), 404, CodeTokenInvalid)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, first.body["reset_url"].(string)), "password": "a new password"}, nil), 404, apierr.CodeTokenInvalid)
 	e.expect(e.do("GET", "/api/me", nil, old), 200, "")
 	r := e.do("POST", "/api/setup/check", map[string]string{"token": tokenOf(t, second.body["reset_url"].(string))}, nil)
 	if r.body["kind"] != "reset" || r.body["email"] != "anna@example.com" {
@@ -228,12 +229,12 @@ func TestResetFlow(t *testing.T) {
 	e.expect(r, 200, "")
 	fresh := sessionFrom(t, r)
 
-	e.expect(e.do("GET", "/api/me", nil, old), 401, CodeUnauthorized)
+	e.expect(e.do("GET", "/api/me", nil, old), 401, apierr.CodeUnauthorized)
 	e.expect(e.do("GET", "/api/me", nil, fresh), 200, "")
-	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), 401, CodeInvalidCredentials)
+	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), 401, apierr.CodeInvalidCredentials)
 	e.login("anna@example.com", "a new password")
 
-	e.expect(e.do("POST", "/api/users/"+store404+"/reset", nil, admin), 404, CodeNotFound)
+	e.expect(e.do("POST", "/api/users/"+store404+"/reset", nil, admin), 404, apierr.CodeNotFound)
 }
 
 const store404 = "no-such-user"
@@ -249,7 +250,7 @@ func TestResetLinkOfDisabledUser(t *testing.T) {
 	if _, err := e.svc.SetDisabled(t.Context(), anna.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	e.expect(e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, link), "password": "a new password"}, nil), 403, CodeUserDisabled)
+	e.expect(e.do("POST", "/api/setup", map[string]string{"token": tokenOf(t, link), "password": "a new password"}, nil), 403, apierr.CodeUserDisabled)
 	if _, _, err := e.svc.ResetLink(t.Context(), anna.ID, ""); err == nil {
 		t.Fatal("a reset link was made for a disabled user")
 	}

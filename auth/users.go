@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"net/mail"
 	"slices"
@@ -48,7 +49,7 @@ func (s *Service) Users(ctx context.Context) ([]store.User, error) {
 func (s *Service) User(ctx context.Context, id string) (store.User, error) {
 	u, err := s.st.User(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, errorf(http.StatusNotFound, CodeNotFound, "There is no user with id %q.", id)
+		return store.User{}, errorf(http.StatusNotFound, apierr.CodeNotFound, "There is no user with id %q.", id)
 	}
 	if err != nil {
 		return store.User{}, err
@@ -61,7 +62,7 @@ func (s *Service) User(ctx context.Context, id string) (store.User, error) {
 func (s *Service) UserByEmail(ctx context.Context, email string) (store.User, error) {
 	u, err := s.st.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, errorf(http.StatusNotFound, CodeNotFound, "There is no user with e-mail %q.", email)
+		return store.User{}, errorf(http.StatusNotFound, apierr.CodeNotFound, "There is no user with e-mail %q.", email)
 	}
 	if err != nil {
 		return store.User{}, err
@@ -90,7 +91,7 @@ func (s *Service) addUser(ctx context.Context, in NewUser, base string) (store.U
 		return store.User{}, "", err
 	}
 	if !ValidRole(in.Role) {
-		return store.User{}, "", errorf(http.StatusBadRequest, CodeInvalidRole, "The role %q is not one of %s.", in.Role, strings.Join(Roles, ", "))
+		return store.User{}, "", errorf(http.StatusBadRequest, apierr.CodeInvalidRole, "The role %q is not one of %s.", in.Role, strings.Join(Roles, ", "))
 	}
 	teams, err := s.checkTeams(in.Teams)
 	if err != nil {
@@ -118,7 +119,7 @@ func (s *Service) addUser(ctx context.Context, in NewUser, base string) (store.U
 	u.CreatedAt, u.UpdatedAt = now, now
 	if err := s.st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			return store.User{}, "", errorf(http.StatusConflict, CodeEmailTaken, "A user with e-mail %s already exists.", email)
+			return store.User{}, "", errorf(http.StatusConflict, apierr.CodeEmailTaken, "A user with e-mail %s already exists.", email)
 		}
 		return store.User{}, "", err
 	}
@@ -148,13 +149,13 @@ func (s *Service) UpdateUser(ctx context.Context, id string, ch UserChange) (sto
 	if ch.Name != nil {
 		name := strings.TrimSpace(*ch.Name)
 		if name == "" {
-			return store.User{}, errorf(http.StatusBadRequest, CodeBadRequest, "The name must not be empty.")
+			return store.User{}, errorf(http.StatusBadRequest, apierr.CodeBadRequest, "The name must not be empty.")
 		}
 		u.Name = name
 	}
 	if ch.Role != nil {
 		if !ValidRole(*ch.Role) {
-			return store.User{}, errorf(http.StatusBadRequest, CodeInvalidRole, "The role %q is not one of %s.", *ch.Role, strings.Join(Roles, ", "))
+			return store.User{}, errorf(http.StatusBadRequest, apierr.CodeInvalidRole, "The role %q is not one of %s.", *ch.Role, strings.Join(Roles, ", "))
 		}
 		u.Role = *ch.Role
 	}
@@ -171,9 +172,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, ch UserChange) (sto
 	if err := s.st.UpdateUser(ctx, u); err != nil {
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			return store.User{}, errorf(http.StatusNotFound, CodeNotFound, "There is no user with id %q.", id)
+			return store.User{}, errorf(http.StatusNotFound, apierr.CodeNotFound, "There is no user with id %q.", id)
 		case errors.Is(err, store.ErrLastAdmin):
-			return store.User{}, errorf(http.StatusConflict, CodeLastAdmin, "%s is the last active admin: make someone else admin first.", u.Email)
+			return store.User{}, errorf(http.StatusConflict, apierr.CodeLastAdmin, "%s is the last active admin: make someone else admin first.", u.Email)
 		}
 		return store.User{}, err
 	}
@@ -203,7 +204,7 @@ func (s *Service) resetLink(ctx context.Context, id, createdBy, base string) (st
 		return "", time.Time{}, err
 	}
 	if u.Disabled {
-		return "", time.Time{}, errorf(http.StatusConflict, CodeUserDisabled, "%s is disabled: enable the account before sending a reset link.", u.Email)
+		return "", time.Time{}, errorf(http.StatusConflict, apierr.CodeUserDisabled, "%s is disabled: enable the account before sending a reset link.", u.Email)
 	}
 	kind := store.InviteReset
 	if !u.HasPassword {
@@ -265,7 +266,7 @@ func (s *Service) checkTeams(teams []string) ([]string, error) {
 			continue
 		}
 		if len(s.teams) > 0 && !slices.Contains(s.teams, t) {
-			return nil, errorf(http.StatusBadRequest, CodeInvalidTeam, "There is no team %q; the teams are %s.", t, strings.Join(s.teams, ", "))
+			return nil, errorf(http.StatusBadRequest, apierr.CodeInvalidTeam, "There is no team %q; the teams are %s.", t, strings.Join(s.teams, ", "))
 		}
 		out = append(out, t)
 	}
@@ -275,11 +276,11 @@ func (s *Service) checkTeams(teams []string) ([]string, error) {
 func normalizeEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
-		return "", errorf(http.StatusBadRequest, CodeInvalidEmail, "Enter an e-mail address: it is the login.")
+		return "", errorf(http.StatusBadRequest, apierr.CodeInvalidEmail, "Enter an e-mail address: it is the login.")
 	}
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || !strings.Contains(email, "@") {
-		return "", errorf(http.StatusBadRequest, CodeInvalidEmail, "%q is not an e-mail address like anna@example.com.", email)
+		return "", errorf(http.StatusBadRequest, apierr.CodeInvalidEmail, "%q is not an e-mail address like anna@example.com.", email)
 	}
 	return email, nil
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"strings"
 	"sync"
@@ -21,11 +22,11 @@ func TestUserAdministration(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"bad e-mail", map[string]any{"email": "anna", "role": "agent"}, 400, CodeInvalidEmail},
-		{"bad role", map[string]any{"email": "anna@example.com", "role": "boss"}, 400, CodeInvalidRole},
-		{"unknown team", map[string]any{"email": "anna@example.com", "role": "agent", "teams": []string{"sales"}}, 400, CodeInvalidTeam},
+		{"bad e-mail", map[string]any{"email": "anna", "role": "agent"}, 400, apierr.CodeInvalidEmail},
+		{"bad role", map[string]any{"email": "anna@example.com", "role": "boss"}, 400, apierr.CodeInvalidRole},
+		{"unknown team", map[string]any{"email": "anna@example.com", "role": "agent", "teams": []string{"sales"}}, 400, apierr.CodeInvalidTeam},
 		{"ok", map[string]any{"email": "anna@example.com", "role": "agent", "teams": []string{"billing", "billing", "technical"}}, 201, ""},
-		{"e-mail taken", map[string]any{"email": "ANNA@example.com", "role": "editor"}, 409, CodeEmailTaken},
+		{"e-mail taken", map[string]any{"email": "ANNA@example.com", "role": "editor"}, 409, apierr.CodeEmailTaken},
 	}
 	var anna map[string]any
 	for _, tc := range tests {
@@ -48,19 +49,19 @@ func TestUserAdministration(t *testing.T) {
 	if u["name"] != "Anna Berg" || u["role"] != "editor" || strings.Join(toStrings(u["teams"]), ",") != "technical" {
 		t.Fatalf("after patch %v", u)
 	}
-	e.expect(e.do("PATCH", "/api/users/"+id, map[string]any{"role": "root"}, admin), 400, CodeInvalidRole)
-	e.expect(e.do("PATCH", "/api/users/"+id, map[string]any{"teams": []string{"sales"}}, admin), 400, CodeInvalidTeam)
-	e.expect(e.do("PATCH", "/api/users/"+id, map[string]any{"name": "  "}, admin), 400, CodeBadRequest)
-	e.expect(e.do("PATCH", "/api/users/nobody", map[string]any{"name": "X"}, admin), 404, CodeNotFound)
+	e.expect(e.do("PATCH", "/api/users/"+id, map[string]any{"role": "root"}, admin), 400, apierr.CodeInvalidRole)
+	e.expect(e.do("PATCH", "/api/users/"+id, map[string]any{"teams": []string{"sales"}}, admin), 400, apierr.CodeInvalidTeam)
+	e.expect(e.do("PATCH", "/api/users/"+id, map[string]any{"name": "  "}, admin), 400, apierr.CodeBadRequest)
+	e.expect(e.do("PATCH", "/api/users/nobody", map[string]any{"name": "X"}, admin), 404, apierr.CodeNotFound)
 
 	// The last active admin can be neither demoted nor disabled...
-	e.expect(e.do("PATCH", "/api/users/"+boss.ID, map[string]any{"role": "agent"}, admin), 409, CodeLastAdmin)
-	e.expect(e.do("PATCH", "/api/users/"+boss.ID, map[string]any{"disabled": true}, admin), 409, CodeLastAdmin)
+	e.expect(e.do("PATCH", "/api/users/"+boss.ID, map[string]any{"role": "agent"}, admin), 409, apierr.CodeLastAdmin)
+	e.expect(e.do("PATCH", "/api/users/"+boss.ID, map[string]any{"disabled": true}, admin), 409, apierr.CodeLastAdmin)
 	// ...until there is another.
 	e.expect(e.do("PATCH", "/api/users/"+id, map[string]any{"role": "admin"}, admin), 200, "")
 	e.expect(e.do("PATCH", "/api/users/"+boss.ID, map[string]any{"role": "agent"}, admin), 200, "")
 	// Now boss is an agent: the admin routes are closed to them at once.
-	e.expect(e.do("GET", "/api/users", nil, admin), 403, CodeForbidden)
+	e.expect(e.do("GET", "/api/users", nil, admin), 403, apierr.CodeForbidden)
 }
 
 func TestListUsers(t *testing.T) {
@@ -94,16 +95,16 @@ func TestChangePassword(t *testing.T) {
 	here := e.login("anna@example.com", "anna's password")
 	elsewhere := e.login("anna@example.com", "anna's password")
 
-	e.expect(e.do("POST", "/api/password", map[string]string{"current": "not it at all", "new": "a new password"}, here), http.StatusForbidden, CodeWrongPassword)
-	e.expect(e.do("POST", "/api/password", map[string]string{"current": "anna's password", "new": "short"}, here), 400, CodeWeakPassword)
+	e.expect(e.do("POST", "/api/password", map[string]string{"current": "not it at all", "new": "a new password"}, here), http.StatusForbidden, apierr.CodeWrongPassword)
+	e.expect(e.do("POST", "/api/password", map[string]string{"current": "anna's password", "new": "short"}, here), 400, apierr.CodeWeakPassword)
 	r := e.do("POST", "/api/password", map[string]string{"current": "anna's password", "new": "a new password"}, here)
 	e.expect(r, 200, "")
 	if r.body["csrf_token"] != here.csrf {
 		t.Fatal("the session's CSRF token changed with the password")
 	}
 	e.expect(e.do("GET", "/api/me", nil, here), 200, "")
-	e.expect(e.do("GET", "/api/me", nil, elsewhere), 401, CodeUnauthorized)
-	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), 401, CodeInvalidCredentials)
+	e.expect(e.do("GET", "/api/me", nil, elsewhere), 401, apierr.CodeUnauthorized)
+	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), 401, apierr.CodeInvalidCredentials)
 	e.login("anna@example.com", "a new password")
 }
 
@@ -112,10 +113,10 @@ func TestChangePasswordGuessesCountTowardLockout(t *testing.T) {
 	e := newEnv(t, func(o *Options) { o.MaxFailures = 2 })
 	e.addUser("anna@example.com", RoleAgent, "anna's password")
 	stolen := e.login("anna@example.com", "anna's password")
-	e.expect(e.do("POST", "/api/password", map[string]string{"current": "guess guess", "new": "a new password"}, stolen), 403, CodeWrongPassword)
+	e.expect(e.do("POST", "/api/password", map[string]string{"current": "guess guess", "new": "a new password"}, stolen), 403, apierr.CodeWrongPassword)
 	// The guess that locks says so, as the login's does.
-	e.expect(e.do("POST", "/api/password", map[string]string{"current": "guess guess", "new": "a new password"}, stolen), 423, CodeLocked)
-	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), 423, CodeLocked)
+	e.expect(e.do("POST", "/api/password", map[string]string{"current": "guess guess", "new": "a new password"}, stolen), 423, apierr.CodeLocked)
+	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), 423, apierr.CodeLocked)
 }
 
 func toStrings(v any) []string {
@@ -136,19 +137,19 @@ func TestChangePasswordRefusedWhileLocked(t *testing.T) {
 	stolen := e.login("anna@example.com", "anna's password")
 	guess := map[string]string{"current": "guess guess", "new": "a brand new passphrase"}
 	for range 2 {
-		e.expect(e.do("POST", "/api/password", guess, stolen), http.StatusForbidden, CodeWrongPassword)
+		e.expect(e.do("POST", "/api/password", guess, stolen), http.StatusForbidden, apierr.CodeWrongPassword)
 	}
 	r := e.do("POST", "/api/password", guess, stolen)
-	e.expect(r, http.StatusLocked, CodeLocked)
+	e.expect(r, http.StatusLocked, apierr.CodeLocked)
 	if until := r.body["error"].(map[string]any)["until"]; until != e.clock.Now().Add(time.Hour).Format(time.RFC3339) {
 		t.Fatalf("the locking guess says until %v", until)
 	}
 	for range 10 {
-		e.expect(e.do("POST", "/api/password", guess, stolen), http.StatusLocked, CodeLocked)
+		e.expect(e.do("POST", "/api/password", guess, stolen), http.StatusLocked, apierr.CodeLocked)
 	}
 	right := map[string]string{"current": "anna's password", "new": "a brand new passphrase"}
-	e.expect(e.do("POST", "/api/password", right, stolen), http.StatusLocked, CodeLocked)
-	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), http.StatusLocked, CodeLocked)
+	e.expect(e.do("POST", "/api/password", right, stolen), http.StatusLocked, apierr.CodeLocked)
+	e.expect(e.do("POST", "/api/login", map[string]string{"email": "anna@example.com", "password": "anna's password"}, nil), http.StatusLocked, apierr.CodeLocked)
 
 	e.clock.Advance(time.Hour)
 	e.expect(e.do("POST", "/api/password", right, stolen), http.StatusOK, "")
@@ -181,7 +182,7 @@ func TestLastAdminRace(t *testing.T) {
 				var ae *Error
 				switch {
 				case err == nil:
-				case errors.As(err, &ae) && ae.Code == CodeLastAdmin:
+				case errors.As(err, &ae) && ae.Code == apierr.CodeLastAdmin:
 					refused++
 				default:
 					t.Fatalf("%s round %d: %v", name, round, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -100,7 +101,7 @@ func (s *Server) handleAgentWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.track() {
-		s.fail(w, r, apiErr(http.StatusServiceUnavailable, codeUnavailable, "The server is shutting down; reconnect in a moment."))
+		s.fail(w, r, apiErr(http.StatusServiceUnavailable, apierr.CodeUnavailable, "The server is shutting down; reconnect in a moment."))
 		return
 	}
 	defer s.conns.Done()
@@ -204,18 +205,18 @@ func (c *agentConn) readLoop() {
 			return
 		}
 		if mt != websocket.TextMessage {
-			c.sendError(codeBadRequest, "Frames must be JSON text.")
+			c.sendError(badRequest("Frames must be JSON text."))
 			continue
 		}
 		if e := c.handle(data); e != nil {
-			c.sendError(e.code, e.message)
+			c.sendError(e)
 		}
 	}
 }
 
 // handle carries out one frame; a refusal is answered with an error frame
 // and the connection goes on.
-func (c *agentConn) handle(data []byte) *apiError {
+func (c *agentConn) handle(data []byte) *apierr.Error {
 	var f agentFrame
 	if e := decodeFrame(data, &f); e != nil {
 		return e
@@ -245,7 +246,7 @@ func (c *agentConn) handle(data []byte) *apiError {
 	return nil
 }
 
-func decodeFrame(data []byte, v any) *apiError {
+func decodeFrame(data []byte, v any) *apierr.Error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -275,7 +276,7 @@ type watchingFrame struct {
 
 // watch subscribes the console to a conversation's live updates and
 // confirms with a watching frame. Watching again only confirms again.
-func (c *agentConn) watch(ctx context.Context, id string) *apiError {
+func (c *agentConn) watch(ctx context.Context, id string) *apierr.Error {
 	c.mu.Lock()
 	_, already := c.watches[id]
 	n := len(c.watches)
@@ -316,12 +317,12 @@ func (c *agentConn) watch(ctx context.Context, id string) *apiError {
 	return nil
 }
 
-func (c *agentConn) watchFailed(id string, err error) *apiError {
-	if e := classify(err); e != nil && e.code == codeNotFound {
+func (c *agentConn) watchFailed(id string, err error) *apierr.Error {
+	if e := classify(err); e != nil && e.Code == apierr.CodeNotFound {
 		return e
 	}
 	c.s.log.Warn("couldn't read conversation to watch", "conversation", id, "err", err)
-	return apiErr(http.StatusInternalServerError, codeInternal, "Couldn't watch the conversation; try again.")
+	return apiErr(http.StatusInternalServerError, apierr.CodeInternal, "Couldn't watch the conversation; try again.")
 }
 
 func (c *agentConn) unwatch(id string) {
@@ -391,14 +392,8 @@ func (c *agentConn) checkSession() bool {
 	return false
 }
 
-type errorFrame struct {
-	Type    string `json:"type"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func (c *agentConn) sendError(code, msg string) {
-	raw, _ := json.Marshal(errorFrame{Type: "error", Code: code, Message: msg})
+func (c *agentConn) sendError(e *apierr.Error) {
+	raw, _ := json.Marshal(apierr.Frame(e))
 	if !c.push(outFrame{raw: raw}) {
 		c.Evict()
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"strings"
 	"testing"
@@ -128,13 +129,13 @@ func TestWatchIsLive(t *testing.T) {
 	// Unwatched: no more messages of it.
 	ws.send(map[string]any{"type": "unwatch", "conversation_id": id})
 	ws.send(map[string]any{"type": "watch", "conversation_id": "nope"})
-	ws.until("not_found error", func(f frame) bool { return f.Type == "error" && f.Code == codeNotFound })
+	ws.until("not_found error", func(f frame) bool { return f.Type == "error" && f.Code == apierr.CodeNotFound })
 	if _, _, err := e.hub.PostVisitorMessage(ctx, id, "v3", "after unwatch"); err != nil {
 		t.Fatal(err)
 	}
 	ws.send(map[string]any{"type": "bogus", "conversation_id": id})
 	f = ws.until("error", func(f frame) bool { return f.Type == "error" || f.Type == "message" })
-	if f.Type != "error" || f.Code != codeBadRequest {
+	if f.Type != "error" || f.Code != apierr.CodeBadRequest {
 		t.Fatalf("after unwatch got %s", f.Raw)
 	}
 }
@@ -161,12 +162,12 @@ func TestBadFramesGetErrors(t *testing.T) {
 	ws := anna.dial(t)
 	ws.read()
 	for _, tc := range []struct{ frame, code string }{
-		{`{"type":"watch"}`, codeBadRequest},
-		{`{"type":"watch","conversation_id":"x","extra":1}`, codeBadRequest},
-		{`{"type":"typing","conversation_id":"x"}`, codeBadRequest},
-		{`{"type":"typing","conversation_id":"x","on":"yes"}`, codeBadRequest},
-		{`not json`, codeBadRequest},
-		{`{"type":"shout","conversation_id":"x"}`, codeBadRequest},
+		{`{"type":"watch"}`, apierr.CodeBadRequest},
+		{`{"type":"watch","conversation_id":"x","extra":1}`, apierr.CodeBadRequest},
+		{`{"type":"typing","conversation_id":"x"}`, apierr.CodeBadRequest},
+		{`{"type":"typing","conversation_id":"x","on":"yes"}`, apierr.CodeBadRequest},
+		{`not json`, apierr.CodeBadRequest},
+		{`{"type":"shout","conversation_id":"x"}`, apierr.CodeBadRequest},
 	} {
 		if err := ws.ws.WriteMessage(websocket.TextMessage, []byte(tc.frame)); err != nil {
 			t.Fatal(err)
@@ -178,7 +179,7 @@ func TestBadFramesGetErrors(t *testing.T) {
 	}
 	// Still connected after all that.
 	ws.send(map[string]any{"type": "watch", "conversation_id": "nope"})
-	ws.until("not_found", func(f frame) bool { return f.Type == "error" && f.Code == codeNotFound })
+	ws.until("not_found", func(f frame) bool { return f.Type == "error" && f.Code == apierr.CodeNotFound })
 }
 
 // TestReconnectResyncsWithoutLoss: an agent's console drops mid

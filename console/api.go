@@ -1,6 +1,7 @@
 package console
 
 import (
+	"github.com/andon-chat/andon/internal/apierr"
 	"math"
 	"net/http"
 	"strconv"
@@ -129,7 +130,7 @@ func (s *Server) postClaim(w http.ResponseWriter, r *http.Request, a handoff.Age
 // required refuses a missing or blank text field.
 func required(name, v string) error {
 	if strings.TrimSpace(v) == "" {
-		return apiErr(http.StatusBadRequest, codeEmptyText, "Field %q is required and must not be blank.", name)
+		return apiErr(http.StatusBadRequest, apierr.CodeEmptyText, "Field %q is required and must not be blank.", name)
 	}
 	return nil
 }
@@ -186,7 +187,7 @@ func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request, a handoff.
 		return err
 	}
 	if body.ToAgentID == "" && body.ToTeam == "" {
-		return apiErr(http.StatusBadRequest, codeNoTarget, "Name who takes over: to_agent_id or to_team.")
+		return apiErr(http.StatusBadRequest, apierr.CodeNoTarget, "Name who takes over: to_agent_id or to_team.")
 	}
 	if strings.TrimSpace(body.Note) == "" {
 		return badRequest("Field \"note\" is required: the next person reads it first.")
@@ -233,7 +234,7 @@ func (s *Server) postResolve(w http.ResponseWriter, r *http.Request, a handoff.A
 		return err
 	}
 	if body.Category == "" {
-		return apiErr(http.StatusBadRequest, codeBadCategory, "Field \"category\" is required: one of GET /api/categories.")
+		return apiErr(http.StatusBadRequest, apierr.CodeBadCategory, "Field \"category\" is required: one of GET /api/categories.")
 	}
 	res := handoff.Resolution{Category: body.Category, Summary: body.Summary}
 	if l := body.Learn; l != nil {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"slices"
 	"strings"
@@ -67,9 +68,9 @@ func TestQueueAndContext(t *testing.T) {
 		t.Fatalf("lists must be [] not null: notes %v earlier %v", c.Notes, c.Earlier)
 	}
 
-	anna.wantError(t, "GET", "/api/conversations/nope", nil, http.StatusNotFound, codeNotFound)
-	anna.wantError(t, "GET", "/api/conversations?limit=0", nil, http.StatusBadRequest, codeBadRequest)
-	anna.wantError(t, "GET", "/api/conversations?state=weird", nil, http.StatusBadRequest, codeBadRequest)
+	anna.wantError(t, "GET", "/api/conversations/nope", nil, http.StatusNotFound, apierr.CodeNotFound)
+	anna.wantError(t, "GET", "/api/conversations?limit=0", nil, http.StatusBadRequest, apierr.CodeBadRequest)
+	anna.wantError(t, "GET", "/api/conversations?state=weird", nil, http.StatusBadRequest, apierr.CodeBadRequest)
 }
 
 func TestClaimRaceOneWins(t *testing.T) {
@@ -132,9 +133,9 @@ func TestClaimRaceOneWins(t *testing.T) {
 	}
 	// Claiming again is harmless for the owner, refused for the others.
 	agents[won].must(t, "POST", "/api/conversations/"+id+"/claim", map[string]any{}, http.StatusOK, nil)
-	agents[(won+1)%n].wantError(t, "POST", "/api/conversations/"+id+"/claim", nil, http.StatusConflict, codeClaimed)
-	agents[0].wantError(t, "POST", "/api/conversations/nope/claim", nil, http.StatusNotFound, codeNotFound)
-	agents[0].wantError(t, "POST", "/api/conversations/"+id+"/claim", `{"x":1}`, http.StatusBadRequest, codeBadRequest)
+	agents[(won+1)%n].wantError(t, "POST", "/api/conversations/"+id+"/claim", nil, http.StatusConflict, apierr.CodeClaimed)
+	agents[0].wantError(t, "POST", "/api/conversations/nope/claim", nil, http.StatusNotFound, apierr.CodeNotFound)
+	agents[0].wantError(t, "POST", "/api/conversations/"+id+"/claim", `{"x":1}`, http.StatusBadRequest, apierr.CodeBadRequest)
 }
 
 // claimed escalates a conversation and lets c claim it.
@@ -157,7 +158,7 @@ func TestReplyOverTheGrowthCap(t *testing.T) {
 	id := claimed(t, e, anna)
 	path := "/api/conversations/" + id + "/messages"
 	// The escalating visitor message took the one message of the burst.
-	anna.wantError(t, "POST", path, map[string]string{"text": "Hi!", "client_id": "r1"}, http.StatusTooManyRequests, codeRateLimited)
+	anna.wantError(t, "POST", path, map[string]string{"text": "Hi!", "client_id": "r1"}, http.StatusTooManyRequests, apierr.CodeRateLimited)
 	msgs, _ := e.hub.Messages(context.Background(), id, 0)
 	for _, m := range msgs {
 		if m.From == store.FromAgent {
@@ -196,18 +197,18 @@ func TestReply(t *testing.T) {
 		t.Fatalf("%d agent messages stored, want 1", n)
 	}
 
-	bob.wantError(t, "POST", path, map[string]string{"text": "me too"}, http.StatusForbidden, codeNotOwner)
+	bob.wantError(t, "POST", path, map[string]string{"text": "me too"}, http.StatusForbidden, apierr.CodeNotOwner)
 	for _, tc := range []struct {
 		name, body, code, mention string
 	}{
-		{"empty", `{"text":"  "}`, codeEmptyText, "text"},
-		{"missing", `{}`, codeEmptyText, "text"},
-		{"unknown field", `{"text":"x","bcc":"y"}`, codeBadRequest, "bcc"},
-		{"wrong type", `{"text":42}`, codeBadRequest, "text"},
-		{"not an object", `[1]`, codeBadRequest, "object"},
-		{"trailing", `{"text":"x"} {}`, codeBadRequest, "one JSON object"},
-		{"broken", `{"text":`, codeBadRequest, "JSON"},
-		{"no body", ``, codeBadRequest, "body"},
+		{"empty", `{"text":"  "}`, apierr.CodeEmptyText, "text"},
+		{"missing", `{}`, apierr.CodeEmptyText, "text"},
+		{"unknown field", `{"text":"x","bcc":"y"}`, apierr.CodeBadRequest, "bcc"},
+		{"wrong type", `{"text":42}`, apierr.CodeBadRequest, "text"},
+		{"not an object", `[1]`, apierr.CodeBadRequest, "object"},
+		{"trailing", `{"text":"x"} {}`, apierr.CodeBadRequest, "one JSON object"},
+		{"broken", `{"text":`, apierr.CodeBadRequest, "JSON"},
+		{"no body", ``, apierr.CodeBadRequest, "body"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st, raw := anna.do(t, "POST", path, tc.body)
@@ -218,8 +219,8 @@ func TestReply(t *testing.T) {
 		})
 	}
 	st, raw := anna.do(t, "POST", path, `{"text":"`+strings.Repeat("x", maxBody)+`"}`)
-	checkError(t, "too large", st, raw, http.StatusRequestEntityTooLarge, codeTooLarge)
-	anna.wantError(t, "POST", "/api/conversations/nope/messages", map[string]string{"text": "x"}, http.StatusNotFound, codeNotFound)
+	checkError(t, "too large", st, raw, http.StatusRequestEntityTooLarge, apierr.CodeTooLarge)
+	anna.wantError(t, "POST", "/api/conversations/nope/messages", map[string]string{"text": "x"}, http.StatusNotFound, apierr.CodeNotFound)
 
 	// A reconnecting console fills its gap from a seq.
 	var after struct {
@@ -229,8 +230,8 @@ func TestReply(t *testing.T) {
 	if len(after.Messages) != 1 || after.Messages[0].Seq != r1.Message.Seq {
 		t.Fatalf("messages after %d = %+v", r1.Message.Seq-1, after.Messages)
 	}
-	anna.wantError(t, "GET", "/api/conversations/"+id+"/messages?after=-1", nil, http.StatusBadRequest, codeBadRequest)
-	anna.wantError(t, "GET", "/api/conversations/nope/messages", nil, http.StatusNotFound, codeNotFound)
+	anna.wantError(t, "GET", "/api/conversations/"+id+"/messages?after=-1", nil, http.StatusBadRequest, apierr.CodeBadRequest)
+	anna.wantError(t, "GET", "/api/conversations/nope/messages", nil, http.StatusNotFound, apierr.CodeNotFound)
 
 	// The gap comes in pages: walking them from 0 gives every message once.
 	all, _ := e.hub.Messages(context.Background(), id, 0)
@@ -255,7 +256,7 @@ func TestReply(t *testing.T) {
 	if len(walked) != len(all) || len(all) < 3 {
 		t.Fatalf("walked %v, the log has %d messages", walked, len(all))
 	}
-	anna.wantError(t, "GET", "/api/conversations/"+id+"/messages?limit=501", nil, http.StatusBadRequest, codeBadRequest)
+	anna.wantError(t, "GET", "/api/conversations/"+id+"/messages?limit=501", nil, http.StatusBadRequest, apierr.CodeBadRequest)
 }
 
 func TestNotesStayInternal(t *testing.T) {
@@ -286,9 +287,9 @@ func TestNotesStayInternal(t *testing.T) {
 			t.Fatalf("note leaked into the visitor's messages: %+v", m)
 		}
 	}
-	anna.wantError(t, "POST", "/api/conversations/"+id+"/notes", map[string]string{"text": ""}, http.StatusBadRequest, codeEmptyText)
-	anna.wantError(t, "POST", "/api/conversations/"+id+"/notes", map[string]any{"text": true}, http.StatusBadRequest, codeBadRequest)
-	anna.wantError(t, "POST", "/api/conversations/nope/notes", map[string]string{"text": "x"}, http.StatusNotFound, codeNotFound)
+	anna.wantError(t, "POST", "/api/conversations/"+id+"/notes", map[string]string{"text": ""}, http.StatusBadRequest, apierr.CodeEmptyText)
+	anna.wantError(t, "POST", "/api/conversations/"+id+"/notes", map[string]any{"text": true}, http.StatusBadRequest, apierr.CodeBadRequest)
+	anna.wantError(t, "POST", "/api/conversations/nope/notes", map[string]string{"text": "x"}, http.StatusNotFound, apierr.CodeNotFound)
 }
 
 func TestTransfer(t *testing.T) {
@@ -300,11 +301,11 @@ func TestTransfer(t *testing.T) {
 	id := claimed(t, e, anna)
 	path := "/api/conversations/" + id + "/transfer"
 
-	anna.wantError(t, "POST", path, map[string]string{"to_agent_id": bob.user.ID}, http.StatusBadRequest, codeBadRequest)
-	anna.wantError(t, "POST", path, map[string]string{"note": "over to you"}, http.StatusBadRequest, codeNoTarget)
-	anna.wantError(t, "POST", path, map[string]string{"to_agent_id": "ghost", "note": "x"}, http.StatusBadRequest, codeNoTarget)
-	anna.wantError(t, "POST", path, map[string]string{"to_team": "nosuch", "note": "x"}, http.StatusBadRequest, codeNoTarget)
-	carl.wantError(t, "POST", path, map[string]string{"to_agent_id": carl.user.ID, "note": "mine now"}, http.StatusForbidden, codeNotOwner)
+	anna.wantError(t, "POST", path, map[string]string{"to_agent_id": bob.user.ID}, http.StatusBadRequest, apierr.CodeBadRequest)
+	anna.wantError(t, "POST", path, map[string]string{"note": "over to you"}, http.StatusBadRequest, apierr.CodeNoTarget)
+	anna.wantError(t, "POST", path, map[string]string{"to_agent_id": "ghost", "note": "x"}, http.StatusBadRequest, apierr.CodeNoTarget)
+	anna.wantError(t, "POST", path, map[string]string{"to_team": "nosuch", "note": "x"}, http.StatusBadRequest, apierr.CodeNoTarget)
+	carl.wantError(t, "POST", path, map[string]string{"to_agent_id": carl.user.ID, "note": "mine now"}, http.StatusForbidden, apierr.CodeNotOwner)
 
 	var res struct {
 		Item itemJSON `json:"item"`
@@ -319,7 +320,7 @@ func TestTransfer(t *testing.T) {
 	if c.HandoffNote != "Refund approved, send the form" || c.Item == nil || c.Item.Note != "Refund approved, send the form" {
 		t.Fatalf("bob's context: handoff note %q item %+v", c.HandoffNote, c.Item)
 	}
-	anna.wantError(t, "POST", "/api/conversations/"+id+"/messages", map[string]string{"text": "still me?"}, http.StatusForbidden, codeNotOwner)
+	anna.wantError(t, "POST", "/api/conversations/"+id+"/messages", map[string]string{"text": "still me?"}, http.StatusForbidden, apierr.CodeNotOwner)
 	bob.must(t, "POST", "/api/conversations/"+id+"/messages", map[string]string{"text": "Hi, Bob here."}, http.StatusOK, nil)
 
 	// To a team: back in the queue for that team, with the note.
@@ -341,8 +342,8 @@ func TestHandBack(t *testing.T) {
 	bob := e.login(t, auth.RoleAgent)
 	id := claimed(t, e, anna)
 	path := "/api/conversations/" + id + "/handback"
-	bob.wantError(t, "POST", path, nil, http.StatusForbidden, codeNotOwner)
-	anna.wantError(t, "POST", path, map[string]int{"note": 1}, http.StatusBadRequest, codeBadRequest)
+	bob.wantError(t, "POST", path, nil, http.StatusForbidden, apierr.CodeNotOwner)
+	anna.wantError(t, "POST", path, map[string]int{"note": 1}, http.StatusBadRequest, apierr.CodeBadRequest)
 	if st, raw := anna.do(t, "POST", path, map[string]string{"note": "answered, the bot can take follow-ups"}); st != http.StatusNoContent {
 		t.Fatalf("handback: %d %s", st, raw)
 	}
@@ -355,7 +356,7 @@ func TestHandBack(t *testing.T) {
 	if _, ok := findItem(q.Items, id); ok {
 		t.Fatal("handed back conversation still in the queue")
 	}
-	anna.wantError(t, "POST", path, nil, http.StatusNotFound, codeNotFound)
+	anna.wantError(t, "POST", path, nil, http.StatusNotFound, apierr.CodeNotFound)
 }
 
 func TestResolve(t *testing.T) {
@@ -372,16 +373,16 @@ func TestResolve(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"no category", map[string]string{}, http.StatusBadRequest, codeBadCategory},
-		{"unknown category", map[string]string{"category": "astrology"}, http.StatusBadRequest, codeBadCategory},
-		{"bad learn kind", map[string]any{"category": "billing", "learn": map[string]string{"kind": "poem"}}, http.StatusBadRequest, codeBadRequest},
-		{"example without article", map[string]any{"category": "billing", "learn": map[string]string{"kind": "example"}}, http.StatusBadRequest, codeBadRequest},
-		{"unknown learn field", map[string]any{"category": "billing", "learn": map[string]string{"kind": "draft", "body": "x"}}, http.StatusBadRequest, codeBadRequest},
-		{"summary not a string", map[string]any{"category": "billing", "summary": []int{1}}, http.StatusBadRequest, codeBadRequest},
+		{"no category", map[string]string{}, http.StatusBadRequest, apierr.CodeBadCategory},
+		{"unknown category", map[string]string{"category": "astrology"}, http.StatusBadRequest, apierr.CodeBadCategory},
+		{"bad learn kind", map[string]any{"category": "billing", "learn": map[string]string{"kind": "poem"}}, http.StatusBadRequest, apierr.CodeBadRequest},
+		{"example without article", map[string]any{"category": "billing", "learn": map[string]string{"kind": "example"}}, http.StatusBadRequest, apierr.CodeBadRequest},
+		{"unknown learn field", map[string]any{"category": "billing", "learn": map[string]string{"kind": "draft", "body": "x"}}, http.StatusBadRequest, apierr.CodeBadRequest},
+		{"summary not a string", map[string]any{"category": "billing", "summary": []int{1}}, http.StatusBadRequest, apierr.CodeBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) { anna.wantError(t, "POST", path, tc.body, tc.status, tc.code) })
 	}
-	bob.wantError(t, "POST", path, map[string]string{"category": "billing"}, http.StatusForbidden, codeNotOwner)
+	bob.wantError(t, "POST", path, map[string]string{"category": "billing"}, http.StatusForbidden, apierr.CodeNotOwner)
 	if st, raw := anna.do(t, "POST", path, map[string]string{"category": "billing", "summary": "Refunded the double charge"}); st != http.StatusNoContent {
 		t.Fatalf("resolve: %d %s", st, raw)
 	}
@@ -395,7 +396,7 @@ func TestResolve(t *testing.T) {
 	if !ok || it.Category != "billing" || it.Summary != "Refunded the double charge" {
 		t.Fatalf("history = %+v", hist.Items)
 	}
-	anna.wantError(t, "POST", path, map[string]string{"category": "billing"}, http.StatusNotFound, codeNotFound)
+	anna.wantError(t, "POST", path, map[string]string{"category": "billing"}, http.StatusNotFound, apierr.CodeNotFound)
 }
 
 func TestPresenceAndAgents(t *testing.T) {
@@ -404,8 +405,8 @@ func TestPresenceAndAgents(t *testing.T) {
 	anna := e.login(t, auth.RoleAgent, "billing")
 	e.login(t, auth.RoleEditor)
 	anna.must(t, "POST", "/api/presence", map[string]string{"status": "away"}, http.StatusOK, nil)
-	anna.wantError(t, "POST", "/api/presence", map[string]string{"status": "busy"}, http.StatusBadRequest, codeBadRequest)
-	anna.wantError(t, "POST", "/api/presence", map[string]any{"status": "online", "until": 5}, http.StatusBadRequest, codeBadRequest)
+	anna.wantError(t, "POST", "/api/presence", map[string]string{"status": "busy"}, http.StatusBadRequest, apierr.CodeBadRequest)
+	anna.wantError(t, "POST", "/api/presence", map[string]any{"status": "online", "until": 5}, http.StatusBadRequest, apierr.CodeBadRequest)
 	var res struct {
 		Agents []agentJSON `json:"agents"`
 	}
@@ -453,7 +454,7 @@ func TestLookups(t *testing.T) {
 	if len(got) != 2 || got["hello"] != "Hi Vera, I am Anna from Support." || got["plan"] != "Your plan is pro." {
 		t.Fatalf("filled canned = %+v", filled.Replies)
 	}
-	anna.wantError(t, "GET", "/api/canned?conversation_id=nope", nil, http.StatusNotFound, codeNotFound)
+	anna.wantError(t, "GET", "/api/canned?conversation_id=nope", nil, http.StatusNotFound, apierr.CodeNotFound)
 
 	var arts struct {
 		Articles []articleJSON `json:"articles"`
@@ -494,8 +495,8 @@ func TestDeliveriesForAdmins(t *testing.T) {
 	if res.Deliveries == nil {
 		t.Fatal("deliveries must be [] without a dispatcher")
 	}
-	admin.wantError(t, "GET", "/api/deliveries?limit=x", nil, http.StatusBadRequest, codeBadRequest)
-	e.login(t, auth.RoleAgent).wantError(t, "GET", "/api/deliveries", nil, http.StatusForbidden, auth.CodeForbidden)
+	admin.wantError(t, "GET", "/api/deliveries?limit=x", nil, http.StatusBadRequest, apierr.CodeBadRequest)
+	e.login(t, auth.RoleAgent).wantError(t, "GET", "/api/deliveries", nil, http.StatusForbidden, apierr.CodeForbidden)
 }
 
 // TestResolveTeaches: resolving can add the visitor's question to an
@@ -507,7 +508,7 @@ func TestResolveTeaches(t *testing.T) {
 
 	id := claimed(t, e, anna)
 	anna.wantError(t, "POST", "/api/conversations/"+id+"/resolve",
-		map[string]any{"category": "billing", "learn": map[string]string{"kind": "example", "article_id": "ghost"}}, http.StatusBadRequest, codeBadRequest)
+		map[string]any{"category": "billing", "learn": map[string]string{"kind": "example", "article_id": "ghost"}}, http.StatusBadRequest, apierr.CodeBadRequest)
 	if st, raw := anna.do(t, "POST", "/api/conversations/"+id+"/resolve",
 		map[string]any{"category": "billing", "learn": map[string]string{"kind": "example", "article_id": "refunds", "question": "why was I charged twice"}}); st != http.StatusNoContent {
 		t.Fatalf("resolve with example: %d %s", st, raw)

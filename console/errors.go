@@ -3,95 +3,62 @@ package console
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
+	"time"
 
-	"github.com/andon-chat/andon/auth"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/internal/apierr"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
 )
 
-// Error codes of the console API. They are part of docs/api.md: clients
-// switch on them, so they are never renamed.
-const (
-	codeBadRequest  = "bad_request"
-	codeBadCategory = "bad_category"
-	codeNoTarget    = "no_target"
-	codeEmptyText   = "empty_text"
-	codeNotOwner    = "not_owner"
-	codeNotFound    = "not_found"
-	codeClaimed     = "claimed"
-	codeClosed      = "closed"
-	codeTooLarge    = "too_large"
-	codeInternal    = "internal"
-	codeUnavailable = "unavailable"
-	codeRateLimited = "rate_limited"
-)
-
-// apiError is a refusal with its HTTP status and stable code.
-type apiError struct {
-	status  int
-	code    string
-	message string
+func apiErr(status int, code, format string, args ...any) *apierr.Error {
+	return apierr.New(status, code, format, args...)
 }
 
-func (e *apiError) Error() string { return e.code + ": " + e.message }
-
-func apiErr(status int, code, format string, args ...any) *apiError {
-	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
-}
-
-func badRequest(format string, args ...any) *apiError {
-	return apiErr(http.StatusBadRequest, codeBadRequest, format, args...)
-}
-
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+func badRequest(format string, args ...any) *apierr.Error {
+	return apierr.New(http.StatusBadRequest, apierr.CodeBadRequest, format, args...)
 }
 
 // classify maps an error of the desk, the hub or the store to what the
 // client is told. Anything unknown is internal: logged, not shown.
-func classify(err error) *apiError {
-	var ae *apiError
+func classify(err error) *apierr.Error {
+	// auth's errors are *apierr.Error too. The console's body has always
+	// carried only code and message, so until, Retry-After and messages
+	// are dropped here as they were before the catalogue.
+	var ae *apierr.Error
 	if errors.As(err, &ae) {
-		return ae
-	}
-	var authErr *auth.Error
-	if errors.As(err, &authErr) {
-		return &apiError{status: authErr.Status, code: authErr.Code, message: authErr.Message}
+		if ae.Until.IsZero() && ae.Messages == nil {
+			return ae
+		}
+		return &apierr.Error{Status: ae.Status, Code: ae.Code, Message: ae.Message}
 	}
 	switch {
 	case errors.Is(err, handoff.ErrClaimed):
-		return apiErr(http.StatusConflict, codeClaimed, "Someone else has already claimed this conversation.")
+		return apiErr(http.StatusConflict, apierr.CodeClaimed, "Someone else has already claimed this conversation.")
 	case errors.Is(err, handoff.ErrNotOwner):
-		return apiErr(http.StatusForbidden, codeNotOwner, "This conversation is not yours: claim it first, or ask the colleague who has it.")
+		return apiErr(http.StatusForbidden, apierr.CodeNotOwner, "This conversation is not yours: claim it first, or ask the colleague who has it.")
 	case errors.Is(err, handoff.ErrBadCategory):
-		return apiErr(http.StatusBadRequest, codeBadCategory, "That category is not in the configured list (GET /api/categories).")
+		return apiErr(http.StatusBadRequest, apierr.CodeBadCategory, "That category is not in the configured list (GET /api/categories).")
 	case errors.Is(err, handoff.ErrNoTarget):
-		return apiErr(http.StatusBadRequest, codeNoTarget, "Transfer to whom? Name an active agent (to_agent_id) or a configured team (to_team).")
+		return apiErr(http.StatusBadRequest, apierr.CodeNoTarget, "Transfer to whom? Name an active agent (to_agent_id) or a configured team (to_team).")
 	case errors.Is(err, knowledge.ErrNoArticle):
-		return apiErr(http.StatusBadRequest, codeBadRequest, "Field \"learn.article_id\" names no article (GET /api/articles?q= finds one).")
+		return apiErr(http.StatusBadRequest, apierr.CodeBadRequest, "Field \"learn.article_id\" names no article (GET /api/articles?q= finds one).")
 	case errors.Is(err, handoff.ErrNoteRequired):
-		return apiErr(http.StatusBadRequest, codeBadRequest, "Field \"note\" is required: the next person reads it first.")
+		return apiErr(http.StatusBadRequest, apierr.CodeBadRequest, "Field \"note\" is required: the next person reads it first.")
 	case errors.Is(err, handoff.ErrBadRequest):
-		return apiErr(http.StatusBadRequest, codeBadRequest, "%s", err.Error())
+		return apiErr(http.StatusBadRequest, apierr.CodeBadRequest, "%s", err.Error())
 	case errors.Is(err, handoff.ErrClosed):
-		return apiErr(http.StatusServiceUnavailable, codeUnavailable, "The server is shutting down; try again in a moment.")
+		return apiErr(http.StatusServiceUnavailable, apierr.CodeUnavailable, "The server is shutting down; try again in a moment.")
 	case errors.Is(err, handoff.ErrNotFound), errors.Is(err, store.ErrNotFound), errors.Is(err, conversation.ErrNotFound):
-		return apiErr(http.StatusNotFound, codeNotFound, "There is no such conversation, or it has no open handoff.")
+		return apiErr(http.StatusNotFound, apierr.CodeNotFound, "There is no such conversation, or it has no open handoff.")
 	case errors.Is(err, conversation.ErrEmptyText):
-		return apiErr(http.StatusBadRequest, codeEmptyText, "The text is empty.")
+		return apiErr(http.StatusBadRequest, apierr.CodeEmptyText, "The text is empty.")
 	case errors.Is(err, conversation.ErrTooManyMessages):
-		return apiErr(http.StatusTooManyRequests, codeRateLimited, "This conversation has had too many messages in the last minutes; send yours again in a minute (it was not stored).")
+		return apiErr(http.StatusTooManyRequests, apierr.CodeRateLimited, "This conversation has had too many messages in the last minutes; send yours again in a minute (it was not stored).")
 	case errors.Is(err, context.DeadlineExceeded):
-		return apiErr(http.StatusServiceUnavailable, codeUnavailable, "The server is busy; try again in a moment (nothing was changed or it was saved once).")
+		return apiErr(http.StatusServiceUnavailable, apierr.CodeUnavailable, "The server is busy; try again in a moment (nothing was changed or it was saved once).")
 	}
 	return nil
 }
@@ -102,11 +69,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := classify(err)
 	if e == nil {
 		s.log.ErrorContext(r.Context(), "console request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		e = apiErr(http.StatusInternalServerError, codeInternal, "Something went wrong on the server; try again, and tell an admin if it persists.")
-	} else if e.status >= 500 {
+		e = apiErr(http.StatusInternalServerError, apierr.CodeInternal, "Something went wrong on the server; try again, and tell an admin if it persists.")
+	} else if e.Status >= 500 {
 		s.log.WarnContext(r.Context(), "console request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	} else {
-		s.log.DebugContext(r.Context(), "console request refused", "method", r.Method, "path", r.URL.Path, "code", e.code)
+		s.log.DebugContext(r.Context(), "console request refused", "method", r.Method, "path", r.URL.Path, "code", e.Code)
 	}
-	writeJSON(w, e.status, errorBody{Error: errorDetail{Code: e.code, Message: e.message}})
+	apierr.WriteJSON(w, e, time.Time{})
 }

@@ -254,7 +254,9 @@ func (c *client) wantError(t testing.TB, method, path string, body any, status i
 
 func checkError(t testing.TB, what string, got int, raw []byte, status int, code string) {
 	t.Helper()
-	var eb errorBody
+	var eb struct {
+		Error struct{ Code, Message string }
+	}
 	_ = json.Unmarshal(raw, &eb)
 	if got != status || eb.Error.Code != code {
 		t.Fatalf("%s: %d %q, want %d %q: %s", what, got, eb.Error.Code, status, code, raw)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"io"
 	"net/http"
 	"strings"
@@ -22,7 +23,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any, allowEmpty bool) erro
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return apiErr(http.StatusRequestEntityTooLarge, codeTooLarge, "The request body is over %d KiB.", maxBody>>10)
+			return apiErr(http.StatusRequestEntityTooLarge, apierr.CodeTooLarge, "The request body is over %d KiB.", maxBody>>10)
 		}
 		return badRequest("Couldn't read the request body: %v.", err)
 	}

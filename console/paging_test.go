@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"testing"
 
@@ -46,6 +47,6 @@ func TestContextPagesItsMessages(t *testing.T) {
 		t.Fatalf("paging read %d of %d messages, ending at seq %d", total+n, first.Conversation.LastSeq, before)
 	}
 	for _, q := range []string{"limit=0", "limit=501", "limit=x", "before_seq=0", "before_seq=-3", "before_seq=abc"} {
-		anna.wantError(t, "GET", "/api/conversations/"+id+"?"+q, nil, http.StatusBadRequest, codeBadRequest)
+		anna.wantError(t, "GET", "/api/conversations/"+id+"?"+q, nil, http.StatusBadRequest, apierr.CodeBadRequest)
 	}
 }

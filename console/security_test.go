@@ -1,6 +1,7 @@
 package console
 
 import (
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestEveryRouteNeedsSession(t *testing.T) {
 		method, path := request(rt.pattern, "c1")
 		t.Run(rt.pattern, func(t *testing.T) {
 			st, raw := anon.do(t, method, path, bodyFor(path, "u1"))
-			checkError(t, rt.pattern, st, raw, http.StatusUnauthorized, auth.CodeUnauthorized)
+			checkError(t, rt.pattern, st, raw, http.StatusUnauthorized, apierr.CodeUnauthorized)
 		})
 	}
 	t.Run("GET /ws/agent", func(t *testing.T) {
@@ -76,10 +77,10 @@ func TestRolesAreEnforced(t *testing.T) {
 		body := bodyFor(path, agent.user.ID)
 		t.Run(rt.pattern, func(t *testing.T) {
 			st, raw := editor.do(t, method, path, body)
-			checkError(t, "editor "+rt.pattern, st, raw, http.StatusForbidden, auth.CodeForbidden)
+			checkError(t, "editor "+rt.pattern, st, raw, http.StatusForbidden, apierr.CodeForbidden)
 			if rt.role == auth.RoleAdmin {
 				st, raw := agent.do(t, method, path, body)
-				checkError(t, "agent "+rt.pattern, st, raw, http.StatusForbidden, auth.CodeForbidden)
+				checkError(t, "agent "+rt.pattern, st, raw, http.StatusForbidden, apierr.CodeForbidden)
 			}
 			st, _ = admin.do(t, method, path, body)
 			if st == http.StatusForbidden || st == http.StatusUnauthorized {
@@ -114,11 +115,11 @@ func TestCSRF(t *testing.T) {
 		body := bodyFor(path, admin.user.ID)
 		t.Run(rt.pattern, func(t *testing.T) {
 			st, raw := admin.send(t, method, path, body, false)
-			checkError(t, "no token", st, raw, http.StatusForbidden, auth.CodeCSRF)
+			checkError(t, "no token", st, raw, http.StatusForbidden, apierr.CodeCSRF)
 
 			forged := &client{e: e, hc: admin.hc, csrf: "forged" + admin.csrf[6:]}
 			st, raw = forged.do(t, method, path, body)
-			checkError(t, "wrong token", st, raw, http.StatusForbidden, auth.CodeCSRF)
+			checkError(t, "wrong token", st, raw, http.StatusForbidden, apierr.CodeCSRF)
 		})
 	}
 	if n < 7 {

@@ -30,7 +30,9 @@ type channel struct {
 }
 
 // channelsFrom reads the channels of cfg.Notify, and adds the page channel
-// when a mail server is configured. An unnamed channel is named by its
+// when a mail server is configured. Their settings are config's, which has
+// validated them (format, secret, URL, a mail server for e-mail); only the
+// channel keys are checked here, because deliveries are stored by key. An unnamed channel is named by its
 // position ("webhook:1"), which stays stable while the file does.
 func channelsFrom(cfg Settings) ([]channel, error) {
 	var out []channel
@@ -40,18 +42,8 @@ func channelsFrom(cfg Settings) ([]channel, error) {
 		if name == "" {
 			name = fmt.Sprint(i + 1)
 		}
-		switch w.Format {
-		case "", FormatJSON:
+		if w.Format == "" {
 			w.Format = FormatJSON
-			if w.Secret == "" {
-				return nil, fmt.Errorf("webhook %q: format json needs a secret to sign with", name)
-			}
-		case FormatSlack:
-		default:
-			return nil, fmt.Errorf("webhook %q: unknown format %q (want json or slack)", name, w.Format)
-		}
-		if !strings.HasPrefix(w.URL, "http://") && !strings.HasPrefix(w.URL, "https://") {
-			return nil, fmt.Errorf("webhook %q: url %q is not http(s)", name, w.URL)
 		}
 		c := channel{key: kindWebhook + ":" + name, kind: kindWebhook, webhook: w, reasons: w.Reasons, teams: w.Teams}
 		if seen[c.key] {

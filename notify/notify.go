@@ -185,8 +185,10 @@ type Dispatcher struct {
 	done     sync.WaitGroup
 }
 
-// New checks the channels of opts.Config and returns a Dispatcher that does
-// nothing until Start.
+// New returns a Dispatcher that does nothing until Start. opts.Settings are
+// taken as config validated them (config/validate_handoff_test.go covers
+// the SMTP and channel cases); New refuses only what config cannot produce:
+// no store, or two channels with one key.
 func New(opts Options) (*Dispatcher, error) {
 	if opts.Store == nil {
 		return nil, errors.New("couldn't create the notifier: no store")
@@ -194,17 +196,6 @@ func New(opts Options) (*Dispatcher, error) {
 	chans, err := channelsFrom(opts.Settings)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't create the notifier: %w", err)
-	}
-	if len(opts.Settings.Emails) > 0 && opts.Settings.SMTP.Host == "" {
-		return nil, errors.New("couldn't create the notifier: [[notify.email]] needs an [smtp] host to send through")
-	}
-	if opts.Settings.SMTP.Host != "" && opts.Settings.SMTP.From == "" {
-		return nil, errors.New("couldn't create the notifier: smtp.from (the sender) is required with smtp.host")
-	}
-	switch opts.Settings.SMTP.TLS {
-	case "", "starttls", "tls", "none":
-	default:
-		return nil, fmt.Errorf("couldn't create the notifier: smtp.tls is %q, want starttls, tls or none", opts.Settings.SMTP.TLS)
 	}
 	d := &Dispatcher{
 		cfg:         opts.Settings,

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"github.com/andon-chat/andon/internal/apierr"
 	"strings"
 	"testing"
 
@@ -89,5 +90,5 @@ func TestChatURLResumes(t *testing.T) {
 	// The token is the site's: the default site refuses it.
 	c3 := e.mustDial()
 	c3.send(map[string]any{"type": "hello", "token": token})
-	c3.expectError(codeBadToken, "token")
+	c3.expectError(apierr.CodeBadToken, "token")
 }

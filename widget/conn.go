@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"errors"
+	"github.com/andon-chat/andon/internal/apierr"
 	"log/slog"
 	"net/netip"
 	"sync"
@@ -229,7 +230,7 @@ func (c *conn) handshake() bool {
 		refused, err := c.hello(f)
 		if err != nil {
 			c.logger(slog.LevelError, "hello failed", "err", err)
-			_ = c.writeNow(toErrorFrame(&protoError{Code: codeInternal, Message: "couldn't open the conversation; reconnect"}))
+			_ = c.writeNow(toErrorFrame(&protoError{Code: apierr.CodeInternalError, Message: "couldn't open the conversation; reconnect"}))
 			return false
 		}
 		if refused != nil {
@@ -276,9 +277,9 @@ func (c *conn) open(f clientFrame, attrs map[string]string) error {
 		var perr *protoError
 		switch {
 		case errors.Is(err, errTokenExpired):
-			perr = &protoError{Code: codeTokenExpired, Field: "token", Message: "the resume token has expired; a new conversation starts"}
+			perr = &protoError{Code: apierr.CodeTokenExpired, Field: "token", Message: "the resume token has expired; a new conversation starts"}
 		case err != nil:
-			perr = &protoError{Code: codeBadToken, Field: "token", Message: "the resume token is not valid; a new conversation starts"}
+			perr = &protoError{Code: apierr.CodeBadToken, Field: "token", Message: "the resume token is not valid; a new conversation starts"}
 		default:
 			id = tid
 			if _, err := hub.Resume(ctx, id, visit); err != nil && !errors.Is(err, conversation.ErrNotFound) {
@@ -373,12 +374,12 @@ func (c *conn) ensureStored(ctx context.Context, clientID string) *protoError {
 		return nil
 	}
 	if !c.ipe.newConv.Allow() || !c.site.newConv.Allow() {
-		return &protoError{Code: codeRateLimited, ClientID: clientID,
+		return &protoError{Code: apierr.CodeRateLimited, ClientID: clientID,
 			Message: "too many new conversations from here just now; wait a minute and send it again"}
 	}
 	if _, err := c.h.hub.Create(ctx, c.convID, *c.pending); err != nil && !errors.Is(err, store.ErrExists) {
 		c.logger(slog.LevelError, "couldn't create conversation", "err", err)
-		return &protoError{Code: codeInternal, ClientID: clientID,
+		return &protoError{Code: apierr.CodeInternalError, ClientID: clientID,
 			Message: "couldn't do that just now; send it again (nothing was lost)"}
 	}
 	c.pending = nil
@@ -411,7 +412,7 @@ func (c *conn) allow() bool {
 }
 
 func rateLimited(clientID string) *protoError {
-	return &protoError{Code: codeRateLimited, ClientID: clientID,
+	return &protoError{Code: apierr.CodeRateLimited, ClientID: clientID,
 		Message: "too many messages; wait a moment and send it again"}
 }
 
@@ -468,7 +469,7 @@ func (c *conn) handle(f clientFrame) *protoError {
 	case "bot":
 		err = hub.BackToBot(ctx, c.convID)
 		if errors.Is(err, conversation.ErrNotWaiting) {
-			return &protoError{Code: codeNotWaiting, Message: "only a conversation waiting for a person can go back to the bot"}
+			return &protoError{Code: apierr.CodeNotWaiting, Message: "only a conversation waiting for a person can go back to the bot"}
 		}
 	case "contact":
 		err = hub.SetContact(ctx, c.convID, *f.Email)
@@ -486,11 +487,11 @@ func (c *conn) handle(f clientFrame) *protoError {
 			c.pending = c.visit
 		}
 		if errors.Is(err, conversation.ErrTooManyMessages) {
-			return &protoError{Code: codeRateLimited, ClientID: clientID,
+			return &protoError{Code: apierr.CodeRateLimited, ClientID: clientID,
 				Message: "this conversation has had too many messages just now; wait a minute and send it again"}
 		}
 		c.logger(slog.LevelError, "couldn't handle frame", "type", f.Type, "err", err)
-		return &protoError{Code: codeInternal, ClientID: clientID,
+		return &protoError{Code: apierr.CodeInternalError, ClientID: clientID,
 			Message: "couldn't do that just now; send it again (nothing was lost)"}
 	}
 	return nil

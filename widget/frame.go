@@ -4,29 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/store"
-)
-
-// Stable error codes of the visitor protocol: clients switch on them.
-const (
-	codeBadRequest         = "bad_request"
-	codeTooLarge           = "too_large"
-	codeRateLimited        = "rate_limited"
-	codeBadToken           = "bad_token"
-	codeTokenExpired       = "token_expired"
-	codeInternal           = "internal_error"
-	codeForbiddenOrigin    = "forbidden_origin"
-	codeUnknownSite        = "unknown_site"
-	codeTooManyConnections = "too_many_connections"
-	codeServerBusy         = "server_busy"
-	codeShuttingDown       = "shutting_down"
-	codeNotFound           = "not_found"
-	codeNotWaiting         = "not_waiting"
 )
 
 // Bounds on hello's descriptive fields, so that one visitor cannot make a
@@ -63,18 +47,12 @@ type clientFrame struct {
 	Visible    *bool             `json:"visible"`
 }
 
-// protoError is a refusal sent to the client as an error frame.
-type protoError struct {
-	Code     string
-	Message  string
-	Field    string // the offending field, for bad_request
-	ClientID string // the message it concerns, so the widget can offer a retry
-}
-
-func (e *protoError) Error() string { return e.Code + ": " + e.Message }
+// protoError is a refusal sent to the client as an error frame; its
+// Status is unused.
+type protoError = apierr.Error
 
 func badRequest(field, format string, args ...any) *protoError {
-	return &protoError{Code: codeBadRequest, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &protoError{Code: apierr.CodeBadRequest, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
 // decodeFrame parses and validates one client frame. Every refusal names the
@@ -107,7 +85,7 @@ func decodeFrame(data []byte, maxText int) (clientFrame, *protoError) {
 			return f, withClient(badRequest("text", "missing field text"), f.ClientID)
 		}
 		if len(*f.Text) > maxText {
-			return f, &protoError{Code: codeTooLarge, Field: "text", ClientID: f.ClientID,
+			return f, &protoError{Code: apierr.CodeTooLarge, Field: "text", ClientID: f.ClientID,
 				Message: fmt.Sprintf("text is %d bytes; the limit is %d", len(*f.Text), maxText)}
 		}
 		if strings.TrimSpace(*f.Text) == "" {
@@ -193,7 +171,7 @@ func checkHello(f *clientFrame) *protoError {
 }
 
 func tooLarge(field, format string, args ...any) *protoError {
-	return &protoError{Code: codeTooLarge, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &protoError{Code: apierr.CodeTooLarge, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
 // Server → client frames.
@@ -241,14 +219,6 @@ type typingFrame struct {
 	On     bool   `json:"on"`
 }
 
-type errorFrame struct {
-	Type     string `json:"type"`
-	Code     string `json:"code"`
-	Message  string `json:"message"`
-	Field    string `json:"field,omitempty"`
-	ClientID string `json:"client_id,omitempty"`
-}
-
 // toMessageFrame shows a stored message to a visitor: the bot's decision
 // record (Meta) stays on the server, for the people behind it.
 func toMessageFrame(m *store.Message) messageFrame {
@@ -256,9 +226,7 @@ func toMessageFrame(m *store.Message) messageFrame {
 		Author: m.Author, Text: m.Text, Sources: m.Sources, At: m.At}
 }
 
-func toErrorFrame(e *protoError) errorFrame {
-	return errorFrame{Type: "error", Code: e.Code, Message: e.Message, Field: e.Field, ClientID: e.ClientID}
-}
+func toErrorFrame(e *protoError) apierr.ErrorFrame { return apierr.Frame(e) }
 
 // updateFrame turns a hub update into the visitor's frame.
 func updateFrame(u *conversation.Update) any {

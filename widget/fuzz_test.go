@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"github.com/andon-chat/andon/internal/apierr"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -36,7 +37,7 @@ func FuzzDecodeFrame(f *testing.F) {
 			if perr.Code == "" || perr.Message == "" {
 				t.Fatalf("error without code or message: %+v", perr)
 			}
-			if perr.Code != codeBadRequest && perr.Code != codeTooLarge {
+			if perr.Code != apierr.CodeBadRequest && perr.Code != apierr.CodeTooLarge {
 				t.Fatalf("unexpected code %s", perr.Code)
 			}
 			return

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"crypto/rand"
+	"github.com/andon-chat/andon/internal/apierr"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -128,7 +129,7 @@ func (h *Handler) serveDemo(w http.ResponseWriter, r *http.Request) {
 		a.serve(w, r)
 		return
 	}
-	writeError(w, http.StatusNotFound, codeNotFound, "no demo page in this build")
+	writeError(w, http.StatusNotFound, apierr.CodeNotFound, "no demo page in this build")
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
@@ -136,7 +137,7 @@ func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
 		a.serve(w, r)
 		return
 	}
-	writeError(w, http.StatusNotFound, codeNotFound, "not found")
+	writeError(w, http.StatusNotFound, apierr.CodeNotFound, "not found")
 }
 
 // Connections reports the open visitor connections.

@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"runtime"
 	"strings"
@@ -162,7 +163,7 @@ func TestAskingForAPersonStoresTheConversation(t *testing.T) {
 	d := e.mustDial()
 	d.hello("", 0)
 	d.send(map[string]any{"type": "feedback", "seq": 1, "helpful": false})
-	d.expectError(codeBadRequest, "seq")
+	d.expectError(apierr.CodeBadRequest, "seq")
 }
 
 // TestEmptyConversationCleanedUpWhileConnected: a conversation stored
@@ -181,7 +182,7 @@ func TestEmptyConversationCleanedUpWhileConnected(t *testing.T) {
 		t.Fatalf("ExpireEmpty = %d, %v", n, err)
 	}
 	c.message("m1", "hi")
-	if f := c.expectError(codeInternal, ""); f.ClientID != "m1" {
+	if f := c.expectError(apierr.CodeInternalError, ""); f.ClientID != "m1" {
 		t.Fatalf("%+v", f)
 	}
 	c.message("m1", "hi")
@@ -205,7 +206,7 @@ func TestNewConversationRateLimit(t *testing.T) {
 		c := e.mustDial()
 		c.hello("", 0)
 		c.message("m1", "hi")
-		if f := c.expectError(codeRateLimited, ""); f.ClientID != "m1" {
+		if f := c.expectError(apierr.CodeRateLimited, ""); f.ClientID != "m1" {
 			t.Fatalf("%+v", f)
 		}
 		if n := e.conversations(); n != 2 {
@@ -214,7 +215,7 @@ func TestNewConversationRateLimit(t *testing.T) {
 		// The connection stays open, and a stored conversation is not held
 		// back by the limit on new ones.
 		c.send(map[string]any{"type": "nope"})
-		c.expectError(codeBadRequest, "type")
+		c.expectError(apierr.CodeBadRequest, "type")
 	})
 	t.Run("per site", func(t *testing.T) {
 		t.Parallel()
@@ -229,7 +230,7 @@ func TestNewConversationRateLimit(t *testing.T) {
 		b := e.mustDial()
 		b.hello("", 0)
 		b.message("m1", "hi")
-		b.expectError(codeRateLimited, "")
+		b.expectError(apierr.CodeRateLimited, "")
 		o, _, err := e.dial("?site=other", "https://other.example.com")
 		if err != nil {
 			t.Fatal(err)
@@ -266,7 +267,7 @@ func TestOversizeHelloIsTooLarge(t *testing.T) {
 			c.t = t
 			tt.hello["type"] = "hello"
 			c.send(tt.hello)
-			c.expectError(codeTooLarge, tt.field)
+			c.expectError(apierr.CodeTooLarge, tt.field)
 			c.send(map[string]any{"type": "hello"}) // the connection stays open
 			c.expect("welcome")
 		})
@@ -302,7 +303,7 @@ func TestRateLimitedBurstKeepsTheSocketOpen(t *testing.T) {
 		switch {
 		case f.Type == "message" && f.From == store.FromVisitor:
 			acks++
-		case f.Type == "error" && f.Code == codeRateLimited:
+		case f.Type == "error" && f.Code == apierr.CodeRateLimited:
 			limited++
 		case f.Type == "message": // the bot's answer, if any
 		default:
@@ -316,7 +317,7 @@ func TestRateLimitedBurstKeepsTheSocketOpen(t *testing.T) {
 		t.Fatalf("%d acks and %d rate_limited, want 1 and %d", acks, limited, burst-1)
 	}
 	c.send(map[string]any{"type": "nope"})
-	c.expectError(codeBadRequest, "type")
+	c.expectError(apierr.CodeBadRequest, "type")
 	if n := e.h.Connections(); n != 1 {
 		t.Fatalf("%d connections open, want 1", n)
 	}
@@ -338,12 +339,12 @@ func TestConversationGrowthIsRateLimited(t *testing.T) {
 	b.expect("message")
 	a.expect("message")
 	a.message("a2", "three")
-	if f := a.expectError(codeRateLimited, ""); f.ClientID != "a2" {
+	if f := a.expectError(apierr.CodeRateLimited, ""); f.ClientID != "a2" {
 		t.Fatalf("%+v", f)
 	}
 	if ms, _ := e.st.Messages(context.Background(), w.ConversationID, 0); len(ms) != 2 {
 		t.Fatalf("%d messages stored, want 2", len(ms))
 	}
 	a.send(map[string]any{"type": "nope"})
-	a.expectError(codeBadRequest, "type")
+	a.expectError(apierr.CodeBadRequest, "type")
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/andon-chat/andon/internal/apierr"
 )
 
 // Attribute names with a meaning to the server. A site passes user_id and
@@ -19,10 +20,6 @@ const (
 	// hello before verification.
 	AttrIdentityVerified = "identity_verified"
 )
-
-// codeForbiddenIdentity refuses a hello whose user_id is not signed with the
-// site's identity secret.
-const codeForbiddenIdentity = "forbidden_identity"
 
 // IdentityHash is the user_hash a site's backend passes with user_id when
 // the site has an identity secret: the hex HMAC-SHA256 of userID under
@@ -61,10 +58,10 @@ func verifyIdentity(secret string, attrs map[string]string) (map[string]string, 
 	want.Write([]byte(userID))
 	switch {
 	case attrs[AttrUserHash] == "":
-		return nil, &protoError{Code: codeForbiddenIdentity, Field: "attributes",
+		return nil, &protoError{Code: apierr.CodeForbiddenIdentity, Field: "attributes",
 			Message: "user_id needs user_hash: this site verifies identities; its backend must pass user_hash = hex(HMAC-SHA256(identity secret, user_id))"}
 	case err != nil || !hmac.Equal(given, want.Sum(nil)):
-		return nil, &protoError{Code: codeForbiddenIdentity, Field: "attributes",
+		return nil, &protoError{Code: apierr.CodeForbiddenIdentity, Field: "attributes",
 			Message: "user_hash does not match user_id: the identity could not be verified; nothing was stored"}
 	}
 	out[AttrIdentityVerified] = "true"

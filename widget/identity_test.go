@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"github.com/andon-chat/andon/internal/apierr"
 	"maps"
 	"strings"
 	"testing"
@@ -57,11 +58,11 @@ func TestIdentity(t *testing.T) {
 			"", map[string]string{"user_id": "42", "plan": "pro", "identity_verified": "true"}},
 		{"hex in capitals", "", map[string]string{"user_id": "42", "user_hash": strings.ToUpper(good)},
 			"", map[string]string{"user_id": "42", "identity_verified": "true"}},
-		{"forged", "", map[string]string{"user_id": "42", "user_hash": IdentityHash("another secret", "42")}, codeForbiddenIdentity, nil},
-		{"another customer's hash", "", map[string]string{"user_id": "43", "user_hash": good}, codeForbiddenIdentity, nil},
-		{"missing hash", "", map[string]string{"user_id": "42", "email": "a@example.com"}, codeForbiddenIdentity, nil},
-		{"hash that is not hex", "", map[string]string{"user_id": "42", "user_hash": "zz" + good[2:]}, codeForbiddenIdentity, nil},
-		{"forged hash claiming verified", "", map[string]string{"user_id": "42", "user_hash": "00", "identity_verified": "true"}, codeForbiddenIdentity, nil},
+		{"forged", "", map[string]string{"user_id": "42", "user_hash": IdentityHash("another secret", "42")}, apierr.CodeForbiddenIdentity, nil},
+		{"another customer's hash", "", map[string]string{"user_id": "43", "user_hash": good}, apierr.CodeForbiddenIdentity, nil},
+		{"missing hash", "", map[string]string{"user_id": "42", "email": "a@example.com"}, apierr.CodeForbiddenIdentity, nil},
+		{"hash that is not hex", "", map[string]string{"user_id": "42", "user_hash": "zz" + good[2:]}, apierr.CodeForbiddenIdentity, nil},
+		{"forged hash claiming verified", "", map[string]string{"user_id": "42", "user_hash": "00", "identity_verified": "true"}, apierr.CodeForbiddenIdentity, nil},
 		{"visitor sets identity_verified", "", map[string]string{"identity_verified": "true", "plan": "pro"},
 			"", map[string]string{"plan": "pro"}},
 		{"only identity_verified", "", map[string]string{"identity_verified": "true"}, "", nil},
@@ -126,7 +127,7 @@ func TestIdentityResumeForged(t *testing.T) {
 
 	c2 := e.mustDial()
 	c2.send(map[string]any{"type": "hello", "token": w.Token, "attributes": map[string]string{"user_id": "43", "identity_verified": "true"}})
-	c2.expectError(codeForbiddenIdentity, "attributes")
+	c2.expectError(apierr.CodeForbiddenIdentity, "attributes")
 	want := map[string]string{"user_id": "42", "identity_verified": "true"}
 	if got := e.attributes(w.ConversationID); !maps.Equal(got, want) {
 		t.Fatalf("after a forged resume the attributes are %v, want %v", got, want)

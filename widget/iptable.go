@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/netip"
 	"sync"
 	"time"
@@ -51,7 +52,7 @@ func (t *ipTable) acquire(ip netip.Addr) (*ipEntry, string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.total >= t.maxTotal {
-		return nil, codeServerBusy
+		return nil, apierr.CodeServerBusy
 	}
 	e := t.entries[ip]
 	if e == nil {
@@ -62,7 +63,7 @@ func (t *ipTable) acquire(ip netip.Addr) (*ipEntry, string) {
 		t.entries[ip] = e
 	}
 	if e.conns >= t.maxPerIP {
-		return nil, codeTooManyConnections
+		return nil, apierr.CodeTooManyConnections
 	}
 	e.conns++
 	t.total++

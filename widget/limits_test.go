@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"encoding/json"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -24,7 +25,7 @@ func TestRateLimitPerConnection(t *testing.T) {
 	c.message("2", "two")
 	c.expect("message")
 	c.message("3", "three")
-	if f := c.expectError(codeRateLimited, ""); f.ClientID != "3" {
+	if f := c.expectError(apierr.CodeRateLimited, ""); f.ClientID != "3" {
 		t.Fatalf("%+v", f)
 	}
 	ms, _ := e.st.Messages(context.Background(), w.ConversationID, 0)
@@ -34,7 +35,7 @@ func TestRateLimitPerConnection(t *testing.T) {
 	// The connection survives; other limits are separate.
 	c.send(map[string]any{"type": "typing", "on": true})
 	c.message("3", "three")
-	c.expectError(codeRateLimited, "")
+	c.expectError(apierr.CodeRateLimited, "")
 }
 
 func TestRateLimitPerIP(t *testing.T) {
@@ -51,7 +52,7 @@ func TestRateLimitPerIP(t *testing.T) {
 	a.message("a2", "two")
 	a.expect("message")
 	b.message("b2", "two")
-	if f := b.expectError(codeRateLimited, ""); f.ClientID != "b2" {
+	if f := b.expectError(apierr.CodeRateLimited, ""); f.ClientID != "b2" {
 		t.Fatalf("%+v", f)
 	}
 	// Reconnecting does not reset the IP's budget.
@@ -60,7 +61,7 @@ func TestRateLimitPerIP(t *testing.T) {
 	c := e.mustDial()
 	c.hello(w.Token, 2)
 	c.message("c1", "again")
-	c.expectError(codeRateLimited, "")
+	c.expectError(apierr.CodeRateLimited, "")
 }
 
 func TestTooManyConnections(t *testing.T) {
@@ -71,8 +72,8 @@ func TestTooManyConnections(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"per IP", Limits{MaxConnectionsPerIP: 2}, http.StatusTooManyRequests, codeTooManyConnections},
-		{"server", Limits{MaxConnections: 2}, http.StatusServiceUnavailable, codeServerBusy},
+		{"per IP", Limits{MaxConnectionsPerIP: 2}, http.StatusTooManyRequests, apierr.CodeTooManyConnections},
+		{"server", Limits{MaxConnections: 2}, http.StatusServiceUnavailable, apierr.CodeServerBusy},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,17 +109,17 @@ func TestOriginCheck(t *testing.T) {
 	}{
 		{"", e.srv.URL, http.StatusSwitchingProtocols, ""},
 		{"?site=default", e.srv.URL, http.StatusSwitchingProtocols, ""},
-		{"", "https://evil.example.org", http.StatusForbidden, codeForbiddenOrigin},
+		{"", "https://evil.example.org", http.StatusForbidden, apierr.CodeForbiddenOrigin},
 		{"?site=shop", "https://www.example.com", http.StatusSwitchingProtocols, ""},
 		{"?site=shop", "https://a.b.example.com", http.StatusSwitchingProtocols, ""},
 		{"?site=shop", "http://localhost:3000", http.StatusSwitchingProtocols, ""},
-		{"?site=shop", "https://example.com", http.StatusForbidden, codeForbiddenOrigin},
-		{"?site=shop", "http://www.example.com", http.StatusForbidden, codeForbiddenOrigin},
-		{"?site=shop", "https://www.example.com.evil.org", http.StatusForbidden, codeForbiddenOrigin},
-		{"?site=shop", e.srv.URL, http.StatusForbidden, codeForbiddenOrigin}, // own origin: only for default
-		{"?site=shop", "null", http.StatusForbidden, codeForbiddenOrigin},
+		{"?site=shop", "https://example.com", http.StatusForbidden, apierr.CodeForbiddenOrigin},
+		{"?site=shop", "http://www.example.com", http.StatusForbidden, apierr.CodeForbiddenOrigin},
+		{"?site=shop", "https://www.example.com.evil.org", http.StatusForbidden, apierr.CodeForbiddenOrigin},
+		{"?site=shop", e.srv.URL, http.StatusForbidden, apierr.CodeForbiddenOrigin}, // own origin: only for default
+		{"?site=shop", "null", http.StatusForbidden, apierr.CodeForbiddenOrigin},
 		{"?site=shop", "", http.StatusSwitchingProtocols, ""}, // not a browser
-		{"?site=nope", e.srv.URL, http.StatusNotFound, codeUnknownSite},
+		{"?site=nope", e.srv.URL, http.StatusNotFound, apierr.CodeUnknownSite},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query+" "+tt.origin, func(t *testing.T) {

@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"fmt"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 	"strings"
 	"testing"
@@ -97,24 +98,24 @@ func TestBadInputGetsAnErrorAndTheConnectionSurvives(t *testing.T) {
 		binary      bool
 		code, field string
 	}{
-		{"malformed JSON", `{"type":"message",`, false, codeBadRequest, ""},
-		{"not an object", `[1,2]`, false, codeBadRequest, ""},
-		{"missing type", `{"text":"hi"}`, false, codeBadRequest, "type"},
-		{"unknown type", `{"type":"shout"}`, false, codeBadRequest, "type"},
-		{"missing client_id", `{"type":"message","text":"hi"}`, false, codeBadRequest, "client_id"},
-		{"missing text", `{"type":"message","client_id":"a"}`, false, codeBadRequest, "text"},
-		{"empty text", `{"type":"message","client_id":"a","text":"  "}`, false, codeBadRequest, "text"},
-		{"wrong type of text", `{"type":"message","client_id":"a","text":5}`, false, codeBadRequest, "text"},
-		{"text too large", `{"type":"message","client_id":"a","text":"` + strings.Repeat("x", 101) + `"}`, false, codeTooLarge, "text"},
-		{"invalid UTF-8", "{\"type\":\"message\",\"client_id\":\"a\",\"text\":\"\xff\xfe\"}", false, codeBadRequest, ""},
-		{"binary frame", `{"type":"human"}`, true, codeBadRequest, ""},
-		{"typing without on", `{"type":"typing"}`, false, codeBadRequest, "on"},
-		{"feedback without seq", `{"type":"feedback","helpful":true}`, false, codeBadRequest, "seq"},
-		{"feedback without helpful", `{"type":"feedback","seq":1}`, false, codeBadRequest, "helpful"},
-		{"feedback on a visitor message", `{"type":"feedback","seq":1,"helpful":false}`, false, codeBadRequest, "seq"},
-		{"contact without email", `{"type":"contact"}`, false, codeBadRequest, "email"},
-		{"contact with a bad email", `{"type":"contact","email":"not an address"}`, false, codeBadRequest, "email"},
-		{"second hello", `{"type":"hello"}`, false, codeBadRequest, "type"},
+		{"malformed JSON", `{"type":"message",`, false, apierr.CodeBadRequest, ""},
+		{"not an object", `[1,2]`, false, apierr.CodeBadRequest, ""},
+		{"missing type", `{"text":"hi"}`, false, apierr.CodeBadRequest, "type"},
+		{"unknown type", `{"type":"shout"}`, false, apierr.CodeBadRequest, "type"},
+		{"missing client_id", `{"type":"message","text":"hi"}`, false, apierr.CodeBadRequest, "client_id"},
+		{"missing text", `{"type":"message","client_id":"a"}`, false, apierr.CodeBadRequest, "text"},
+		{"empty text", `{"type":"message","client_id":"a","text":"  "}`, false, apierr.CodeBadRequest, "text"},
+		{"wrong type of text", `{"type":"message","client_id":"a","text":5}`, false, apierr.CodeBadRequest, "text"},
+		{"text too large", `{"type":"message","client_id":"a","text":"` + strings.Repeat("x", 101) + `"}`, false, apierr.CodeTooLarge, "text"},
+		{"invalid UTF-8", "{\"type\":\"message\",\"client_id\":\"a\",\"text\":\"\xff\xfe\"}", false, apierr.CodeBadRequest, ""},
+		{"binary frame", `{"type":"human"}`, true, apierr.CodeBadRequest, ""},
+		{"typing without on", `{"type":"typing"}`, false, apierr.CodeBadRequest, "on"},
+		{"feedback without seq", `{"type":"feedback","helpful":true}`, false, apierr.CodeBadRequest, "seq"},
+		{"feedback without helpful", `{"type":"feedback","seq":1}`, false, apierr.CodeBadRequest, "helpful"},
+		{"feedback on a visitor message", `{"type":"feedback","seq":1,"helpful":false}`, false, apierr.CodeBadRequest, "seq"},
+		{"contact without email", `{"type":"contact"}`, false, apierr.CodeBadRequest, "email"},
+		{"contact with a bad email", `{"type":"contact","email":"not an address"}`, false, apierr.CodeBadRequest, "email"},
+		{"second hello", `{"type":"hello"}`, false, apierr.CodeBadRequest, "type"},
 	}
 	c := e.mustDial()
 	c.hello("", 0)
@@ -145,7 +146,7 @@ func TestBadInputGetsAnErrorAndTheConnectionSurvives(t *testing.T) {
 	t.Run("too large keeps the client id", func(t *testing.T) {
 		c.t = t
 		c.message("big", strings.Repeat("é", 60))
-		if f := c.expectError(codeTooLarge, "text"); f.ClientID != "big" {
+		if f := c.expectError(apierr.CodeTooLarge, "text"); f.ClientID != "big" {
 			t.Fatalf("%+v", f)
 		}
 	})
@@ -156,9 +157,9 @@ func TestFirstFrameMustBeHello(t *testing.T) {
 	e := newEnv(t, Options{}, nil)
 	c := e.mustDial()
 	c.message("a", "hi")
-	c.expectError(codeBadRequest, "type")
+	c.expectError(apierr.CodeBadRequest, "type")
 	c.sendRaw("nonsense")
-	c.expectError(codeBadRequest, "")
+	c.expectError(apierr.CodeBadRequest, "")
 	c.hello("", 0)
 }
 
@@ -188,10 +189,10 @@ func TestBadTokensStartANewConversation(t *testing.T) {
 	forged := tokens{secret: []byte("another secret"), ttl: time.Hour}.issue("default", w.ConversationID, time.Now())
 	otherSite := e.h.tokens.issue("other", w.ConversationID, time.Now())
 	tests := []struct{ name, token, code string }{
-		{"forged", forged, codeBadToken},
-		{"garbage", "not.a.token", codeBadToken},
-		{"another site's", otherSite, codeBadToken},
-		{"expired", expired, codeTokenExpired},
+		{"forged", forged, apierr.CodeBadToken},
+		{"garbage", "not.a.token", apierr.CodeBadToken},
+		{"another site's", otherSite, apierr.CodeBadToken},
+		{"expired", expired, apierr.CodeTokenExpired},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -337,7 +338,7 @@ func TestBackToBotFrame(t *testing.T) {
 	c := e.mustDial()
 	c.hello("", 0)
 	c.send(map[string]any{"type": "bot"})
-	if f := c.expect("error"); f.Code != codeNotWaiting {
+	if f := c.expect("error"); f.Code != apierr.CodeNotWaiting {
 		t.Fatalf("bot frame in state bot: %+v", f)
 	}
 	c.send(map[string]any{"type": "human"})
@@ -382,7 +383,7 @@ func TestHelloTimeZone(t *testing.T) {
 	}
 	c := e.mustDial()
 	c.send(map[string]any{"type": "hello", "time_zone": strings.Repeat("x", 65)})
-	c.expectError(codeBadRequest, "time_zone")
+	c.expectError(apierr.CodeBadRequest, "time_zone")
 }
 
 func TestCloseSaysServerShuttingDown(t *testing.T) {
@@ -513,7 +514,7 @@ func TestPresenceFrame(t *testing.T) {
 		t.Fatalf("presence after hello: %s", p)
 	}
 	c.send(map[string]any{"type": "presence"})
-	c.expectError(codeBadRequest, "visible")
+	c.expectError(apierr.CodeBadRequest, "visible")
 	c.send(map[string]any{"type": "presence", "visible": false})
 	agent := conversation.NewQueue(8)
 	defer e.hub.Watch(w.ConversationID, agent)()

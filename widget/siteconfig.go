@@ -2,6 +2,7 @@ package widget
 
 import (
 	"encoding/json"
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 )
 
@@ -26,7 +27,7 @@ func (h *Handler) serveConfig(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s := h.site(r)
 	if s == nil {
-		writeError(w, http.StatusNotFound, codeUnknownSite, "no site "+siteName(r))
+		writeError(w, http.StatusNotFound, apierr.CodeUnknownSite, "no site "+siteName(r))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

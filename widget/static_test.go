@@ -3,6 +3,7 @@ package widget
 import (
 	"compress/gzip"
 	"encoding/json"
+	"github.com/andon-chat/andon/internal/apierr"
 	"io"
 	"net/http"
 	"strings"
@@ -115,7 +116,7 @@ func TestSiteConfig(t *testing.T) {
 	if strings.Contains(string(body), "secret.example.com") {
 		t.Fatal("allowed origins leaked into the public config")
 	}
-	if r, body := e.get("/widget/config.json?site=nope", nil); r.StatusCode != 404 || !strings.Contains(string(body), codeUnknownSite) {
+	if r, body := e.get("/widget/config.json?site=nope", nil); r.StatusCode != 404 || !strings.Contains(string(body), apierr.CodeUnknownSite) {
 		t.Fatalf("%d %s", r.StatusCode, body)
 	}
 }

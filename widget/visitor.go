@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"github.com/andon-chat/andon/internal/apierr"
 	"net/http"
 
 	"github.com/gorilla/websocket"
@@ -22,29 +23,29 @@ const (
 func (h *Handler) serveVisitor(w http.ResponseWriter, r *http.Request) {
 	s := h.site(r)
 	if s == nil {
-		writeError(w, http.StatusNotFound, codeUnknownSite, "no site "+siteName(r))
+		writeError(w, http.StatusNotFound, apierr.CodeUnknownSite, "no site "+siteName(r))
 		return
 	}
 	if !originAllowed(r, s) {
 		h.log.Info("visitor refused: origin not allowed", "site", s.Name, "origin", r.Header.Get("Origin"))
-		writeError(w, http.StatusForbidden, codeForbiddenOrigin, "origin not allowed for site "+s.Name)
+		writeError(w, http.StatusForbidden, apierr.CodeForbiddenOrigin, "origin not allowed for site "+s.Name)
 		return
 	}
 	h.mu.Lock()
 	closed := h.closed
 	h.mu.Unlock()
 	if closed {
-		writeError(w, http.StatusServiceUnavailable, codeShuttingDown, "server shutting down")
+		writeError(w, http.StatusServiceUnavailable, apierr.CodeShuttingDown, "server shutting down")
 		return
 	}
 	ip := clientip.Of(r, h.trusted)
 	ipe, code := h.ips.acquire(ip)
 	switch code {
-	case codeServerBusy:
+	case apierr.CodeServerBusy:
 		w.Header().Set("Retry-After", "10")
 		writeError(w, http.StatusServiceUnavailable, code, "the server has no room for more connections")
 		return
-	case codeTooManyConnections:
+	case apierr.CodeTooManyConnections:
 		writeError(w, http.StatusTooManyRequests, code, "too many connections from this address")
 		return
 	}
