@@ -2,9 +2,11 @@ package auth
 
 import (
 	"context"
-	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/andon-chat/andon/internal/locale"
 	"github.com/andon-chat/andon/store"
 )
 
@@ -49,30 +51,18 @@ func (s *Service) alertAttack(u store.User, now time.Time) {
 	}()
 }
 
-// attackMail is the alert in English and Swedish: what happened, what
-// still works, and what to do.
+// attackMail is the alert in every language of the catalogue (a user has
+// no language of their own), the reference language first: what happened,
+// what still works, and what to do.
 func (s *Service) attackMail(u store.User, now time.Time) (subject, text string) {
 	where := s.baseURL(nil) + "/console/"
 	perHour := int(time.Hour / s.opts.PerAccount.Every)
 	at := now.UTC().Format("2006-01-02 15:04 UTC")
-	subject = "Many failed logins to your andon account / Många misslyckade inloggningar på ditt andon-konto"
-	text = fmt.Sprintf(`Hello %[1]s,
-
-since %[2]s at least %[5]d wrong passwords have been tried for your console account %[3]s (%[4]s) from browsers that have never logged in to it. Someone may be trying to guess your password.
-
-Logins from browsers that have logged in to your account before still work as usual. From other browsers, attempts are now slowed down to about %[6]d wrong passwords an hour for everyone, so the password cannot be guessed by trying.
-
-If this was not you, your password has not been given away by this: nothing has to be done. If your password is short or used elsewhere, change it in the console. An admin can also send you a password reset link.
-
---
-
-Hej %[1]s,
-
-sedan %[2]s har minst %[5]d felaktiga lösenord prövats för ditt konsolkonto %[3]s (%[4]s) från webbläsare som aldrig har loggat in på det. Någon kanske försöker gissa ditt lösenord.
-
-Inloggning från webbläsare som har loggat in på ditt konto förut fungerar som vanligt. Från andra webbläsare bromsas försöken nu till ungefär %[6]d felaktiga lösenord i timmen för alla, så lösenordet kan inte gissas fram.
-
-Om det inte var du har ditt lösenord inte röjts av detta: du behöver inte göra något. Om ditt lösenord är kort eller används på andra ställen, byt det i konsolen. En administratör kan också skicka en länk för att återställa lösenordet.
-`, u.Name, at, u.Email, where, s.opts.PerAccount.Burst, perHour)
-	return subject, text
+	langs := append([]string{locale.Default}, slices.DeleteFunc(locale.Languages(), func(l string) bool { return l == locale.Default })...)
+	var subjects, bodies []string
+	for _, l := range langs {
+		subjects = append(subjects, locale.Text(l, "mail.attack.subject"))
+		bodies = append(bodies, locale.Text(l, "mail.attack.body", u.Name, at, s.opts.PerAccount.Burst, u.Email, where, perHour))
+	}
+	return strings.Join(subjects, " / "), strings.Join(bodies, "\n\n--\n\n") + "\n"
 }
