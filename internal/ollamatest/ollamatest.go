@@ -35,6 +35,7 @@ type Server struct {
 	gate      chan struct{}  // when set, each chat token waits for a receive
 	interval  time.Duration  // when set, the time between chat tokens
 	dieAfter  int            // > 0: the connection drops after this many tokens
+	hold      chan struct{}  // when set, every /api/ call waits until it is closed
 	embedReqs []api.EmbedRequest
 	chatReqs  []api.ChatRequest
 }
@@ -112,6 +113,14 @@ func (s *Server) SetTokenInterval(d time.Duration) {
 	s.interval = d
 }
 
+// Hold makes every /api/ call wait until hold is closed (nil: no wait), as
+// an overloaded or hung Ollama does.
+func (s *Server) Hold(hold chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = hold
+}
+
 // DieAfter makes the next chat streams drop their connection after n tokens
 // (0: never), as an Ollama that crashes mid-answer does.
 func (s *Server) DieAfter(n int) {
@@ -138,8 +147,15 @@ func (s *Server) ChatRequests() []api.ChatRequest {
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		busy, status := s.busy, s.fail[r.URL.Path]
+		busy, status, hold := s.busy, s.fail[r.URL.Path], s.hold
 		s.mu.Unlock()
+		if hold != nil && r.URL.Path != "/" {
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		switch {
 		case status != 0:
 			writeError(w, status, http.StatusText(status))
