@@ -62,6 +62,9 @@ type App struct {
 	handler http.Handler
 	ready   atomic.Bool
 	probe   *writeProbe // the store's and the data directory's writes, for /readyz
+	// embedDegraded is why the configured Ollama embedder is not in use
+	// (nil when it is, or when none is configured), for /readyz.
+	embedDegraded error
 
 	// trusted are server.trusted_proxies, parsed once for the widget and
 	// auth, which believe X-Forwarded-For and -Proto only from them.
@@ -108,7 +111,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		}
 		return probeDataDir(cfg.Server.DataDir)
 	})
-	a.kb, err = OpenKnowledge(ctx, cfg, st, logger)
+	var emb knowledge.Embedder
+	emb, a.embedDegraded = OpenEmbedder(ctx, cfg, logger)
+	a.kb, err = OpenKnowledgeWith(ctx, cfg, st, emb, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -252,9 +257,16 @@ func OpenStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (Sto
 // OpenKnowledge opens the knowledge base over the store's articles and loads
 // the bundled demo articles when it is empty and the config asks for them.
 func OpenKnowledge(ctx context.Context, cfg config.Config, articles knowledge.ArticleStore, logger *slog.Logger) (*knowledge.Base, error) {
+	emb, _ := OpenEmbedder(ctx, cfg, logger)
+	return OpenKnowledgeWith(ctx, cfg, articles, emb, logger)
+}
+
+// OpenKnowledgeWith is OpenKnowledge with an embedder from OpenEmbedder.
+func OpenKnowledgeWith(ctx context.Context, cfg config.Config, articles knowledge.ArticleStore, emb knowledge.Embedder, logger *slog.Logger) (*knowledge.Base, error) {
 	kb, err := knowledge.Open(ctx, knowledge.Options{
 		Dir:           filepath.Join(cfg.Server.DataDir, "index"),
 		Store:         articles,
+		Embedder:      emb,
 		ChunkMaxChars: cfg.Knowledge.ChunkMaxChars,
 		Logger:        logger,
 	})
@@ -363,6 +375,11 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		checks["store"] = "ok"
 	}
 	checks["knowledge"] = fmt.Sprintf("ok, %d articles", a.kb.Len())
+	checks["embedder"] = a.kb.EmbedderID()
+	if a.embedDegraded != nil {
+		// Still ready: the built-in embedder answers, only less well.
+		checks["embedder"] = "degraded: built-in embedder in use, Ollama unavailable at start-up: " + a.embedDegraded.Error()
+	}
 	status := http.StatusOK
 	if !ok {
 		status = http.StatusServiceUnavailable
