@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"time"
 
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/knowledge"
@@ -22,7 +21,7 @@ func OpenEmbedder(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 	e, err := ollama.NewEmbedder(ctx, ollama.EmbedderOptions{
 		URL:     cfg.Ollama.URL,
 		Model:   cfg.Ollama.EmbedModel,
-		Timeout: time.Duration(cfg.Ollama.Timeout),
+		Timeout: cfg.Ollama.Timeout.Duration(),
 	})
 	if err != nil {
 		fix := "check the [ollama] settings"
