@@ -65,6 +65,7 @@ type App struct {
 	// embedDegraded is why the configured Ollama embedder is not in use
 	// (nil when it is, or when none is configured), for /readyz.
 	embedDegraded error
+	embedder      knowledge.Embedder // nil: the built-in one
 
 	// trusted are server.trusted_proxies, parsed once for the widget and
 	// auth, which believe X-Forwarded-For and -Proto only from them.
@@ -111,9 +112,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		}
 		return probeDataDir(cfg.Server.DataDir)
 	})
-	var emb knowledge.Embedder
-	emb, a.embedDegraded = OpenEmbedder(ctx, cfg, logger)
-	a.kb, err = OpenKnowledgeWith(ctx, cfg, st, emb, logger)
+	a.embedder, a.embedDegraded = OpenEmbedder(ctx, cfg, logger)
+	a.kb, err = OpenKnowledgeWith(ctx, cfg, st, a.embedder, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -379,6 +379,12 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	if a.embedDegraded != nil {
 		// Still ready: the built-in embedder answers, only less well.
 		checks["embedder"] = "degraded: built-in embedder in use, Ollama unavailable at start-up: " + a.embedDegraded.Error()
+	}
+	if h, ok := a.embedder.(interface{ Health() error }); ok {
+		if err := h.Health(); err != nil {
+			// Still ready: questions are escalated, none hangs.
+			checks["embedder"] = "degraded: Ollama failing, questions are escalated: " + err.Error()
+		}
 	}
 	status := http.StatusOK
 	if !ok {

@@ -22,6 +22,7 @@ func OpenEmbedder(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		URL:     cfg.Ollama.URL,
 		Model:   cfg.Ollama.EmbedModel,
 		Timeout: cfg.Ollama.Timeout.Duration(),
+		Logger:  logger,
 	})
 	if err != nil {
 		fix := "check the [ollama] settings"

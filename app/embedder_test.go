@@ -63,6 +63,22 @@ func TestOllamaEmbedder(t *testing.T) {
 	if n := len(s.EmbedRequests()); n < 2 {
 		t.Fatalf("%d embed requests", n)
 	}
+
+	// Ollama loses the model while andon runs: a question fails (and is
+	// escalated by the bot), /readyz says why, the log says it once.
+	s.RemoveModel("nomic-embed-text")
+	for range 2 {
+		if _, err := a.Knowledge().Search(context.Background(), "how do I reset my password", 3); err == nil {
+			t.Fatal("search with the model gone: no error")
+		}
+	}
+	status, checks = readyChecks(t, a)
+	if status != http.StatusOK || !strings.Contains(checks["embedder"], "degraded: Ollama failing") || !strings.Contains(checks["embedder"], "ollama pull nomic-embed-text") {
+		t.Fatalf("readyz %d %v", status, checks)
+	}
+	if n := strings.Count(log.String(), "embeddings are failing"); n != 1 {
+		t.Fatalf("%d log lines, want 1:\n%s", n, log.String())
+	}
 }
 
 // An Ollama that is down or lacks the model does not stop andon: it runs

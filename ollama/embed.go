@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/ollama/ollama/api"
@@ -33,6 +35,9 @@ type EmbedderOptions struct {
 	// HTTP is the client to use; nil means a plain http.Client (the
 	// timeout comes from Timeout, per call).
 	HTTP *http.Client
+	// Logger hears when calls start failing and when they work again,
+	// once each, not once per question; nil discards.
+	Logger *slog.Logger
 }
 
 // Embedder makes vectors with an Ollama embedding model. It satisfies
@@ -44,6 +49,10 @@ type Embedder struct {
 	dim     int
 	timeout time.Duration
 	batch   int
+	log     *slog.Logger
+
+	mu      sync.Mutex
+	failing error // the last call's error while calls fail, else nil
 }
 
 // NewEmbedder connects to the server and embeds one probe text, to learn
@@ -63,7 +72,10 @@ func NewEmbedder(ctx context.Context, opts EmbedderOptions) (*Embedder, error) {
 	}
 	e := &Embedder{
 		c: api.NewClient(u, hc), url: opts.URL, model: opts.Model,
-		timeout: opts.Timeout, batch: opts.Batch,
+		timeout: opts.Timeout, batch: opts.Batch, log: opts.Logger,
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
 	}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
@@ -120,12 +132,44 @@ func (e *Embedder) call(parent context.Context, texts []string) ([][]float32, er
 		if parent.Err() != nil {
 			return nil, parent.Err() // the caller gave up; nothing is wrong with Ollama
 		}
-		return nil, e.explain(ctx, err)
+		err = e.explain(ctx, err)
+		e.note(err)
+		return nil, err
 	}
+	e.note(nil)
 	if len(resp.Embeddings) != len(texts) {
 		return nil, fmt.Errorf("Ollama model %q returned %d vectors for %d texts", e.model, len(resp.Embeddings), len(texts))
 	}
 	return resp.Embeddings, nil
+}
+
+// Health is nil while calls work, else the last call's error (an *Error
+// with the fix), for /readyz.
+func (e *Embedder) Health() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.failing
+}
+
+// note records a call's outcome and logs the changes between working and
+// failing, so an Ollama that is down fills no log with one line per question.
+func (e *Embedder) note(err error) {
+	e.mu.Lock()
+	was := e.failing
+	e.failing = err
+	e.mu.Unlock()
+	switch {
+	case err != nil && was == nil:
+		fix := ""
+		var oe *Error
+		if errors.As(err, &oe) {
+			fix = oe.Fix
+		}
+		e.log.Warn("Ollama embeddings are failing; questions are escalated until it works again",
+			"model", e.model, "url", e.url, "fix", fix, "err", err)
+	case err == nil && was != nil:
+		e.log.Info("Ollama embeddings work again", "model", e.model, "url", e.url)
+	}
 }
 
 // Error is a failed call to Ollama with what the operator can do about it.

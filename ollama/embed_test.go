@@ -1,8 +1,10 @@
 package ollama
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -155,5 +157,39 @@ func TestEmbedderInKnowledgeBase(t *testing.T) {
 	}
 	if len(s.EmbedRequests()) != before+1 {
 		t.Fatalf("the query was not embedded by Ollama")
+	}
+}
+
+// A failing Ollama is logged once when it starts failing and once when it
+// works again, and Health says the state in between.
+func TestEmbedderHealthLogsTransitionsOnce(t *testing.T) {
+	s := newFake(t)
+	ctx := context.Background()
+	var log bytes.Buffer
+	e, err := NewEmbedder(ctx, EmbedderOptions{URL: s.URL, Model: "nomic-embed-text", Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Health() != nil {
+		t.Fatalf("health %v after a working probe", e.Health())
+	}
+	s.RemoveModel("nomic-embed-text")
+	for range 3 {
+		if _, err := e.Embed(ctx, []string{"q"}); err == nil {
+			t.Fatal("embed with the model gone: no error")
+		}
+	}
+	if h := e.Health(); h == nil || fixOf(t, h) != "run `ollama pull nomic-embed-text` on the Ollama host" {
+		t.Fatalf("health = %v", h)
+	}
+	if n := strings.Count(log.String(), "embeddings are failing"); n != 1 {
+		t.Fatalf("%d failure lines for 3 failed calls, want 1:\n%s", n, log.String())
+	}
+	s.AddEmbedModel("nomic-embed-text", 16)
+	if _, err := e.Embed(ctx, []string{"q"}); err != nil {
+		t.Fatal(err)
+	}
+	if e.Health() != nil || strings.Count(log.String(), "work again") != 1 {
+		t.Fatalf("health %v after recovery; log:\n%s", e.Health(), log.String())
 	}
 }
