@@ -66,6 +66,7 @@ type App struct {
 	// (nil when it is, or when none is configured), for /readyz.
 	embedDegraded error
 	embedder      knowledge.Embedder // nil: the built-in one
+	embedSwitch   *embedderSwitch    // a re-embedding for a changed model, or nil
 
 	// trusted are server.trusted_proxies, parsed once for the widget and
 	// auth, which believe X-Forwarded-For and -Proto only from them.
@@ -113,9 +114,14 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return probeDataDir(cfg.Server.DataDir)
 	})
 	a.embedder, a.embedDegraded = OpenEmbedder(ctx, cfg, logger)
-	a.kb, err = OpenKnowledgeWith(ctx, cfg, st, a.embedder, logger)
+	openWith, sw := planSwitch(ctx, cfg, a.embedder, logger)
+	a.kb, err = OpenKnowledgeWith(ctx, cfg, st, openWith, logger)
 	if err != nil {
 		return nil, err
+	}
+	if sw != nil {
+		a.embedSwitch = sw
+		sw.start(a.kb, logger)
 	}
 	b, err := NewBot(cfg, a.kb, logger)
 	if err != nil {
@@ -386,6 +392,11 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 			checks["embedder"] = "degraded: Ollama failing, questions are escalated: " + err.Error()
 		}
 	}
+	if a.embedSwitch != nil {
+		if st := a.embedSwitch.status(); st != "" {
+			checks["embedder"] = st
+		}
+	}
 	status := http.StatusOK
 	if !ok {
 		status = http.StatusServiceUnavailable
@@ -436,6 +447,9 @@ func (a *App) close() error {
 	}
 	if a.notify != nil {
 		a.notify.Close()
+	}
+	if a.embedSwitch != nil {
+		a.embedSwitch.stop()
 	}
 	if a.kb != nil {
 		errs = append(errs, a.kb.Close())

@@ -35,11 +35,16 @@ func readyChecks(t *testing.T, a *app.App) (int, map[string]string) {
 
 func ollamaApp(t *testing.T, url string, log *bytes.Buffer) *app.App {
 	t.Helper()
+	return ollamaAppIn(t, t.TempDir(), url, "nomic-embed-text", log)
+}
+
+func ollamaAppIn(t *testing.T, dir, url, model string, log *bytes.Buffer) *app.App {
+	t.Helper()
 	cfg := config.Defaults()
-	cfg.Server.DataDir = t.TempDir()
+	cfg.Server.DataDir = dir
 	cfg.Knowledge.Embedder = config.EmbedderOllama
 	cfg.Ollama.URL = url
-	cfg.Ollama.EmbedModel = "nomic-embed-text"
+	cfg.Ollama.EmbedModel = model
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(log, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -110,5 +115,68 @@ func TestOllamaEmbedderUnavailableAtStart(t *testing.T) {
 				t.Fatalf("log lacks the fix %q:\n%s", tc.fix, log.String())
 			}
 		})
+	}
+}
+
+// Switching to another embedder re-embeds in the background: andon starts
+// at once, the saved index of the old embedder answers meanwhile, /readyz
+// shows the progress, then the new index serves.
+func TestEmbedderChangeRebuildsInTheBackground(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first := newApp(t, dir) // the built-in embedder; the demo articles are saved
+	first.Close()
+
+	s := ollamatest.New()
+	defer s.Close()
+	s.AddEmbedModel("nomic-embed-text", 32)
+	hold := make(chan struct{})
+	held := s.HoldAfter(1, hold) // the start-up probe passes, the re-embedding waits
+	var log bytes.Buffer
+	a := ollamaAppIn(t, dir, s.URL, "nomic-embed-text", &log)
+	<-held
+	status, checks := readyChecks(t, a)
+	if status != http.StatusOK || !strings.HasPrefix(checks["embedder"], "rebuilding for ollama:nomic-embed-text:32") || !strings.Contains(checks["embedder"], "andon-hash-v1/") {
+		t.Fatalf("readyz during the rebuild: %d %v", status, checks)
+	}
+	res, err := a.Knowledge().Search(context.Background(), "how do I reset my password", 3)
+	if err != nil || len(res) == 0 {
+		t.Fatalf("search during the rebuild = %v, %v", res, err)
+	}
+	if id := a.Knowledge().EmbedderID(); !strings.HasPrefix(id, "andon-hash-v1/") {
+		t.Fatalf("serving %q during the rebuild, want the saved built-in index", id)
+	}
+	close(hold)
+	a.WaitEmbedderSwitch()
+	status, checks = readyChecks(t, a)
+	if status != http.StatusOK || checks["embedder"] != "ollama:nomic-embed-text:32" {
+		t.Fatalf("readyz after the rebuild: %d %v", status, checks)
+	}
+	if !strings.Contains(log.String(), "re-embedding the knowledge base") {
+		t.Fatalf("no progress in the log:\n%s", log.String())
+	}
+	a.Close()
+
+	// Restarted with the same model: the saved Ollama index loads, no switch.
+	var log2 bytes.Buffer
+	b := ollamaAppIn(t, dir, s.URL, "nomic-embed-text", &log2)
+	if _, checks := readyChecks(t, b); checks["embedder"] != "ollama:nomic-embed-text:32" {
+		t.Fatalf("readyz after restart: %v", checks)
+	}
+	if strings.Contains(log2.String(), "re-embedding in the background") {
+		t.Fatalf("restart with the same model re-embedded:\n%s", log2.String())
+	}
+	b.Close()
+
+	// Another Ollama model: the old model's index serves while the new one is built.
+	s.AddEmbedModel("bge-m3", 16)
+	var log3 bytes.Buffer
+	c := ollamaAppIn(t, dir, s.URL, "bge-m3", &log3)
+	c.WaitEmbedderSwitch()
+	if _, checks := readyChecks(t, c); checks["embedder"] != "ollama:bge-m3:16" {
+		t.Fatalf("readyz after switching models: %v\n%s", checks, log3.String())
+	}
+	if !strings.Contains(log3.String(), "from=ollama:nomic-embed-text:32") {
+		t.Fatalf("the switch did not start from the old model:\n%s", log3.String())
 	}
 }

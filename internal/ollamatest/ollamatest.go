@@ -11,6 +11,7 @@ import (
 	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,7 +36,10 @@ type Server struct {
 	gate      chan struct{}  // when set, each chat token waits for a receive
 	interval  time.Duration  // when set, the time between chat tokens
 	dieAfter  int            // > 0: the connection drops after this many tokens
-	hold      chan struct{}  // when set, every /api/ call waits until it is closed
+	hold      chan struct{}  // when set, /api/ calls after the first holdFrom wait until it is closed
+	holdFrom  int
+	calls     int           // /api/ calls so far
+	held      chan struct{} // gets a value each time a call starts waiting
 	embedReqs []api.EmbedRequest
 	chatReqs  []api.ChatRequest
 }
@@ -115,10 +119,16 @@ func (s *Server) SetTokenInterval(d time.Duration) {
 
 // Hold makes every /api/ call wait until hold is closed (nil: no wait), as
 // an overloaded or hung Ollama does.
-func (s *Server) Hold(hold chan struct{}) {
+func (s *Server) Hold(hold chan struct{}) { s.HoldAfter(0, hold) }
+
+// HoldAfter is Hold for the calls after the next n. It returns a channel
+// that gets a value (when nobody has taken the last) as a call starts
+// waiting, so a test knows one is held.
+func (s *Server) HoldAfter(n int, hold chan struct{}) <-chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.hold = hold
+	s.hold, s.holdFrom, s.held = hold, s.calls+n, make(chan struct{}, 1)
+	return s.held
 }
 
 // DieAfter makes the next chat streams drop their connection after n tokens
@@ -147,9 +157,20 @@ func (s *Server) ChatRequests() []api.ChatRequest {
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		busy, status, hold := s.busy, s.fail[r.URL.Path], s.hold
+		isAPI := strings.HasPrefix(r.URL.Path, "/api/")
+		if isAPI {
+			s.calls++
+		}
+		busy, status, hold, held := s.busy, s.fail[r.URL.Path], s.hold, s.held
+		if s.calls <= s.holdFrom {
+			hold = nil
+		}
 		s.mu.Unlock()
-		if hold != nil && r.URL.Path != "/" {
+		if hold != nil && isAPI {
+			select {
+			case held <- struct{}{}:
+			default:
+			}
 			select {
 			case <-hold:
 			case <-r.Context().Done():
