@@ -132,7 +132,7 @@ func (e *Embedder) call(parent context.Context, texts []string) ([][]float32, er
 		if parent.Err() != nil {
 			return nil, parent.Err() // the caller gave up; nothing is wrong with Ollama
 		}
-		err = e.explain(ctx, err)
+		err = explain(ctx, err, e.url, e.model, e.timeout)
 		e.note(err)
 		return nil, err
 	}
@@ -183,23 +183,23 @@ func (e *Error) Error() string { return e.Err.Error() + " (" + e.Fix + ")" }
 func (e *Error) Unwrap() error { return e.Err }
 
 // explain turns a client error into an Error with a fix.
-func (e *Embedder) explain(ctx context.Context, err error) error {
+func explain(ctx context.Context, err error, url, model string, timeout time.Duration) error {
 	var se api.StatusError
 	switch {
 	case errors.As(err, &se) && se.StatusCode == http.StatusNotFound:
-		return &Error{fmt.Errorf("Ollama at %s has no model %q: %w", e.url, e.model, err),
-			fmt.Sprintf("run `ollama pull %s` on the Ollama host", e.model)}
+		return &Error{fmt.Errorf("Ollama at %s has no model %q: %w", url, model, err),
+			fmt.Sprintf("run `ollama pull %s` on the Ollama host", model)}
 	case errors.As(err, &se) && se.StatusCode == http.StatusServiceUnavailable:
-		return &Error{fmt.Errorf("Ollama at %s is busy: %w", e.url, err),
+		return &Error{fmt.Errorf("Ollama at %s is busy: %w", url, err),
 			"give Ollama more capacity (OLLAMA_NUM_PARALLEL, OLLAMA_MAX_QUEUE) or fewer other clients"}
 	case errors.As(err, &se):
-		return &Error{fmt.Errorf("Ollama at %s answered %d: %w", e.url, se.StatusCode, err),
+		return &Error{fmt.Errorf("Ollama at %s answered %d: %w", url, se.StatusCode, err),
 			"see the Ollama server's log"}
 	case ctx.Err() == context.DeadlineExceeded:
-		return &Error{fmt.Errorf("Ollama at %s did not answer within %s", e.url, e.timeout),
+		return &Error{fmt.Errorf("Ollama at %s did not answer within %s", url, timeout),
 			"check the Ollama host's load or raise ollama.timeout"}
 	default:
-		return &Error{fmt.Errorf("Ollama at %s is not reachable: %w", e.url, err),
+		return &Error{fmt.Errorf("Ollama at %s is not reachable: %w", url, err),
 			"start it with `ollama serve` or correct ollama.url"}
 	}
 }
