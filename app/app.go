@@ -62,6 +62,11 @@ type App struct {
 	handler http.Handler
 	ready   atomic.Bool
 	probe   *writeProbe // the store's and the data directory's writes, for /readyz
+	// embedDegraded is why the configured Ollama embedder is not in use
+	// (nil when it is, or when none is configured), for /readyz.
+	embedDegraded error
+	embedder      knowledge.Embedder // nil: the built-in one
+	embedSwitch   *embedderSwitch    // a re-embedding for a changed model, or nil
 
 	// trusted are server.trusted_proxies, parsed once for the widget and
 	// auth, which believe X-Forwarded-For and -Proto only from them.
@@ -108,9 +113,15 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		}
 		return probeDataDir(cfg.Server.DataDir)
 	})
-	a.kb, err = OpenKnowledge(ctx, cfg, st, logger)
+	a.embedder, a.embedDegraded = OpenEmbedder(ctx, cfg, logger)
+	openWith, sw := planSwitch(ctx, cfg, a.embedder, logger)
+	a.kb, err = OpenKnowledgeWith(ctx, cfg, st, openWith, logger)
 	if err != nil {
 		return nil, err
+	}
+	if sw != nil {
+		a.embedSwitch = sw
+		sw.start(a.kb, logger)
 	}
 	b, err := NewBot(cfg, a.kb, logger)
 	if err != nil {
@@ -252,9 +263,16 @@ func OpenStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (Sto
 // OpenKnowledge opens the knowledge base over the store's articles and loads
 // the bundled demo articles when it is empty and the config asks for them.
 func OpenKnowledge(ctx context.Context, cfg config.Config, articles knowledge.ArticleStore, logger *slog.Logger) (*knowledge.Base, error) {
+	emb, _ := OpenEmbedder(ctx, cfg, logger)
+	return OpenKnowledgeWith(ctx, cfg, articles, emb, logger)
+}
+
+// OpenKnowledgeWith is OpenKnowledge with an embedder from OpenEmbedder.
+func OpenKnowledgeWith(ctx context.Context, cfg config.Config, articles knowledge.ArticleStore, emb knowledge.Embedder, logger *slog.Logger) (*knowledge.Base, error) {
 	kb, err := knowledge.Open(ctx, knowledge.Options{
 		Dir:           filepath.Join(cfg.Server.DataDir, "index"),
 		Store:         articles,
+		Embedder:      emb,
 		ChunkMaxChars: cfg.Knowledge.ChunkMaxChars,
 		Logger:        logger,
 	})
@@ -363,6 +381,22 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		checks["store"] = "ok"
 	}
 	checks["knowledge"] = fmt.Sprintf("ok, %d articles", a.kb.Len())
+	checks["embedder"] = a.kb.EmbedderID()
+	if a.embedDegraded != nil {
+		// Still ready: the built-in embedder answers, only less well.
+		checks["embedder"] = "degraded: built-in embedder in use, Ollama unavailable at start-up: " + a.embedDegraded.Error()
+	}
+	if h, ok := a.embedder.(interface{ Health() error }); ok {
+		if err := h.Health(); err != nil {
+			// Still ready: questions are escalated, none hangs.
+			checks["embedder"] = "degraded: Ollama failing, questions are escalated: " + err.Error()
+		}
+	}
+	if a.embedSwitch != nil {
+		if st := a.embedSwitch.status(); st != "" {
+			checks["embedder"] = st
+		}
+	}
 	status := http.StatusOK
 	if !ok {
 		status = http.StatusServiceUnavailable
@@ -413,6 +447,9 @@ func (a *App) close() error {
 	}
 	if a.notify != nil {
 		a.notify.Close()
+	}
+	if a.embedSwitch != nil {
+		a.embedSwitch.stop()
 	}
 	if a.kb != nil {
 		errs = append(errs, a.kb.Close())

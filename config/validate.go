@@ -366,6 +366,11 @@ func (c *checker) ollama(o Ollama, k Knowledge) {
 		c.fail(key("ollama", "embed_model"), []path{key("knowledge", "embedder")},
 			"required when knowledge.embedder = %q, for example \"nomic-embed-text\"", EmbedderOllama)
 	}
+	if o.ChatModel != "" {
+		// Accepting it would promise generated answers that never come.
+		c.failf(key("ollama", "chat_model"),
+			"generated answers are not available in this build yet: remove chat_model (answers are quoted from the knowledge base)")
+	}
 	c.positive(key("ollama", "timeout"), o.Timeout)
 }
 

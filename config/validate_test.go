@@ -183,7 +183,7 @@ func TestValidate(t *testing.T) {
 			c.Ollama.URL = "127.0.0.1:11434"
 			c.Ollama.Timeout = 0
 		},
-			[]string{`ollama.url: must be an absolute http or https URL, such as "http://127.0.0.1:11434" (got "127.0.0.1:11434")`, `ollama.timeout: must be longer than 0 (got 0s)`}},
+			[]string{`ollama.url: must be an absolute http or https URL, such as "http://127.0.0.1:11434" (got "127.0.0.1:11434")`, `ollama.chat_model: generated answers are not available in this build yet: remove chat_model (answers are quoted from the knowledge base)`, `ollama.timeout: must be longer than 0 (got 0s)`}},
 		{"ollama embedder", func(c *Config) { c.Knowledge.Embedder = EmbedderOllama; c.Ollama.EmbedModel = "nomic-embed-text" }, nil},
 	}
 	for _, tt := range tests {

@@ -30,6 +30,8 @@ type Options struct {
 	TargetWrongRate float64
 	// Thresholds of the decision; zero means the bot's defaults.
 	AnswerThreshold, ClarifyThreshold, ClarifyMargin float64
+	// Embedder makes the vectors; nil means the built-in one.
+	Embedder knowledge.Embedder
 }
 
 // outcome is what happened to one question.
@@ -64,7 +66,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		return fmt.Errorf("couldn't read questions %s: %w", opts.Questions, err)
 	}
 	start := time.Now()
-	base, err := knowledge.Open(ctx, knowledge.Options{Store: knowledge.NewMemoryStore()})
+	base, err := knowledge.Open(ctx, knowledge.Options{Store: knowledge.NewMemoryStore(), Embedder: opts.Embedder})
 	if err != nil {
 		return err
 	}
@@ -94,6 +96,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	rep := summarize(outs, b)
 	rep.KB, rep.QuestionsFile = opts.KB, opts.Questions
 	rep.Articles = base.Len()
+	rep.Embedder = base.EmbedderID()
 	rep.BuildSeconds = round(buildTime.Seconds(), 3)
 	a, cl, m := b.Thresholds()
 	if opts.Sweep {

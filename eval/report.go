@@ -20,6 +20,7 @@ type Report struct {
 	QuestionsFile string  `json:"questions_file"`
 	Articles      int     `json:"articles"`
 	BuildSeconds  float64 `json:"build_seconds"`
+	Embedder      string  `json:"embedder"`
 
 	Questions  int `json:"questions"`
 	InScope    int `json:"in_scope"`
@@ -350,6 +351,7 @@ func writeTable(w io.Writer, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format+"\n", args...) }
 	p("knowledge base\t%s (%d articles, built in %.2fs)", r.KB, r.Articles, r.BuildSeconds)
+	p("embedder\t%s", r.Embedder)
 	p("questions\t%d (%d in scope, %d out of scope)", r.Questions, r.InScope, r.OutOfScope)
 	if r.UnknownLabels > 0 {
 		names := r.UnknownLabelNames

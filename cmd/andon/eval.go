@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/eval"
+	"github.com/andon-chat/andon/ollama"
 )
 
 // runEval implements `andon eval`: score the real decision on a labelled
@@ -28,6 +30,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.AnswerThreshold, "answer-threshold", def.AnswerThreshold, "bot.answer_threshold")
 	fs.Float64Var(&o.ClarifyThreshold, "clarify-threshold", def.ClarifyThreshold, "bot.clarify_threshold")
 	fs.Float64Var(&o.ClarifyMargin, "clarify-margin", def.ClarifyMargin, "bot.clarify_margin")
+	embedder := fs.String("embedder", "builtin", `"builtin", or "ollama:MODEL" to compare an Ollama embedding model`)
+	ollamaURL := fs.String("ollama-url", config.Defaults().Ollama.URL, "Ollama server for --embedder ollama:MODEL")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -37,6 +41,20 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	switch model, ok := strings.CutPrefix(*embedder, "ollama:"); {
+	case *embedder == "builtin":
+	case ok && model != "":
+		// Unlike serve, eval does not fall back: the comparison is the point.
+		emb, err := ollama.NewEmbedder(ctx, ollama.EmbedderOptions{URL: *ollamaURL, Model: model})
+		if err != nil {
+			fmt.Fprintln(stderr, "andon eval:", err)
+			return 1
+		}
+		o.Embedder = emb
+	default:
+		fmt.Fprintf(stderr, "andon eval: --embedder %q: want \"builtin\" or \"ollama:MODEL\", e.g. ollama:nomic-embed-text\n", *embedder)
+		return 2
+	}
 	if err := eval.Run(ctx, o, stdout); err != nil {
 		fmt.Fprintln(stderr, "andon eval:", err)
 		return 1
