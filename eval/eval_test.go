@@ -44,8 +44,10 @@ func TestRunFixtureJSON(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, rep[k], v)
 		}
 	}
-	if p99, _ := rep["p99_ms"].(float64); p99 <= 0 || p99 > 50 {
-		t.Errorf("p99_ms = %v", p99)
+	// The report carries the decision time; how fast it is belongs to the
+	// benchmarks and `andon eval` on a quiet machine, not to a test.
+	if p50, _ := rep["p50_ms"].(float64); p50 <= 0 || p50 > rep["p99_ms"].(float64) {
+		t.Errorf("p50_ms = %v, p99_ms = %v", rep["p50_ms"], rep["p99_ms"])
 	}
 	rules, _ := rep["rules"].(map[string]any)
 	if rules["sensitive:billing"] != 1.0 {
