@@ -17,7 +17,8 @@ and pulls the cord to a person when it should.
 
 Usage:
   andon serve   [--config FILE] [--addr HOST:PORT] [--data DIR]
-  andon ingest  [--config FILE] [--data DIR] PATH...
+  andon ingest  [--config FILE] [--data DIR] [--dry-run] PATH...
+  andon ingest  [--config FILE] [--data DIR] [--dry-run] [--allow-private] --site URL | --urls FILE
   andon eval    --kb FILE --questions FILE [--json] [--sweep] [--calibrate [--target 0.05]]
   andon bench   idle|messages [flags]   (load tests over loopback; see andon bench -h)
   andon config  check FILE | example

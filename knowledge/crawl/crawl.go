@@ -147,16 +147,17 @@ var (
 )
 
 type crawler struct {
-	o       Options
-	client  *http.Client
-	robots  map[string]*robotstxt.RobotsData // by scheme://host
-	last    map[string]time.Time             // last request per host
-	spent   int64
-	res     Result
-	queued  map[string]bool
-	ids     map[string]string // article id -> URL
-	pages   []Target
-	sitemap int
+	o         Options
+	client    *http.Client
+	robots    map[string]*robotstxt.RobotsData // by scheme://host
+	robotsErr map[string]error                 // by scheme://host
+	last      map[string]time.Time             // last request per host
+	spent     int64
+	res       Result
+	queued    map[string]bool
+	ids       map[string]string // article id -> URL
+	pages     []Target
+	sitemap   int
 }
 
 // Crawl fetches the targets' pages one at a time. It returns an error only
@@ -167,11 +168,12 @@ func Crawl(ctx context.Context, o Options, targets ...Target) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.CrawlTimeout)
 	defer cancel()
 	c := &crawler{
-		o:      o,
-		robots: make(map[string]*robotstxt.RobotsData),
-		last:   make(map[string]time.Time),
-		queued: make(map[string]bool),
-		ids:    make(map[string]string),
+		o:         o,
+		robots:    make(map[string]*robotstxt.RobotsData),
+		robotsErr: make(map[string]error),
+		last:      make(map[string]time.Time),
+		queued:    make(map[string]bool),
+		ids:       make(map[string]string),
 	}
 	tr := &http.Transport{
 		DialContext:           dialer(o.AllowPrivate, o.Allow).DialContext,
@@ -499,12 +501,16 @@ var errRobots = errors.New("disallowed by robots.txt")
 
 // robotsFor fetches and caches a host's robots.txt. A missing one (4xx)
 // allows everything; one that cannot be fetched (5xx, a network error)
-// allows nothing, as the robots.txt standard asks. A host at a refused
-// address is an error, so that its pages are reported as such.
+// allows nothing, as the robots.txt standard asks. A robots.txt that cannot
+// be fetched at all (a refused address, a timeout) is an error, so that the
+// host's pages are reported with the cause.
 func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotstxt.RobotsData, error) {
 	key := u.Scheme + "://" + u.Host
 	if r, ok := c.robots[key]; ok {
 		return r, nil
+	}
+	if err, ok := c.robotsErr[key]; ok {
+		return nil, err
 	}
 	ru := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 	status, body := http.StatusServiceUnavailable, []byte(nil)
@@ -514,7 +520,10 @@ func (c *crawler) robotsFor(ctx context.Context, u *url.URL) (*robotstxt.RobotsD
 		status, body = resp.StatusCode, b
 	case errors.Is(err, errTooLarge):
 		status, body = http.StatusOK, b // the first 500 KiB, as Google reads
-	case errors.Is(err, errPrivate):
+	default:
+		// Unreachable: the host's pages are reported with the cause.
+		err = fmt.Errorf("couldn't fetch %s: %w", ru, err)
+		c.robotsErr[key] = err
 		return nil, err
 	}
 	r, err := robotstxt.FromStatusAndBytes(status, body)
