@@ -47,13 +47,14 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	urls := fs.String("urls", "", "file with one URL per line to crawl (# starts a comment)")
 	allowPrivate := fs.Bool("allow-private", false, "let the crawler reach loopback, private and link-local addresses")
 	maxPages := fs.Int("max-pages", crawl.DefaultMaxPages, "most pages one crawl fetches")
+	interval := fs.Duration("interval", crawl.DefaultInterval, "pause between two requests to the same host")
 	dryRun := fs.Bool("dry-run", false, "report what would be added, changed and unchanged; save nothing")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	crawling := len(sites) > 0 || *urls != ""
 	if fs.NArg() == 0 && !crawling {
-		fmt.Fprintln(stderr, "usage: andon ingest [--config FILE] [--data DIR] [--dry-run] PATH...\n       andon ingest [--config FILE] [--data DIR] [--dry-run] [--allow-private] [--max-pages N] --site URL | --urls FILE")
+		fmt.Fprintln(stderr, "usage: andon ingest [--config FILE] [--data DIR] [--dry-run] PATH...\n       andon ingest [--config FILE] [--data DIR] [--dry-run] [--allow-private] [--max-pages N] [--interval 1s] --site URL | --urls FILE")
 		return 2
 	}
 	if fs.NArg() > 0 && crawling {
@@ -111,7 +112,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "andon ingest:", err)
 			return 1
 		}
-		res, err := crawl.Crawl(ctx, crawl.Options{AllowPrivate: *allowPrivate, MaxPages: *maxPages, Previous: state}, targets...)
+		res, err := crawl.Crawl(ctx, crawl.Options{AllowPrivate: *allowPrivate, MaxPages: *maxPages, Interval: *interval, Previous: state}, targets...)
 		if err != nil {
 			fmt.Fprintln(stderr, "andon ingest:", err)
 			return 1

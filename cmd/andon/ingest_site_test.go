@@ -43,21 +43,21 @@ func TestIngestSite(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr+stdout, "private_address") {
 		t.Fatalf("loopback crawled without --allow-private: %d %q %q", code, stdout, stderr)
 	}
-	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--dry-run", "--site", site)
+	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--interval", "1ms", "--dry-run", "--site", site)
 	if code != 0 || !strings.Contains(stdout, "would be added") || !strings.Contains(stdout, "1 would be added") ||
 		!strings.Contains(stdout, "skipped "+srv.URL+"/secret/x: robots") {
 		t.Fatalf("dry run: %d %q %q", code, stdout, stderr)
 	}
-	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--site", site)
+	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--interval", "1ms", "--site", site)
 	if code != 0 || !strings.Contains(stdout, "added web/127-0-0-1/hours") || !strings.Contains(stdout, "1 added, 0 updated, 0 unchanged") {
 		t.Fatalf("first crawl (the dry run saved nothing): %d %q %q", code, stdout, stderr)
 	}
-	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--site", site)
+	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--interval", "1ms", "--site", site)
 	if code != 0 || !strings.Contains(stdout, "1 not modified") || !strings.Contains(stdout, "0 added, 0 updated, 1 unchanged") || notModified.Load() != 1 {
 		t.Fatalf("re-crawl: %d %q %q (304s: %d)", code, stdout, stderr, notModified.Load())
 	}
 	version.Store(2)
-	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--site", site)
+	code, stdout, stderr = call(t, "ingest", "--data", data, "--allow-private", "--interval", "1ms", "--site", site)
 	if code != 0 || !strings.Contains(stdout, "changed web/127-0-0-1/hours") || !strings.Contains(stdout, "0 added, 1 updated, 0 unchanged") {
 		t.Fatalf("changed page: %d %q %q", code, stdout, stderr)
 	}
@@ -77,7 +77,7 @@ func TestIngestURLList(t *testing.T) {
 	dir := t.TempDir()
 	list := filepath.Join(dir, "urls.txt")
 	os.WriteFile(list, []byte("# help pages\n"+srv.URL+"/returns\n\nnot a url\n"), 0o644)
-	code, stdout, stderr := call(t, "ingest", "--data", filepath.Join(dir, "data"), "--allow-private", "--dry-run", "--urls", list)
+	code, stdout, stderr := call(t, "ingest", "--data", filepath.Join(dir, "data"), "--allow-private", "--interval", "1ms", "--dry-run", "--urls", list)
 	if code != 0 || !strings.Contains(stdout, "skipped line 4: not a url: bad_url") || !strings.Contains(stdout, "added web/127-0-0-1/returns") {
 		t.Fatalf("%d %q %q", code, stdout, stderr)
 	}
