@@ -82,3 +82,44 @@ func TestIngestURLList(t *testing.T) {
 		t.Fatalf("%d %q %q", code, stdout, stderr)
 	}
 }
+
+// export → ingest into an empty data dir → the same articles.
+func TestExportRoundTrip(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	kb := filepath.Join(dir, "kb")
+	os.MkdirAll(filepath.Join(kb, "billing"), 0o755)
+	os.WriteFile(filepath.Join(kb, "billing", "refunds.md"), []byte("+++\ntitle = \"Refunds\"\nlang = \"en\"\ntags = [\"billing\"]\nquestions = [\"Money back?\"]\nstatus = \"draft\"\n+++\nWithin 30 days."), 0o644)
+	os.WriteFile(filepath.Join(dir, "faq.csv"), []byte("question,answer\nDo you ship to Norway?,Yes.\n"), 0o644)
+	first, second := filepath.Join(dir, "d1"), filepath.Join(dir, "d2")
+	if code, _, stderr := call(t, "ingest", "--data", first, kb, filepath.Join(dir, "faq.csv")); code != 0 {
+		t.Fatal(stderr)
+	}
+	zipPath := filepath.Join(dir, "kb-export.zip")
+	if code, stdout, stderr := call(t, "export", "--data", first, "--out", zipPath); code != 0 || !strings.Contains(stdout, "2 articles exported") {
+		t.Fatalf("%d %q %q", code, stdout, stderr)
+	}
+	if code, stdout, stderr := call(t, "ingest", "--data", second, zipPath); code != 0 || !strings.Contains(stdout, "2 added") {
+		t.Fatalf("%d %q %q", code, stdout, stderr)
+	}
+	a, b := filepath.Join(dir, "out1"), filepath.Join(dir, "out2")
+	call(t, "export", "--data", first, "--out", a)
+	call(t, "export", "--data", second, "--out", b)
+	ma, _ := filepath.Glob(filepath.Join(a, "*", "*.md"))
+	ma2, _ := filepath.Glob(filepath.Join(a, "*.md"))
+	ma = append(ma, ma2...)
+	if len(ma) != 2 {
+		t.Fatalf("exported files %v", ma)
+	}
+	for _, p := range ma {
+		rel, _ := filepath.Rel(a, p)
+		x, _ := os.ReadFile(p)
+		y, err := os.ReadFile(filepath.Join(b, rel))
+		if err != nil || string(x) != string(y) {
+			t.Errorf("%s differs after the round trip:\n%s\n---\n%s", rel, x, y)
+		}
+	}
+	if code, _, stderr := call(t, "export", "--data", filepath.Join(dir, "empty"), "--out", filepath.Join(dir, "e.zip")); code != 1 || !strings.Contains(stderr, "no knowledge base to export") {
+		t.Fatalf("empty export: %d %q", code, stderr)
+	}
+}
