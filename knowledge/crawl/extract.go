@@ -123,11 +123,17 @@ func attrOK(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
-func textOf(n *html.Node) string {
+// textOf is the text of n without boilerplate.
+func textOf(n *html.Node) string { return text(n, true) }
+
+// rawText is all the text of n, as in a code block.
+func rawText(n *html.Node) string { return text(n, false) }
+
+func text(n *html.Node, skipBoilerplate bool) string {
 	var b strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
-		if skipped(n) {
+		if skipBoilerplate && skipped(n) {
 			return
 		}
 		if n.Type == html.TextNode {
@@ -378,19 +384,4 @@ func collapseInline(s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-func rawText(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
 }
