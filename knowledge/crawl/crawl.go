@@ -187,11 +187,20 @@ func Crawl(ctx context.Context, o Options, targets ...Target) (Result, error) {
 	defer tr.CloseIdleConnections()
 	c.client = &http.Client{
 		Transport: tr,
+		// A redirect's target is fetched as politely as any page: its
+		// host's robots.txt and pause apply.
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > o.MaxRedirects {
 				return errRedirects
 			}
-			return nil
+			r, err := c.robotsFor(req.Context(), req.URL)
+			if err != nil {
+				return err
+			}
+			if !r.TestAgent(req.URL.RequestURI(), UserAgent) {
+				return errRobots
+			}
+			return c.wait(req.Context(), req.URL.Host)
 		},
 	}
 	for _, t := range targets {
@@ -552,14 +561,9 @@ func (c *crawler) fetch(ctx context.Context, u *url.URL, hdr http.Header, max in
 	if c.spent >= c.o.MaxCrawlBytes {
 		return nil, nil, errBudget
 	}
-	if last, ok := c.last[u.Host]; ok {
-		if wait := last.Add(c.o.Interval).Sub(c.o.Now()); wait > 0 {
-			if err := c.o.Sleep(ctx, wait); err != nil {
-				return nil, nil, err
-			}
-		}
+	if err := c.wait(ctx, u.Host); err != nil {
+		return nil, nil, err
 	}
-	c.last[u.Host] = c.o.Now()
 	ctx, cancel := context.WithTimeout(ctx, c.o.PageTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -602,6 +606,19 @@ func (c *crawler) fetch(ctx context.Context, u *url.URL, hdr http.Header, max in
 		}
 	}
 	return resp, body, nil
+}
+
+// wait pauses until host's turn, and marks its turn taken.
+func (c *crawler) wait(ctx context.Context, host string) error {
+	if last, ok := c.last[host]; ok {
+		if d := last.Add(c.o.Interval).Sub(c.o.Now()); d > 0 {
+			if err := c.o.Sleep(ctx, d); err != nil {
+				return err
+			}
+		}
+	}
+	c.last[host] = c.o.Now()
+	return nil
 }
 
 // readMax reads all of r, or the first max bytes and errTooLarge.

@@ -58,7 +58,7 @@ func newSite(t *testing.T) *site {
 	mux.HandleFunc("/pages.xml.gz", func(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
-		for _, p := range []string{"/guide/refunds", "/private/secret", "/big", "/slow", "/redir", "/changing", "/plain.txt", "/loop"} {
+		for _, p := range []string{"/guide/refunds", "/private/secret", "/big", "/slow", "/redir", "/changing", "/plain.txt", "/loop", "/go-secret"} {
 			fmt.Fprintf(&b, "<url><loc>%s%s</loc></url>", s.srv.URL, p)
 		}
 		b.WriteString("<url><loc>https://elsewhere.example/x</loc></url></urlset>")
@@ -82,6 +82,9 @@ func newSite(t *testing.T) *site {
 	})
 	mux.HandleFunc("/redir", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://10.1.2.3/inside", http.StatusFound)
+	})
+	mux.HandleFunc("/go-secret", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/private/secret", http.StatusFound)
 	})
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/loop", http.StatusFound)
@@ -157,6 +160,7 @@ func TestCrawlSitemap(t *testing.T) {
 		s.srv.URL + "/redir":          ReasonPrivate,
 		s.srv.URL + "/plain.txt":      ReasonNotHTML,
 		s.srv.URL + "/loop":           ReasonRedirects,
+		s.srv.URL + "/go-secret":      ReasonRobots, // a redirect into a disallowed path
 		"https://elsewhere.example/x": ReasonOtherHost,
 	}
 	for u, r := range want {
