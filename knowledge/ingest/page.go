@@ -1,6 +1,12 @@
 package ingest
 
-import "github.com/andon-chat/andon/knowledge"
+import (
+	"bytes"
+	"path"
+	"strings"
+
+	"github.com/andon-chat/andon/knowledge"
+)
 
 // IDFromPath is the id a Markdown file at rel would get without an id of its
 // own ("Billing/Refunds.md" -> "billing/refunds"); other importers (a crawled
@@ -23,4 +29,15 @@ func Check(name string, a knowledge.Article) (knowledge.Article, error) {
 		return knowledge.Article{}, &errs
 	}
 	return l.article, nil
+}
+
+// LoadBytes is Load for one uploaded file: name's extension says the format
+// (.zip for a Markdown folder, .md, .csv, .jsonl, .json), as for a path.
+func LoadBytes(name string, data []byte) ([]knowledge.Article, error) {
+	if strings.EqualFold(path.Ext(name), ".zip") {
+		return LoadZip(name, bytes.NewReader(data), int64(len(data)))
+	}
+	var errs Errors
+	all := parseFile(name, defaultID(path.Base(name)), data, &errs)
+	return finishAll(all, &errs)
 }
