@@ -218,7 +218,7 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	}
 	a.console, err = console.New(console.Options{
 		Desk: a.desk, Auth: a.auth, Hub: a.hub, Settings: consoleSettings,
-		Knowledge: a.kb, Notify: a.notify, Logger: logger,
+		Knowledge: a.kb, Imports: a.kb, Notify: a.notify, Logger: logger,
 	})
 	if err != nil {
 		return err

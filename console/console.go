@@ -87,26 +87,32 @@ type Options struct {
 	Hub       *conversation.Hub
 	Settings  Settings
 	Knowledge ArticleSearch
-	Notify    DeliveryLog
-	Logger    *slog.Logger
-	Limits    Limits
+	// Imports is the knowledge base for POST /api/import and GET
+	// /api/export (both answer unavailable without it).
+	Imports ArticleImporter
+	Notify  DeliveryLog
+	Logger  *slog.Logger
+	Limits  Limits
 	// Now is the clock for business hours (default time.Now).
 	Now func() time.Time
 }
 
 // Server serves the console's API, WebSocket and UI.
 type Server struct {
-	desk     *handoff.Desk
-	auth     *auth.Service
-	hub      *conversation.Hub
-	cfg      Settings
-	kb       ArticleSearch
-	notify   DeliveryLog
-	log      *slog.Logger
-	limits   Limits
-	now      func() time.Time
-	assets   map[string]*asset
-	upgrader websocket.Upgrader
+	desk    *handoff.Desk
+	auth    *auth.Service
+	hub     *conversation.Hub
+	cfg     Settings
+	kb      ArticleSearch
+	imports ArticleImporter
+	// importing holds a token while an import runs: one at a time.
+	importing chan struct{}
+	notify    DeliveryLog
+	log       *slog.Logger
+	limits    Limits
+	now       func() time.Time
+	assets    map[string]*asset
+	upgrader  websocket.Upgrader
 
 	reg       registry
 	unsubDesk func()
@@ -129,7 +135,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		desk: opts.Desk, auth: opts.Auth, hub: opts.Hub, cfg: opts.Settings,
-		kb: opts.Knowledge, notify: opts.Notify, log: opts.Logger,
+		kb: opts.Knowledge, imports: opts.Imports, importing: make(chan struct{}, 1), notify: opts.Notify, log: opts.Logger,
 		limits: opts.Limits.withDefaults(), now: opts.Now, assets: assets,
 		reg: registry{conns: make(map[*agentConn]struct{})},
 	}

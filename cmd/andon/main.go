@@ -17,7 +17,9 @@ and pulls the cord to a person when it should.
 
 Usage:
   andon serve   [--config FILE] [--addr HOST:PORT] [--data DIR]
-  andon ingest  [--config FILE] [--data DIR] PATH...
+  andon ingest  [--config FILE] [--data DIR] [--dry-run] PATH...
+  andon ingest  [--config FILE] [--data DIR] [--dry-run] [--allow-private] --site URL | --urls FILE
+  andon export  [--config FILE] [--data DIR] --out DIR|FILE.zip
   andon eval    --kb FILE --questions FILE [--json] [--sweep] [--calibrate [--target 0.05]]
   andon bench   idle|messages [flags]   (load tests over loopback; see andon bench -h)
   andon config  check FILE | example
@@ -37,6 +39,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runServe(rest, stdout, stderr)
 	case "ingest":
 		return runIngest(rest, stdout, stderr)
+	case "export":
+		return runExport(rest, stdout, stderr)
 	case "eval":
 		return runEval(rest, stdout, stderr)
 	case "bench":

@@ -21,7 +21,7 @@ import (
 	"github.com/andon-chat/andon/knowledge"
 )
 
-// Load reads every path (a file, or a folder of Markdown files searched
+// Load reads every path (a file, a zip archive of a Markdown folder, or a folder of Markdown files searched
 // recursively, which must not hold CSV or JSONL files) and returns all their articles, each with its Status defaulted
 // to published and its Hash set. The format of a file follows from its
 // extension (.md, .markdown, .csv, .jsonl, .ndjson, .json) or, failing that,
@@ -44,6 +44,10 @@ func Load(paths ...string) ([]knowledge.Article, error) {
 			all = append(all, loadDir(os.DirFS(p), ".", func(rel string) string {
 				return filepath.Join(p, filepath.FromSlash(rel))
 			}, &errs)...)
+			continue
+		}
+		if strings.EqualFold(filepath.Ext(p), ".zip") {
+			all = append(all, loadZipFile(p, &errs)...)
 			continue
 		}
 		data, err := os.ReadFile(p)
