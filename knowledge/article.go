@@ -17,7 +17,14 @@ type Status string
 const (
 	Draft     Status = "draft"
 	Published Status = "published"
+	Archived  Status = "archived" // kept for the record, never shown to visitors
 )
+
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool { return s == Draft || s == Published || s == Archived }
+
+// Answerable reports whether visitors may be answered from an article in s.
+func (s Status) Answerable() bool { return s != Draft && s != Archived }
 
 // Article is one answer in the knowledge base. Questions are other phrasings
 // of the question the article answers; for intent data sets they are the

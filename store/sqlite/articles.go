@@ -68,6 +68,11 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 			if err := saveArticle(ctx, stmt, a, s); err != nil {
 				return err
 			}
+			// An import is a version too, so that an editor who opened
+			// the article before it gets a conflict, not an overwrite.
+			if err := recordVersion(ctx, w.conn, a.ID, ""); err != nil {
+				return fmt.Errorf("article %q: %w", a.ID, err)
+			}
 		}
 		return nil
 	})
@@ -77,12 +82,14 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 	return nil
 }
 
-func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *Store) error {
+// saveArticle checks a and runs stmt with its columns (articleColumns)
+// followed by extra.
+func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *Store, extra ...any) error {
 	if a.ID == "" {
 		return errors.New("article with empty id")
 	}
-	if a.Status != knowledge.Draft && a.Status != knowledge.Published {
-		return fmt.Errorf("article %q: status is %q, want %q or %q", a.ID, a.Status, knowledge.Draft, knowledge.Published)
+	if !a.Status.Valid() {
+		return fmt.Errorf("article %q: status is %q, want %q, %q or %q", a.ID, a.Status, knowledge.Draft, knowledge.Published, knowledge.Archived)
 	}
 	if a.Hash == "" {
 		a.Hash = a.ContentHash()
@@ -96,15 +103,20 @@ func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *St
 	if err != nil {
 		return fmt.Errorf("article %q: couldn't encode questions: %w", a.ID, err)
 	}
-	if _, err := stmt.ExecContext(ctx, a.ID, a.Title, a.Body, a.Lang, tags, a.URL, questions, string(a.Status), a.Hash, micros(a.UpdatedAt)); err != nil {
+	args := append([]any{a.ID, a.Title, a.Body, a.Lang, tags, a.URL, questions, string(a.Status), a.Hash, micros(a.UpdatedAt)}, extra...)
+	if _, err := stmt.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("article %q: %w", a.ID, err)
 	}
 	return nil
 }
 
-// DeleteArticle removes article id; a missing id is not an error.
+// DeleteArticle removes article id and its versions; a missing id is not
+// an error.
 func (s *Store) DeleteArticle(ctx context.Context, id string) error {
 	err := s.w.do(ctx, func(ctx context.Context, w *writer) error {
+		if _, err := w.conn.ExecContext(ctx, `DELETE FROM article_versions WHERE article_id = ?`, id); err != nil {
+			return err
+		}
 		_, err := w.conn.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id)
 		return err
 	})
