@@ -44,6 +44,7 @@ type Storage interface {
 	store.Handoffs
 	store.Deliveries
 	knowledge.ArticleStore
+	store.ArticleEditor
 }
 
 // App is one running andon instance.
@@ -208,6 +209,7 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	a.console, err = console.New(console.Options{
 		Desk: a.desk, Auth: a.auth, Hub: a.hub, Settings: consoleSettings,
 		Knowledge: a.kb, Notify: a.notify, Logger: logger,
+		Articles: a.store, Index: a.kb,
 	})
 	if err != nil {
 		return err

@@ -20,7 +20,7 @@ type route struct {
 }
 
 func (s *Server) routes() []route {
-	agent, admin := auth.RoleAgent, auth.RoleAdmin
+	agent, admin, editor := auth.RoleAgent, auth.RoleAdmin, auth.RoleEditor
 	return []route{
 		{"GET /api/queue", agent, s.getQueue},
 		{"GET /api/conversations", agent, s.getConversations},
@@ -39,6 +39,11 @@ func (s *Server) routes() []route {
 		{"GET /api/categories", agent, s.getCategories},
 		{"GET /api/articles", agent, s.getArticles},
 		{"GET /api/deliveries", admin, s.getDeliveries},
+		{"GET /api/editor/articles", editor, s.getEditorArticles},
+		{"POST /api/editor/articles", editor, s.postEditorArticle},
+		{"GET /api/editor/articles/{id}", editor, s.getEditorArticle},
+		{"PUT /api/editor/articles/{id}", editor, s.putEditorArticle},
+		{"POST /api/editor/articles/{id}/archive", editor, s.postArchive},
 	}
 }
 
