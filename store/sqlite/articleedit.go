@@ -309,4 +309,5 @@ func (s *Store) ArticleUses(ctx context.Context, since time.Time) (map[string]st
 	}
 	return out, nil
 }
+
 var _ store.ArticleEditor = (*Store)(nil)
