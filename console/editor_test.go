@@ -91,7 +91,7 @@ func TestEditorArticleLifecycle(t *testing.T) {
 	if rs, _ := e.kb.Search(ctx, "how often do I feed my zebra", 3); len(rs) > 0 && rs[0].ArticleID == "zebra-care" {
 		t.Fatal("an archived article is still found")
 	}
-	vs, err := e.st.ArticleVersions(ctx, "zebra-care")
+	vs, err := e.st.ArticleVersions(ctx, "zebra-care", 0, 100)
 	if err != nil || len(vs) != 4 {
 		t.Fatalf("versions = %d, %v; want 4", len(vs), err)
 	}
@@ -192,4 +192,60 @@ func TestEditorArticleBadInput(t *testing.T) {
 			ed.wantError(t, tc.method, tc.path, tc.body, tc.status, tc.code)
 		})
 	}
+}
+
+func TestEditorVersionsDiffAndRestore(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	ed := e.login(t, auth.RoleEditor)
+	ctx := context.Background()
+	ed.must(t, "POST", "/api/editor/articles", map[string]any{"id": "llama", "title": "Llama care",
+		"body": "Brush the llama.\nFeed it hay.\n", "status": "published", "questions": []string{"how do I groom a llama"}}, http.StatusCreated, nil)
+	ed.must(t, "PUT", "/api/editor/articles/llama", map[string]any{"base_version": 1, "title": "Alpaca care",
+		"body": "Brush the alpaca.\nFeed it hay.\n", "status": "published", "questions": []string{"how do I groom an alpaca"}}, http.StatusOK, nil)
+
+	var hist struct {
+		Versions []versionJSON `json:"versions"`
+		HasMore  bool          `json:"has_more"`
+	}
+	ed.must(t, "GET", "/api/editor/articles/llama/versions?limit=1", nil, http.StatusOK, &hist)
+	if len(hist.Versions) != 1 || hist.Versions[0].Version != 2 || !hist.HasMore || hist.Versions[0].Author != ed.user.ID {
+		t.Fatalf("first page of history = %+v", hist)
+	}
+	ed.must(t, "GET", "/api/editor/articles/llama/versions?before=2", nil, http.StatusOK, &hist)
+	if len(hist.Versions) != 1 || hist.Versions[0].Article.Title != "Llama care" || hist.HasMore {
+		t.Fatalf("second page of history = %+v", hist)
+	}
+
+	var diff struct {
+		Lines []struct{ Op, Text string } `json:"lines"`
+	}
+	ed.must(t, "GET", "/api/editor/articles/llama/diff?from=1&to=2", nil, http.StatusOK, &diff)
+	var got []string
+	for _, l := range diff.Lines {
+		if l.Op != "=" {
+			got = append(got, l.Op+l.Text)
+		}
+	}
+	want := "-title: Llama care,+title: Alpaca care,-question: how do I groom a llama,+question: how do I groom an alpaca,-Brush the llama.,+Brush the alpaca."
+	if strings.Join(got, ",") != want {
+		t.Fatalf("diff = %v, want %s", got, want)
+	}
+	ed.wantError(t, "GET", "/api/editor/articles/llama/diff?from=1&to=9", nil, http.StatusNotFound, apierr.CodeNotFound)
+	ed.wantError(t, "GET", "/api/editor/articles/llama/diff?to=2", nil, http.StatusBadRequest, apierr.CodeBadRequest)
+
+	// Restore version 1 as version 3: its text answers visitors again.
+	var restored editedBody
+	ed.must(t, "POST", "/api/editor/articles/llama/restore", map[string]any{"version": 1, "base_version": 2}, http.StatusOK, &restored)
+	if restored.Article.Version != 3 || restored.Article.Title != "Llama care" {
+		t.Fatalf("restored = %+v", restored.Article)
+	}
+	if rs, err := e.kb.Search(ctx, "how do I groom a llama", 1); err != nil || len(rs) == 0 || rs[0].ArticleID != "llama" || rs[0].Title != "Llama care" {
+		t.Fatalf("search after restore = %+v, %v", rs, err)
+	}
+	// A restore from a stale base is a conflict too.
+	st, raw := ed.do(t, "POST", "/api/editor/articles/llama/restore", map[string]any{"version": 2, "base_version": 2})
+	checkError(t, "stale restore", st, raw, http.StatusConflict, apierr.CodeConflict)
+	ed.wantError(t, "POST", "/api/editor/articles/llama/restore", map[string]any{"version": 7, "base_version": 3}, http.StatusNotFound, apierr.CodeNotFound)
+	ed.wantError(t, "GET", "/api/editor/articles/nope/versions", nil, http.StatusNotFound, apierr.CodeNotFound)
 }

@@ -44,6 +44,9 @@ func (s *Server) routes() []route {
 		{"GET /api/editor/articles/{id}", editor, s.getEditorArticle},
 		{"PUT /api/editor/articles/{id}", editor, s.putEditorArticle},
 		{"POST /api/editor/articles/{id}/archive", editor, s.postArchive},
+		{"GET /api/editor/articles/{id}/versions", editor, s.getVersions},
+		{"GET /api/editor/articles/{id}/diff", editor, s.getDiff},
+		{"POST /api/editor/articles/{id}/restore", editor, s.postRestore},
 	}
 }
 

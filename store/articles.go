@@ -59,8 +59,9 @@ type ArticleEditor interface {
 	// error wraps ErrConflict (another editor saved first); the current record is returned with it.
 	// owner is kept when the article is created.
 	SaveArticleVersion(ctx context.Context, a knowledge.Article, base int64, author string) (ArticleRecord, error)
-	// ArticleVersions returns every saved version of id, newest first.
-	ArticleVersions(ctx context.Context, id string) ([]ArticleVersion, error)
+	// ArticleVersions returns at most limit saved versions of id below
+	// version before (before <= 0: the newest), newest first.
+	ArticleVersions(ctx context.Context, id string, before int64, limit int) ([]ArticleVersion, error)
 	// ArticleUses returns, per article ID, its use by visitors since since.
 	ArticleUses(ctx context.Context, since time.Time) (map[string]ArticleUse, error)
 }

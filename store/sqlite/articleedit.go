@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -154,10 +155,14 @@ func (s *Store) SaveArticleVersion(ctx context.Context, a knowledge.Article, bas
 	return s.ArticleRecord(ctx, a.ID)
 }
 
-// ArticleVersions returns every saved version of id, newest first.
-func (s *Store) ArticleVersions(ctx context.Context, id string) ([]store.ArticleVersion, error) {
+// ArticleVersions returns at most limit versions of id below before
+// (before <= 0: the newest), newest first.
+func (s *Store) ArticleVersions(ctx context.Context, id string, before int64, limit int) ([]store.ArticleVersion, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
 	rows, err := s.readDB.QueryContext(ctx, `SELECT version, author, at, title, body, lang, tags, url, questions, status
-		FROM article_versions WHERE article_id = ? ORDER BY version DESC`, id)
+		FROM article_versions WHERE article_id = ? AND version < ? ORDER BY version DESC LIMIT ?`, id, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't list versions of article %q: %w", id, err)
 	}

@@ -59,7 +59,13 @@ func testEditorVersions(t *testing.T, s EditorStore) {
 	if r.Version != 2 || r.Owner != "u-ann" || r.Status != knowledge.Published {
 		t.Fatalf("updated = %+v, want version 2, owner still u-ann, published", r)
 	}
-	vs, err := s.ArticleVersions(t.Context(), "refunds")
+	if vs, err := s.ArticleVersions(t.Context(), "refunds", 2, 10); err != nil || len(vs) != 1 || vs[0].Version != 1 {
+		t.Fatalf("versions before 2 = %+v, %v; want version 1 alone", vs, err)
+	}
+	if vs, err := s.ArticleVersions(t.Context(), "refunds", 0, 1); err != nil || len(vs) != 1 || vs[0].Version != 2 {
+		t.Fatalf("newest version = %+v, %v; want version 2 alone", vs, err)
+	}
+	vs, err := s.ArticleVersions(t.Context(), "refunds", 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +85,7 @@ func testEditorVersions(t *testing.T, s EditorStore) {
 	if err := s.DeleteArticle(t.Context(), "refunds"); err != nil {
 		t.Fatal(err)
 	}
-	if vs, _ := s.ArticleVersions(t.Context(), "refunds"); len(vs) != 0 {
+	if vs, _ := s.ArticleVersions(t.Context(), "refunds", 0, 100); len(vs) != 0 {
 		t.Fatalf("versions after delete = %d, want none", len(vs))
 	}
 }
