@@ -45,6 +45,7 @@ type Storage interface {
 	store.Deliveries
 	knowledge.ArticleStore
 	store.ArticleEditor
+	knowledge.Generations
 }
 
 // App is one running andon instance.
@@ -70,6 +71,11 @@ type App struct {
 
 	setupLink string
 	lock      *os.File // the data directory's lock, see lockDataDir
+
+	// stopFollow ends the knowledge base's reloading from the store;
+	// followDone closes when it has.
+	stopFollow context.CancelFunc
+	followDone chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -110,6 +116,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return probeDataDir(cfg.Server.DataDir)
 	})
 	a.kb, err = OpenKnowledge(ctx, cfg, st, logger)
+	if err == nil {
+		a.followStore(st, time.Duration(cfg.Knowledge.ReloadInterval))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -416,6 +425,10 @@ func (a *App) close() error {
 	if a.notify != nil {
 		a.notify.Close()
 	}
+	if a.stopFollow != nil {
+		a.stopFollow()
+		<-a.followDone
+	}
 	if a.kb != nil {
 		errs = append(errs, a.kb.Close())
 	}
@@ -427,4 +440,20 @@ func (a *App) close() error {
 		errs = append(errs, a.lock.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// followStore reloads the knowledge base whenever another process (andon
+// ingest against this data directory) changed the articles in the store,
+// looking every interval, until Close.
+func (a *App) followStore(gen knowledge.Generations, every time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopFollow, a.followDone = cancel, make(chan struct{})
+	ticker := time.NewTicker(every)
+	go func() {
+		defer close(a.followDone)
+		defer ticker.Stop()
+		a.kb.Follow(ctx, gen, ticker.C, func(err error) {
+			a.log.Warn("couldn't reload the knowledge base from the store", "err", err)
+		})
+	}()
 }

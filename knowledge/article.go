@@ -67,3 +67,10 @@ type ArticleStore interface {
 	// DeleteArticle removes one article; deleting a missing ID is not an error.
 	DeleteArticle(ctx context.Context, id string) error
 }
+
+// Generations is an article store that numbers its changes: every write
+// of articles, by any process, moves the generation on, so that a running
+// server notices another's change by polling one number.
+type Generations interface {
+	ArticleGeneration(ctx context.Context) (int64, error)
+}

@@ -144,7 +144,10 @@ func (s *Store) SaveArticleVersion(ctx context.Context, a knowledge.Article, bas
 		if err := saveArticle(ctx, stmt, a, s, author); err != nil { // author owns what they create
 			return err
 		}
-		return recordVersion(ctx, w.conn, a.ID, author)
+		if err := recordVersion(ctx, w.conn, a.ID, author); err != nil {
+			return err
+		}
+		return nextGeneration(ctx, w.conn)
 	})
 	if conflict {
 		return current, err

@@ -74,7 +74,7 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 				return fmt.Errorf("article %q: %w", a.ID, err)
 			}
 		}
-		return nil
+		return nextGeneration(ctx, w.conn)
 	})
 	if err != nil {
 		return fmt.Errorf("couldn't save articles: %w", err)
@@ -117,11 +117,34 @@ func (s *Store) DeleteArticle(ctx context.Context, id string) error {
 		if _, err := w.conn.ExecContext(ctx, `DELETE FROM article_versions WHERE article_id = ?`, id); err != nil {
 			return err
 		}
-		_, err := w.conn.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id)
-		return err
+		res, err := w.conn.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return nextGeneration(ctx, w.conn)
 	})
 	if err != nil {
 		return fmt.Errorf("couldn't delete article %q: %w", id, err)
 	}
 	return nil
+}
+
+// nextGeneration moves the knowledge base's generation on: part of every
+// write of articles.
+func nextGeneration(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, `UPDATE kb_generation SET generation = generation + 1 WHERE id = 1`)
+	return err
+}
+
+// ArticleGeneration is the knowledge base's generation: it moves on with
+// every committed write of articles, by any process using the database.
+func (s *Store) ArticleGeneration(ctx context.Context) (int64, error) {
+	var g int64
+	if err := s.readDB.QueryRowContext(ctx, `SELECT generation FROM kb_generation WHERE id = 1`).Scan(&g); err != nil {
+		return 0, fmt.Errorf("couldn't read the knowledge base's generation: %w", err)
+	}
+	return g, nil
 }

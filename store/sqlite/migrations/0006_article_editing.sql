@@ -38,3 +38,13 @@ CREATE TABLE article_versions (
     status     TEXT   NOT NULL,
     PRIMARY KEY (article_id, version)
 );
+
+-- The knowledge base's generation: every write of articles (an import, an
+-- editor's save, a delete) moves it on in the same transaction, so that a
+-- running server notices another process's change (andon ingest against
+-- its data directory) by polling one row.
+CREATE TABLE kb_generation (
+    id         BIGINT NOT NULL PRIMARY KEY CHECK (id = 1),
+    generation BIGINT NOT NULL
+);
+INSERT INTO kb_generation (id, generation) VALUES (1, 0);
