@@ -131,12 +131,7 @@ func (s *Store) SaveArticleVersion(ctx context.Context, a knowledge.Article, bas
 			current, conflict = cur, true
 			return fmt.Errorf("article %q is at version %d, the save was based on %d: %w", a.ID, cur.Version, base, store.ErrConflict)
 		}
-		stmt, err := w.conn.PrepareContext(ctx, `INSERT INTO articles (`+articleColumns+`, owner)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET
-				title = excluded.title, body = excluded.body, lang = excluded.lang, tags = excluded.tags,
-				url = excluded.url, questions = excluded.questions, status = excluded.status,
-				hash = excluded.hash, updated_at = excluded.updated_at`)
+		stmt, err := w.conn.PrepareContext(ctx, upsertArticle)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,15 @@ import (
 
 const articleColumns = `id, title, body, lang, tags, url, questions, status, hash, updated_at`
 
+// upsertArticle writes articleColumns and the owner; the owner is set
+// only when the article is created.
+const upsertArticle = `INSERT INTO articles (` + articleColumns + `, owner)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (id) DO UPDATE SET
+		title = excluded.title, body = excluded.body, lang = excluded.lang, tags = excluded.tags,
+		url = excluded.url, questions = excluded.questions, status = excluded.status,
+		hash = excluded.hash, updated_at = excluded.updated_at`
+
 // ListArticles returns every article, drafts included, ordered by ID.
 func (s *Store) ListArticles(ctx context.Context) ([]knowledge.Article, error) {
 	rows, err := s.readDB.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles ORDER BY id`)
@@ -51,12 +60,7 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 		return nil
 	}
 	err := s.w.do(ctx, func(ctx context.Context, w *writer) error {
-		stmt, err := w.conn.PrepareContext(ctx, `INSERT INTO articles (`+articleColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET
-				title = excluded.title, body = excluded.body, lang = excluded.lang, tags = excluded.tags,
-				url = excluded.url, questions = excluded.questions, status = excluded.status,
-				hash = excluded.hash, updated_at = excluded.updated_at`)
+		stmt, err := w.conn.PrepareContext(ctx, upsertArticle)
 		if err != nil {
 			return err
 		}
@@ -65,7 +69,7 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 		// one late in the list undoes the earlier ones through the
 		// transaction, as a failure of the database itself would.
 		for _, a := range articles {
-			if err := saveArticle(ctx, stmt, a, s); err != nil {
+			if err := saveArticle(ctx, stmt, a, s, ""); err != nil { // imported: no owner
 				return err
 			}
 			// An import is a version too, so that an editor who opened
@@ -82,9 +86,8 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 	return nil
 }
 
-// saveArticle checks a and runs stmt with its columns (articleColumns)
-// followed by extra.
-func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *Store, extra ...any) error {
+// saveArticle checks a and runs stmt (upsertArticle) with its columns.
+func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *Store, owner string) error {
 	if a.ID == "" {
 		return errors.New("article with empty id")
 	}
@@ -103,8 +106,7 @@ func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *St
 	if err != nil {
 		return fmt.Errorf("article %q: couldn't encode questions: %w", a.ID, err)
 	}
-	args := append([]any{a.ID, a.Title, a.Body, a.Lang, tags, a.URL, questions, string(a.Status), a.Hash, micros(a.UpdatedAt)}, extra...)
-	if _, err := stmt.ExecContext(ctx, args...); err != nil {
+	if _, err := stmt.ExecContext(ctx, a.ID, a.Title, a.Body, a.Lang, tags, a.URL, questions, string(a.Status), a.Hash, micros(a.UpdatedAt), owner); err != nil {
 		return fmt.Errorf("article %q: %w", a.ID, err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -158,22 +159,10 @@ func testEditorQuery(t *testing.T, s EditorStore) {
 		"page 1":           {store.ArticleQuery{Limit: 2}, []string{"a1", "a2"}},
 		"page 2":           {store.ArticleQuery{Limit: 2, After: "a2"}, []string{"a3", "a4"}},
 	} {
-		if got := ids(tc.q); !equalStrings(got, tc.want) {
+		if got := ids(tc.q); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: got %v, want %v", name, got, tc.want)
 		}
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func testEditorUses(t *testing.T, s EditorStore) {
