@@ -44,6 +44,8 @@ type Storage interface {
 	store.Handoffs
 	store.Deliveries
 	knowledge.ArticleStore
+	store.ArticleEditor
+	knowledge.Generations
 }
 
 // App is one running andon instance.
@@ -74,6 +76,11 @@ type App struct {
 
 	setupLink string
 	lock      *os.File // the data directory's lock, see lockDataDir
+
+	// stopFollow ends the knowledge base's reloading from the store;
+	// followDone closes when it has.
+	stopFollow context.CancelFunc
+	followDone chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -116,6 +123,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	a.embedder, a.embedDegraded = OpenEmbedder(ctx, cfg, logger)
 	openWith, sw := planSwitch(ctx, cfg, a.embedder, logger)
 	a.kb, err = OpenKnowledgeWith(ctx, cfg, st, openWith, logger)
+	if err == nil {
+		a.followStore(st, time.Duration(cfg.Knowledge.ReloadInterval))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +229,7 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	a.console, err = console.New(console.Options{
 		Desk: a.desk, Auth: a.auth, Hub: a.hub, Settings: consoleSettings,
 		Knowledge: a.kb, Imports: a.kb, Notify: a.notify, Logger: logger,
+		Articles: a.store, Index: a.kb,
 	})
 	if err != nil {
 		return err
@@ -451,6 +462,10 @@ func (a *App) close() error {
 	if a.embedSwitch != nil {
 		a.embedSwitch.stop()
 	}
+	if a.stopFollow != nil {
+		a.stopFollow()
+		<-a.followDone
+	}
 	if a.kb != nil {
 		errs = append(errs, a.kb.Close())
 	}
@@ -462,4 +477,20 @@ func (a *App) close() error {
 		errs = append(errs, a.lock.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// followStore reloads the knowledge base whenever another process (andon
+// ingest against this data directory) changed the articles in the store,
+// looking every interval, until Close.
+func (a *App) followStore(gen knowledge.Generations, every time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopFollow, a.followDone = cancel, make(chan struct{})
+	ticker := time.NewTicker(every)
+	go func() {
+		defer close(a.followDone)
+		defer ticker.Stop()
+		a.kb.Follow(ctx, gen, ticker.C, func(err error) {
+			a.log.Warn("couldn't reload the knowledge base from the store", "err", err)
+		})
+	}()
 }

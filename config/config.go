@@ -230,6 +230,9 @@ type Knowledge struct {
 	LoadDemo bool `toml:"load_demo"`
 	// ChunkMaxChars is the longest chunk an article is split into.
 	ChunkMaxChars int `toml:"chunk_max_chars"`
+	// ReloadInterval is how often a running server looks whether another
+	// process (andon ingest) changed the articles in the store.
+	ReloadInterval Duration `toml:"reload_interval"`
 }
 
 // Ollama is an optional Ollama server for embeddings and generated answers.

@@ -63,9 +63,10 @@ func Defaults() Config {
 			DisabledRules:    []string{},
 		},
 		Knowledge: Knowledge{
-			Embedder:      EmbedderBuiltin,
-			LoadDemo:      true,
-			ChunkMaxChars: 1200,
+			Embedder:       EmbedderBuiltin,
+			LoadDemo:       true,
+			ChunkMaxChars:  1200,
+			ReloadInterval: Duration(3 * time.Second),
 		},
 		Ollama: Ollama{
 			URL:     "http://127.0.0.1:11434",

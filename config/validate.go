@@ -358,6 +358,7 @@ func (c *checker) list(p path, items []string, check func(string) string) {
 func (c *checker) knowledge(k Knowledge) {
 	c.oneOf(key("knowledge", "embedder"), k.Embedder, EmbedderBuiltin, EmbedderOllama)
 	c.between(key("knowledge", "chunk_max_chars"), k.ChunkMaxChars, 100, 100000)
+	c.positive(key("knowledge", "reload_interval"), k.ReloadInterval)
 }
 
 func (c *checker) ollama(o Ollama, k Knowledge) {

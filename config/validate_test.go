@@ -175,6 +175,8 @@ func TestValidate(t *testing.T) {
 			[]string{`knowledge.embedder: must be one of "builtin", "ollama" (got "openai")`}},
 		{"chunk size", func(c *Config) { c.Knowledge.ChunkMaxChars = 10 },
 			[]string{`knowledge.chunk_max_chars: must be between 100 and 100000 (got 10)`}},
+		{"reload interval", func(c *Config) { c.Knowledge.ReloadInterval = 0 },
+			[]string{`knowledge.reload_interval: must be longer than 0 (got 0s)`}},
 		{"unused ollama is not checked", func(c *Config) { c.Ollama.URL = "nonsense"; c.Ollama.Timeout = 0 }, nil},
 		{"ollama embedder without model", func(c *Config) { c.Knowledge.Embedder = EmbedderOllama },
 			[]string{`ollama.embed_model: required when knowledge.embedder = "ollama", for example "nomic-embed-text"`}},

@@ -91,8 +91,12 @@ type Options struct {
 	// /api/export (both answer unavailable without it).
 	Imports ArticleImporter
 	Notify  DeliveryLog
-	Logger  *slog.Logger
-	Limits  Limits
+	// Articles and Index are the editors' store and the knowledge base
+	// their saves reach; without both the editors' routes answer 503.
+	Articles store.ArticleEditor
+	Index    ArticleIndex
+	Logger   *slog.Logger
+	Limits   Limits
 	// Now is the clock for business hours (default time.Now).
 	Now func() time.Time
 }
@@ -108,6 +112,8 @@ type Server struct {
 	// importing holds a token while an import runs: one at a time.
 	importing chan struct{}
 	notify    DeliveryLog
+	articles  store.ArticleEditor
+	index     ArticleIndex
 	log       *slog.Logger
 	limits    Limits
 	now       func() time.Time
@@ -135,7 +141,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		desk: opts.Desk, auth: opts.Auth, hub: opts.Hub, cfg: opts.Settings,
-		kb: opts.Knowledge, imports: opts.Imports, importing: make(chan struct{}, 1), notify: opts.Notify, log: opts.Logger,
+		kb: opts.Knowledge, imports: opts.Imports, importing: make(chan struct{}, 1), notify: opts.Notify, articles: opts.Articles, index: opts.Index, log: opts.Logger,
 		limits: opts.Limits.withDefaults(), now: opts.Now, assets: assets,
 		reg: registry{conns: make(map[*agentConn]struct{})},
 	}

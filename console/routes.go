@@ -41,6 +41,14 @@ func (s *Server) routes() []route {
 		{"GET /api/deliveries", admin, s.getDeliveries},
 		{"POST /api/import", editor, s.postImport},
 		{"GET /api/export", editor, s.getExport},
+		{"GET /api/editor/articles", editor, s.getEditorArticles},
+		{"POST /api/editor/articles", editor, s.postEditorArticle},
+		{"GET /api/editor/articles/{id}", editor, s.getEditorArticle},
+		{"PUT /api/editor/articles/{id}", editor, s.putEditorArticle},
+		{"POST /api/editor/articles/{id}/archive", editor, s.postArchive},
+		{"GET /api/editor/articles/{id}/versions", editor, s.getVersions},
+		{"GET /api/editor/articles/{id}/diff", editor, s.getDiff},
+		{"POST /api/editor/articles/{id}/restore", editor, s.postRestore},
 	}
 }
 

@@ -17,7 +17,14 @@ type Status string
 const (
 	Draft     Status = "draft"
 	Published Status = "published"
+	Archived  Status = "archived" // kept for the record, never shown to visitors
 )
+
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool { return s == Draft || s == Published || s == Archived }
+
+// Answerable reports whether visitors may be answered from an article in s.
+func (s Status) Answerable() bool { return s != Draft && s != Archived }
 
 // Article is one answer in the knowledge base. Questions are other phrasings
 // of the question the article answers; for intent data sets they are the
@@ -59,4 +66,11 @@ type ArticleStore interface {
 	SaveArticles(ctx context.Context, articles []Article) error
 	// DeleteArticle removes one article; deleting a missing ID is not an error.
 	DeleteArticle(ctx context.Context, id string) error
+}
+
+// Generations is an article store that numbers its changes: every write
+// of articles, by any process, moves the generation on, so that a running
+// server notices another's change by polling one number.
+type Generations interface {
+	ArticleGeneration(ctx context.Context) (int64, error)
 }

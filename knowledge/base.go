@@ -190,6 +190,26 @@ func (b *Base) importLocked(ctx context.Context, arts []Article) (ImportReport, 
 	return rep, nil
 }
 
+// Index takes a into the index in place of the article with its ID, or
+// as a new one, without writing it to the store: for an article the
+// caller has already stored (an editor's save). Visitors are answered
+// from it (or, archived or a draft, no longer) from when Index returns.
+func (b *Base) Index(ctx context.Context, a Article) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return errors.New("couldn't index: knowledge base is closed")
+	}
+	cur := b.snap.Load()
+	all := make([]Article, 0, len(cur.all)+1)
+	for _, o := range cur.all {
+		if o.ID != a.ID {
+			all = append(all, o)
+		}
+	}
+	return b.reindexLocked(ctx, append(all, cloneArticle(a)))
+}
+
 // Delete removes an article from the store and the index.
 func (b *Base) Delete(ctx context.Context, id string) error {
 	b.mu.Lock()

@@ -437,3 +437,27 @@ func TestSearchDuringImport(t *testing.T) {
 		}
 	}
 }
+
+// An archived article stays in the store but no visitor is answered from it.
+func TestArchivedNotSearched(t *testing.T) {
+	t.Parallel()
+	b := openFixture(t, Options{})
+	ctx := context.Background()
+	a, _ := b.Article("invoice-copy")
+	a.Status = Archived
+	if _, err := b.Import(ctx, []Article{a}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := b.Search(ctx, "download invoice pdf", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.ArticleID == "invoice-copy" {
+			t.Fatal("an archived article was returned")
+		}
+	}
+	if got, ok := b.Article("invoice-copy"); !ok || got.Status != Archived {
+		t.Fatalf("archived article = %+v, %v; want it kept", got, ok)
+	}
+}

@@ -131,3 +131,27 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPublishOne measures an editor's publish into a knowledge base
+// of 10,000 articles: from the save's Index call until search finds the
+// new article (Index returns with the new snapshot in place). Target: 1 s.
+func BenchmarkPublishOne(b *testing.B) {
+	ctx := context.Background()
+	kb := benchBase(b, 40_000) // 4 chunks an article: 10,000 articles
+	if kb.Len() < 10_000 {
+		b.Fatalf("%d articles, want 10000", kb.Len())
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		id := fmt.Sprintf("published-%d-%d", b.N, i)
+		a := Article{ID: id, Title: fmt.Sprintf("Zebra %d feeding", i), Body: fmt.Sprintf("Feed zebra number %d twice a day with hay.", i),
+			Lang: "en", Status: Published, Questions: []string{fmt.Sprintf("how do I feed zebra %d", i)}}
+		if err := kb.Index(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+		rs, err := kb.Search(ctx, fmt.Sprintf("how do I feed zebra %d", i), 1)
+		if err != nil || len(rs) == 0 || rs[0].ArticleID != id {
+			b.Fatalf("search after publish = %+v, %v", rs, err)
+		}
+	}
+}

@@ -119,7 +119,7 @@ func (ix *indexer) build(ctx context.Context, all []Article) (*snapshot, buildSt
 	for i := range all {
 		all[i].Hash = all[i].ContentHash()
 		s.byID[all[i].ID] = all[i]
-		if all[i].Status != Draft {
+		if all[i].Status.Answerable() {
 			s.arts = append(s.arts, &all[i])
 		}
 	}

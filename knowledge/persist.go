@@ -187,8 +187,16 @@ func (ix *indexer) save() error {
 }
 
 // writeAtomic writes through a temporary file and renames it into place.
+// The temporary file's name is its own, because another process on the
+// same data directory (andon ingest next to a running server) may be
+// writing the same file at the same time.
 func writeAtomic(path string, write func(tmp string) error) error {
-	tmp := path + ".tmp"
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("couldn't write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	f.Close()
 	if err := write(tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("couldn't write %s: %w", path, err)

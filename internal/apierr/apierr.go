@@ -45,6 +45,7 @@ const (
 	CodeInvalidRole        = "invalid_role"        // 400
 	CodeInvalidTeam        = "invalid_team"        // 400
 	CodeEmailTaken         = "email_taken"         // 409
+	CodeConflict           = "conflict"            // 409: an article changed since the version the save was based on
 	CodeLastAdmin          = "last_admin"          // 409: the last active admin cannot be demoted or disabled
 	CodeTokenInvalid       = "token_invalid"       // 404: unknown or replaced link
 	CodeTokenUsed          = "token_used"          // 410

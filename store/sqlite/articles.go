@@ -11,6 +11,15 @@ import (
 
 const articleColumns = `id, title, body, lang, tags, url, questions, status, hash, updated_at`
 
+// upsertArticle writes articleColumns and the owner; the owner is set
+// only when the article is created.
+const upsertArticle = `INSERT INTO articles (` + articleColumns + `, owner)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (id) DO UPDATE SET
+		title = excluded.title, body = excluded.body, lang = excluded.lang, tags = excluded.tags,
+		url = excluded.url, questions = excluded.questions, status = excluded.status,
+		hash = excluded.hash, updated_at = excluded.updated_at`
+
 // ListArticles returns every article, drafts included, ordered by ID.
 func (s *Store) ListArticles(ctx context.Context) ([]knowledge.Article, error) {
 	rows, err := s.readDB.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles ORDER BY id`)
@@ -51,12 +60,7 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 		return nil
 	}
 	err := s.w.do(ctx, func(ctx context.Context, w *writer) error {
-		stmt, err := w.conn.PrepareContext(ctx, `INSERT INTO articles (`+articleColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET
-				title = excluded.title, body = excluded.body, lang = excluded.lang, tags = excluded.tags,
-				url = excluded.url, questions = excluded.questions, status = excluded.status,
-				hash = excluded.hash, updated_at = excluded.updated_at`)
+		stmt, err := w.conn.PrepareContext(ctx, upsertArticle)
 		if err != nil {
 			return err
 		}
@@ -65,11 +69,16 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 		// one late in the list undoes the earlier ones through the
 		// transaction, as a failure of the database itself would.
 		for _, a := range articles {
-			if err := saveArticle(ctx, stmt, a, s); err != nil {
+			if err := saveArticle(ctx, stmt, a, s, ""); err != nil { // imported: no owner
 				return err
 			}
+			// An import is a version too, so that an editor who opened
+			// the article before it gets a conflict, not an overwrite.
+			if err := recordVersion(ctx, w.conn, a.ID, ""); err != nil {
+				return fmt.Errorf("article %q: %w", a.ID, err)
+			}
 		}
-		return nil
+		return nextGeneration(ctx, w.conn)
 	})
 	if err != nil {
 		return fmt.Errorf("couldn't save articles: %w", err)
@@ -77,12 +86,13 @@ func (s *Store) SaveArticles(ctx context.Context, articles []knowledge.Article) 
 	return nil
 }
 
-func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *Store) error {
+// saveArticle checks a and runs stmt (upsertArticle) with its columns.
+func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *Store, owner string) error {
 	if a.ID == "" {
 		return errors.New("article with empty id")
 	}
-	if a.Status != knowledge.Draft && a.Status != knowledge.Published {
-		return fmt.Errorf("article %q: status is %q, want %q or %q", a.ID, a.Status, knowledge.Draft, knowledge.Published)
+	if !a.Status.Valid() {
+		return fmt.Errorf("article %q: status is %q, want %q, %q or %q", a.ID, a.Status, knowledge.Draft, knowledge.Published, knowledge.Archived)
 	}
 	if a.Hash == "" {
 		a.Hash = a.ContentHash()
@@ -96,20 +106,47 @@ func saveArticle(ctx context.Context, stmt *sql.Stmt, a knowledge.Article, s *St
 	if err != nil {
 		return fmt.Errorf("article %q: couldn't encode questions: %w", a.ID, err)
 	}
-	if _, err := stmt.ExecContext(ctx, a.ID, a.Title, a.Body, a.Lang, tags, a.URL, questions, string(a.Status), a.Hash, micros(a.UpdatedAt)); err != nil {
+	if _, err := stmt.ExecContext(ctx, a.ID, a.Title, a.Body, a.Lang, tags, a.URL, questions, string(a.Status), a.Hash, micros(a.UpdatedAt), owner); err != nil {
 		return fmt.Errorf("article %q: %w", a.ID, err)
 	}
 	return nil
 }
 
-// DeleteArticle removes article id; a missing id is not an error.
+// DeleteArticle removes article id and its versions; a missing id is not
+// an error.
 func (s *Store) DeleteArticle(ctx context.Context, id string) error {
 	err := s.w.do(ctx, func(ctx context.Context, w *writer) error {
-		_, err := w.conn.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id)
-		return err
+		if _, err := w.conn.ExecContext(ctx, `DELETE FROM article_versions WHERE article_id = ?`, id); err != nil {
+			return err
+		}
+		res, err := w.conn.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return nextGeneration(ctx, w.conn)
 	})
 	if err != nil {
 		return fmt.Errorf("couldn't delete article %q: %w", id, err)
 	}
 	return nil
+}
+
+// nextGeneration moves the knowledge base's generation on: part of every
+// write of articles.
+func nextGeneration(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, `UPDATE kb_generation SET generation = generation + 1 WHERE id = 1`)
+	return err
+}
+
+// ArticleGeneration is the knowledge base's generation: it moves on with
+// every committed write of articles, by any process using the database.
+func (s *Store) ArticleGeneration(ctx context.Context) (int64, error) {
+	var g int64
+	if err := s.readDB.QueryRowContext(ctx, `SELECT generation FROM kb_generation WHERE id = 1`).Scan(&g); err != nil {
+		return 0, fmt.Errorf("couldn't read the knowledge base's generation: %w", err)
+	}
+	return g, nil
 }

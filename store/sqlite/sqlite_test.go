@@ -38,3 +38,7 @@ func TestArticleConformance(t *testing.T) {
 	t.Parallel()
 	storetest.RunArticles(t, func(t *testing.T) knowledge.ArticleStore { return openTest(t, Options{}) })
 }
+
+func TestArticleEditorConformance(t *testing.T) {
+	storetest.RunArticleEditor(t, func(t *testing.T) storetest.EditorStore { return openTest(t, Options{}) })
+}

@@ -156,7 +156,7 @@ func testArticlesAllOrNothing(t *testing.T, s knowledge.ArticleStore) {
 	changed.Title = "must not be saved"
 	for name, bad := range map[string]knowledge.Article{
 		"empty id":       {Title: "no id", Status: knowledge.Published},
-		"unknown status": {ID: "bogus", Title: "bad status", Status: "archived"},
+		"unknown status": {ID: "bogus", Title: "bad status", Status: "retired"},
 	} {
 		// The bad article comes last: the ones before it were already
 		// written when it fails, and must be undone.
