@@ -26,6 +26,7 @@ import (
 	"github.com/andon-chat/andon/console"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/incident"
 	"github.com/andon-chat/andon/internal/clientip"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/knowledge/demo"
@@ -57,11 +58,14 @@ type App struct {
 	notify  *notify.Dispatcher
 	auth    *auth.Service
 	desk    *handoff.Desk
-	console *console.Server
-	mailin  *mailin.Server // nil unless [mail_in] is configured
-	handler http.Handler
-	ready   atomic.Bool
-	probe   *writeProbe // the store's and the data directory's writes, for /readyz
+	// incidents listens for bursts of one question; nil when [incidents]
+	// is off.
+	incidents *incident.Listener
+	console   *console.Server
+	mailin    *mailin.Server // nil unless [mail_in] is configured
+	handler   http.Handler
+	ready     atomic.Bool
+	probe     *writeProbe // the store's and the data directory's writes, for /readyz
 
 	// trusted are server.trusted_proxies, parsed once for the widget and
 	// auth, which believe X-Forwarded-For and -Proto only from them.
@@ -131,6 +135,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return nil, err
 	}
 	if err := a.openMailIn(secret); err != nil {
+		return nil, err
+	}
+	if err := a.openIncidents(); err != nil {
 		return nil, err
 	}
 	a.handler = withConnLimits(withRequestID(logger, a.routes()))
@@ -404,6 +411,9 @@ func (a *App) close() error {
 	if a.mailin != nil {
 		// First: it posts to the hub.
 		errs = append(errs, a.mailin.Close())
+	}
+	if a.incidents != nil {
+		a.incidents.Close()
 	}
 	if a.desk != nil {
 		a.desk.Close()

@@ -1,0 +1,80 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/andon-chat/andon/app"
+	"github.com/andon-chat/andon/config"
+	"github.com/gorilla/websocket"
+)
+
+// TestIncidentAlertReachesAWebhook: with [incidents] on (no learning
+// period), visitors asking the bot about one thing within the window make
+// one Slack-compatible alert with their questions.
+func TestIncidentAlertReachesAWebhook(t *testing.T) {
+	t.Parallel()
+	got := make(chan string, 10)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- string(b)
+	}))
+	defer rcv.Close()
+	cfg := config.Defaults()
+	cfg.Server.DataDir = t.TempDir()
+	cfg.Incidents.Enabled, cfg.Incidents.Learn = true, 0
+	cfg.Notify.Webhooks = []config.Webhook{{Name: "ops", URL: rcv.URL, Format: "slack", Reasons: []string{"incident"}}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	for i := range 8 {
+		ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws/visitor", http.Header{"Origin": {srv.URL}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		_ = ws.SetReadDeadline(time.Now().Add(20 * time.Second))
+		if err := ws.WriteJSON(map[string]any{"type": "hello", "locale": "en"}); err != nil {
+			t.Fatal(err)
+		}
+		readUntil(t, ws, "welcome")
+		text := []string{"I cannot log in", "cannot log in to my account", "log in does not work"}[i%3]
+		if err := ws.WriteJSON(map[string]any{"type": "message", "client_id": "c1", "text": text}); err != nil {
+			t.Fatal(err)
+		}
+		readUntil(t, ws, "message")
+	}
+	select {
+	case body := <-got:
+		var msg struct{ Text string }
+		if err := json.Unmarshal([]byte(body), &msg); err != nil {
+			t.Fatalf("webhook body %s: %v", body, err)
+		}
+		if !strings.Contains(msg.Text, "visitors asked about") || !strings.Contains(msg.Text, "> I cannot log in") ||
+			!strings.Contains(msg.Text, "/console/|Open in the console>") {
+			t.Errorf("alert text:\n%s", msg.Text)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no incident alert reached the webhook")
+	}
+	select {
+	case body := <-got:
+		t.Errorf("a second alert for the same burst: %s", body)
+	default:
+	}
+}
