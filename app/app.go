@@ -44,6 +44,7 @@ type Storage interface {
 	store.Users
 	store.Handoffs
 	store.Deliveries
+	store.Incidents
 	knowledge.ArticleStore
 }
 

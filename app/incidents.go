@@ -27,7 +27,16 @@ func (a *App) openIncidents() error {
 		OnAlert: func(ctx context.Context, al incident.Alert) {
 			a.log.Warn("incident: many more visitors than usual ask about one thing",
 				"topic", al.Label, "count", al.Count, "usual", al.Expected, "window", al.Window, "p", al.PValue)
-			a.notify.Notify(ctx, incidentEvent(store.NewID(), al, consoleURL))
+			// Stored first, so the incident outlives a restart; the
+			// notification's ID is the incident's, one delivery per channel.
+			in := store.Incident{ID: "inc_" + store.NewID(), Label: al.Label, Examples: al.Examples,
+				Count: al.Count, Usual: al.Expected, WindowSeconds: int(al.Window.Seconds()), OpenedAt: al.At}
+			if created, err := a.store.OpenIncident(ctx, in); err != nil {
+				a.log.Error("couldn't store an incident; notifying all the same", "err", err)
+			} else if !created {
+				return
+			}
+			a.notify.Notify(ctx, incidentEvent(in, consoleURL))
 		},
 	})
 	o := det.Options()
@@ -35,13 +44,13 @@ func (a *App) openIncidents() error {
 	return nil
 }
 
-// incidentEvent is the notification of alert al; id makes its deliveries
-// one per channel however often it is notified.
-func incidentEvent(id string, al incident.Alert, consoleURL string) notify.Event {
+// incidentEvent is the notification of incident in; its ID makes the
+// deliveries one per channel however often it is notified.
+func incidentEvent(in store.Incident, consoleURL string) notify.Event {
 	return notify.Event{
-		ID: "inc_" + id, Type: notify.EventIncidentOpened, Reason: notify.ReasonIncident,
-		ConsoleURL: consoleURL, At: al.At,
-		Incident: &notify.Incident{Label: al.Label, Count: al.Count, Usual: al.Expected,
-			WindowSeconds: int(al.Window.Seconds()), Examples: al.Examples},
+		ID: in.ID, Type: notify.EventIncidentOpened, Reason: notify.ReasonIncident,
+		ConsoleURL: consoleURL, At: in.OpenedAt,
+		Incident: &notify.Incident{Label: in.Label, Count: in.Count, Usual: in.Usual,
+			WindowSeconds: in.WindowSeconds, Examples: in.Examples},
 	}
 }

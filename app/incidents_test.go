@@ -77,4 +77,21 @@ func TestIncidentAlertReachesAWebhook(t *testing.T) {
 		t.Errorf("a second alert for the same burst: %s", body)
 	default:
 	}
+	// The incident was stored with its opened entry: it outlives the
+	// process.
+	srv.Close()
+	a.Close()
+	st, err := app.OpenStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	incs, err := st.ListIncidents(context.Background(), 0)
+	if err != nil || len(incs) != 1 || incs[0].State != "open" || incs[0].Count < 5 || len(incs[0].Examples) == 0 {
+		t.Fatalf("stored incidents = %+v, %v; want one open", incs, err)
+	}
+	tl, err := st.IncidentTimeline(context.Background(), incs[0].ID)
+	if err != nil || len(tl) != 1 || tl[0].Kind != "opened" {
+		t.Errorf("timeline = %+v, %v", tl, err)
+	}
 }
