@@ -215,7 +215,7 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	}
 	a.console, err = console.New(console.Options{
 		Desk: a.desk, Auth: a.auth, Hub: a.hub, Settings: consoleSettings,
-		Knowledge: a.kb, Notify: a.notify, Logger: logger,
+		Knowledge: a.kb, Notify: a.notify, Incidents: a.store, Logger: logger,
 	})
 	if err != nil {
 		return err

@@ -88,6 +88,8 @@ type Options struct {
 	Settings  Settings
 	Knowledge ArticleSearch
 	Notify    DeliveryLog
+	// Incidents keeps the incidents; nil lists none.
+	Incidents store.Incidents
 	Logger    *slog.Logger
 	Limits    Limits
 	// Now is the clock for business hours (default time.Now).
@@ -96,17 +98,18 @@ type Options struct {
 
 // Server serves the console's API, WebSocket and UI.
 type Server struct {
-	desk     *handoff.Desk
-	auth     *auth.Service
-	hub      *conversation.Hub
-	cfg      Settings
-	kb       ArticleSearch
-	notify   DeliveryLog
-	log      *slog.Logger
-	limits   Limits
-	now      func() time.Time
-	assets   map[string]*asset
-	upgrader websocket.Upgrader
+	desk      *handoff.Desk
+	auth      *auth.Service
+	hub       *conversation.Hub
+	cfg       Settings
+	kb        ArticleSearch
+	notify    DeliveryLog
+	incidents store.Incidents
+	log       *slog.Logger
+	limits    Limits
+	now       func() time.Time
+	assets    map[string]*asset
+	upgrader  websocket.Upgrader
 
 	reg       registry
 	unsubDesk func()
@@ -129,7 +132,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		desk: opts.Desk, auth: opts.Auth, hub: opts.Hub, cfg: opts.Settings,
-		kb: opts.Knowledge, notify: opts.Notify, log: opts.Logger,
+		kb: opts.Knowledge, notify: opts.Notify, incidents: opts.Incidents, log: opts.Logger,
 		limits: opts.Limits.withDefaults(), now: opts.Now, assets: assets,
 		reg: registry{conns: make(map[*agentConn]struct{})},
 	}

@@ -39,6 +39,11 @@ func (s *Server) routes() []route {
 		{"GET /api/categories", agent, s.getCategories},
 		{"GET /api/articles", agent, s.getArticles},
 		{"GET /api/deliveries", admin, s.getDeliveries},
+		{"GET /api/incidents", agent, s.getIncidents},
+		{"GET /api/incidents/{id}", agent, s.getIncident},
+		{"POST /api/incidents/{id}/acknowledge", agent, s.postIncidentAcknowledge},
+		{"POST /api/incidents/{id}/status", agent, s.postIncidentStatus},
+		{"POST /api/incidents/{id}/close", agent, s.postIncidentClose},
 	}
 }
 
