@@ -62,6 +62,7 @@ type App struct {
 	// incidents listens for bursts of one question; nil when [incidents]
 	// is off.
 	incidents *incident.Listener
+	detector  *incident.Detector
 	console   *console.Server
 	mailin    *mailin.Server // nil unless [mail_in] is configured
 	handler   http.Handler
@@ -121,9 +122,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err != nil {
 		return nil, err
 	}
+	responder, err := a.incidentResponder(b)
+	if err != nil {
+		return nil, err
+	}
 	a.hub = conversation.NewHub(conversation.Options{
 		Store:                st,
-		Responder:            b,
+		Responder:            responder,
 		Logger:               logger,
 		MessagesPerMinute:    cfg.Limits.ConversationMessagesPerMinute,
 		MessageBurst:         cfg.Limits.ConversationMessageBurst,

@@ -5,21 +5,34 @@ import (
 	"strings"
 
 	"github.com/andon-chat/andon/app/settings"
+	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/incident"
 	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
 )
 
+// incidentResponder builds the detector when [incidents] is enabled and
+// wraps the bot so that visitors asking about an open incident's topic read
+// its status message first.
+func (a *App) incidentResponder(b conversation.Responder) (conversation.Responder, error) {
+	if !a.cfg.Incidents.Enabled {
+		return b, nil
+	}
+	det, err := incident.NewDetector(a.kb, settings.Incidents(a.cfg))
+	if err != nil {
+		return nil, err
+	}
+	a.detector = det
+	return incident.StatusFirst{Next: b, Incidents: a.store, Detector: det, Logger: a.log}, nil
+}
+
 // openIncidents starts the incident detector on the hub's visitor
 // questions when [incidents] is enabled; its alerts go to the notification
 // channels.
 func (a *App) openIncidents() error {
-	if !a.cfg.Incidents.Enabled {
+	det := a.detector
+	if det == nil {
 		return nil
-	}
-	det, err := incident.NewDetector(a.kb, settings.Incidents(a.cfg))
-	if err != nil {
-		return err
 	}
 	consoleURL := strings.TrimRight(publicOrLocal(a.cfg), "/") + "/console/"
 	a.incidents = incident.Listen(a.hub, det, incident.ListenOptions{

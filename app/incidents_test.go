@@ -13,6 +13,7 @@ import (
 
 	"github.com/andon-chat/andon/app"
 	"github.com/andon-chat/andon/config"
+	"github.com/andon-chat/andon/store"
 	"github.com/gorilla/websocket"
 )
 
@@ -77,10 +78,8 @@ func TestIncidentAlertReachesAWebhook(t *testing.T) {
 		t.Errorf("a second alert for the same burst: %s", body)
 	default:
 	}
-	// The incident was stored with its opened entry: it outlives the
-	// process.
-	srv.Close()
-	a.Close()
+	// The incident was stored with its opened entry (read through a
+	// second connection to the database).
 	st, err := app.OpenStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -93,5 +92,53 @@ func TestIncidentAlertReachesAWebhook(t *testing.T) {
 	tl, err := st.IncidentTimeline(context.Background(), incs[0].ID)
 	if err != nil || len(tl) != 1 || tl[0].Kind != "opened" {
 		t.Errorf("timeline = %+v, %v", tl, err)
+	}
+
+	// Once a person posts a status, a visitor asking about the topic reads
+	// it first, in the language of the bot's reply (that of the question,
+	// here English also for a Swedish page); one asking about something else
+	// does not.
+	const status = "Logging in is down since 10:00; we are on it."
+	if _, err := st.AddIncidentEntry(context.Background(), store.IncidentEntry{IncidentID: incs[0].ID, Kind: store.IncidentStatus, Author: "Ada", Text: status}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ locale, question, want string }{
+		{"en", "cannot log in to my account", "A message from our team about this: " + status + "\n\n"},
+		{"sv", "I cannot log in", "A message from our team about this: " + status + "\n\n"},
+		{"en", "how long does delivery take", ""},
+	} {
+		reply := askBot(t, srv.URL, tc.locale, tc.question)
+		if tc.want == "" && strings.Contains(reply, status) || tc.want != "" && !strings.HasPrefix(reply, tc.want) {
+			t.Errorf("%s visitor asking %q read %q; want it to start with %q", tc.locale, tc.question, reply, tc.want)
+		}
+	}
+}
+
+// askBot opens a visitor socket, asks question and returns the reply.
+func askBot(t *testing.T, base, locale, question string) string {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws/visitor", http.Header{"Origin": {base}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if err := ws.WriteJSON(map[string]any{"type": "hello", "locale": locale}); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(t, ws, "welcome")
+	if err := ws.WriteJSON(map[string]any{"type": "message", "client_id": "q", "text": question}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		var f struct{ Type, From, Text string }
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatalf("waiting for the bot's reply: %v", err)
+		}
+		// An answer comes from the bot, a hand-over to people as a system
+		// message: both carry the decision's reply.
+		if f.Type == "message" && (f.From == "bot" || f.From == "system") {
+			return f.Text
+		}
 	}
 }
