@@ -34,7 +34,7 @@ func (a *App) openIncidents() error {
 	if det == nil {
 		return nil
 	}
-	consoleURL := strings.TrimRight(publicOrLocal(a.cfg), "/") + "/console/"
+	consoleURL := strings.TrimRight(publicOrLocal(a.cfg), "/") + "/console/#incidents"
 	a.incidents = incident.Listen(a.hub, det, incident.ListenOptions{
 		Logger: a.log,
 		OnAlert: func(ctx context.Context, al incident.Alert) {
