@@ -67,7 +67,7 @@ func TestIncidentAlertReachesAWebhook(t *testing.T) {
 			t.Fatalf("webhook body %s: %v", body, err)
 		}
 		if !strings.Contains(msg.Text, "visitors asked about") || !strings.Contains(msg.Text, "> I cannot log in") ||
-			!strings.Contains(msg.Text, "/console/|Open in the console>") {
+			!strings.Contains(msg.Text, "/console/#incidents|Open in the console>") {
 			t.Errorf("alert text:\n%s", msg.Text)
 		}
 	case <-time.After(20 * time.Second):
