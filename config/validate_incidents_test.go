@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -33,19 +32,11 @@ func TestValidateIncidents(t *testing.T) {
 			t.Parallel()
 			cfg := Defaults()
 			tt.change(&cfg)
-			var got []string
-			if err := cfg.Validate(); err != nil {
-				var errs Errors
-				if !errors.As(err, &errs) {
-					t.Fatalf("Validate() = %v (%T), want Errors", err, err)
-				}
-				for _, e := range errs {
-					got = append(got, e.Error())
-				}
-			}
+			got := problems(t, "", cfg.Validate())
 			if !equalLines(got, tt.want) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
 	}
 }
+

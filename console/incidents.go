@@ -63,6 +63,11 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, a handoff.A
 	if err != nil {
 		return incidentErr(err)
 	}
+	return s.writeIncident(w, r, in)
+}
+
+// writeIncident answers {incident} with its timeline.
+func (s *Server) writeIncident(w http.ResponseWriter, r *http.Request, in store.Incident) error {
 	j, err := s.incidentWithTimeline(r, in)
 	if err != nil {
 		return err
@@ -111,12 +116,7 @@ func (s *Server) addIncidentEntry(w http.ResponseWriter, r *http.Request, e stor
 	if err != nil {
 		return incidentErr(err)
 	}
-	j, err := s.incidentWithTimeline(r, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"incident": j})
-	return nil
+	return s.writeIncident(w, r, in)
 }
 
 func noIncident() error {
