@@ -39,4 +39,3 @@ func TestValidateIncidents(t *testing.T) {
 		})
 	}
 }
-
