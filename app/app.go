@@ -26,6 +26,7 @@ import (
 	"github.com/andon-chat/andon/console"
 	"github.com/andon-chat/andon/conversation"
 	"github.com/andon-chat/andon/handoff"
+	"github.com/andon-chat/andon/incident"
 	"github.com/andon-chat/andon/internal/clientip"
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/knowledge/demo"
@@ -43,6 +44,7 @@ type Storage interface {
 	store.Users
 	store.Handoffs
 	store.Deliveries
+	store.Incidents
 	knowledge.ArticleStore
 	store.ArticleEditor
 	knowledge.Generations
@@ -59,11 +61,15 @@ type App struct {
 	notify  *notify.Dispatcher
 	auth    *auth.Service
 	desk    *handoff.Desk
-	console *console.Server
-	mailin  *mailin.Server // nil unless [mail_in] is configured
-	handler http.Handler
-	ready   atomic.Bool
-	probe   *writeProbe // the store's and the data directory's writes, for /readyz
+	// incidents listens for bursts of one question; nil when [incidents]
+	// is off.
+	incidents *incident.Listener
+	detector  *incident.Detector
+	console   *console.Server
+	mailin    *mailin.Server // nil unless [mail_in] is configured
+	handler   http.Handler
+	ready     atomic.Bool
+	probe     *writeProbe // the store's and the data directory's writes, for /readyz
 	// embedDegraded is why the configured Ollama embedder is not in use
 	// (nil when it is, or when none is configured), for /readyz.
 	embedDegraded error
@@ -137,9 +143,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err != nil {
 		return nil, err
 	}
+	responder, err := a.incidentResponder(b)
+	if err != nil {
+		return nil, err
+	}
 	a.hub = conversation.NewHub(conversation.Options{
 		Store:                st,
-		Responder:            b,
+		Responder:            responder,
 		Logger:               logger,
 		MessagesPerMinute:    cfg.Limits.ConversationMessagesPerMinute,
 		MessageBurst:         cfg.Limits.ConversationMessageBurst,
@@ -152,6 +162,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		return nil, err
 	}
 	if err := a.openMailIn(secret); err != nil {
+		return nil, err
+	}
+	if err := a.openIncidents(); err != nil {
 		return nil, err
 	}
 	a.handler = withConnLimits(withRequestID(logger, a.routes()))
@@ -228,7 +241,7 @@ func (a *App) openDesk(ctx context.Context, secret []byte) error {
 	}
 	a.console, err = console.New(console.Options{
 		Desk: a.desk, Auth: a.auth, Hub: a.hub, Settings: consoleSettings,
-		Knowledge: a.kb, Imports: a.kb, Notify: a.notify, Logger: logger,
+		Knowledge: a.kb, Imports: a.kb, Notify: a.notify, Incidents: a.store, Logger: logger,
 		Articles: a.store, Index: a.kb,
 	})
 	if err != nil {
@@ -449,6 +462,9 @@ func (a *App) close() error {
 	if a.mailin != nil {
 		// First: it posts to the hub.
 		errs = append(errs, a.mailin.Close())
+	}
+	if a.incidents != nil {
+		a.incidents.Close()
 	}
 	if a.desk != nil {
 		a.desk.Close()

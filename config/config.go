@@ -41,6 +41,7 @@ type Config struct {
 	SMTP      SMTP      `toml:"smtp"`
 	Notify    Notify    `toml:"notify"`
 	MailIn    MailIn    `toml:"mail_in"`
+	Incidents Incidents `toml:"incidents"`
 }
 
 // Server is the HTTP side of the process: where it listens, where it keeps
@@ -419,4 +420,30 @@ func (c Config) Site(name string) (Site, bool) {
 // is when the [ollama] settings must be valid.
 func (c Config) UsesOllama() bool {
 	return c.Knowledge.Embedder == EmbedderOllama || c.Ollama.ChatModel != ""
+}
+
+// Incidents is the support fireman: a burst of visitors asking about the
+// same thing raises an alert to the staff. TOML: [incidents].
+type Incidents struct {
+	// Enabled turns the detector on.
+	Enabled bool `toml:"enabled"`
+	// Window is how far back a burst is counted.
+	Window Duration `toml:"window"`
+	// PValue is the sensitivity: an alert is raised when so many questions
+	// in the window would have at most this probability under the topic's
+	// usual rate at that hour of the week. Larger alerts sooner and more
+	// often.
+	PValue float64 `toml:"p_value"`
+	// MinQuestions is the fewest questions in the window that can make an
+	// alert, however rare the topic.
+	MinQuestions int `toml:"min_questions"`
+	// Similarity is the least cosine similarity of a question to a topic's
+	// centroid for it to count as that topic.
+	Similarity float64 `toml:"similarity"`
+	// Learn is how long after a start the detector only learns the usual
+	// rates before it may alert.
+	Learn Duration `toml:"learn"`
+	// MaxTopics bounds the topics held in memory; the one asked least
+	// recently is forgotten to make room.
+	MaxTopics int `toml:"max_topics"`
 }

@@ -92,6 +92,8 @@ func Defaults() Config {
 		Notify: Notify{Webhooks: []Webhook{}, Emails: []EmailNotify{}},
 		MailIn: MailIn{MaxBytes: 1 << 20, MaxConnections: 20, MaxMailsPerConnection: 10,
 			SenderBurst: 10, SenderPerHour: 10, ConversationBurst: 20, ConversationPerHour: 60},
+		Incidents: Incidents{Window: Duration(10 * time.Minute), PValue: 1e-6, MinQuestions: 5,
+			Similarity: 0.35, Learn: Duration(24 * time.Hour), MaxTopics: 2000},
 	}
 }
 

@@ -93,6 +93,7 @@ func validate(cfg Config, loc *locator) Errors {
 		c.ollama(cfg.Ollama, cfg.Knowledge)
 	}
 	c.handoffAll(cfg)
+	c.incidents(cfg.Incidents)
 	return c.errs
 }
 
@@ -416,4 +417,24 @@ func (c *checker) unit(p path, v float64) {
 	if !(v >= 0 && v <= 1) {
 		c.failf(p, "must be between 0 and 1 (got %v)", v)
 	}
+}
+
+// incidents checks [incidents], also when it is off.
+func (c *checker) incidents(in Incidents) {
+	p := func(k string) path { return key("incidents", k) }
+	c.positive(p("window"), in.Window)
+	if time.Duration(in.Window) > 24*time.Hour {
+		c.failf(p("window"), "must be at most 24h: a burst is counted within minutes (got %s)", in.Window)
+	}
+	if !(in.PValue > 0 && in.PValue < 0.5) {
+		c.failf(p("p_value"), "must be a probability above 0 and below 0.5, such as 1e-6 (got %v)", in.PValue)
+	}
+	c.between(p("min_questions"), in.MinQuestions, 2, 100000)
+	if !(in.Similarity > 0 && in.Similarity < 1) {
+		c.failf(p("similarity"), "must be above 0 and below 1 (got %v)", in.Similarity)
+	}
+	if in.Learn < 0 {
+		c.failf(p("learn"), "must not be negative (got %s)", in.Learn)
+	}
+	c.between(p("max_topics"), in.MaxTopics, 1, 100000)
 }

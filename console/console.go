@@ -91,6 +91,8 @@ type Options struct {
 	// /api/export (both answer unavailable without it).
 	Imports ArticleImporter
 	Notify  DeliveryLog
+	// Incidents keeps the incidents; nil lists none.
+	Incidents store.Incidents
 	// Articles and Index are the editors' store and the knowledge base
 	// their saves reach; without both the editors' routes answer 503.
 	Articles store.ArticleEditor
@@ -114,6 +116,7 @@ type Server struct {
 	notify    DeliveryLog
 	articles  store.ArticleEditor
 	index     ArticleIndex
+	incidents store.Incidents
 	log       *slog.Logger
 	limits    Limits
 	now       func() time.Time
@@ -141,7 +144,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		desk: opts.Desk, auth: opts.Auth, hub: opts.Hub, cfg: opts.Settings,
-		kb: opts.Knowledge, imports: opts.Imports, importing: make(chan struct{}, 1), notify: opts.Notify, articles: opts.Articles, index: opts.Index, log: opts.Logger,
+		kb: opts.Knowledge, imports: opts.Imports, importing: make(chan struct{}, 1), notify: opts.Notify, incidents: opts.Incidents, articles: opts.Articles, index: opts.Index, log: opts.Logger,
 		limits: opts.Limits.withDefaults(), now: opts.Now, assets: assets,
 		reg: registry{conns: make(map[*agentConn]struct{})},
 	}

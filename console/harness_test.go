@@ -127,7 +127,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err = New(Options{Desk: desk, Auth: au, Hub: hub, Settings: consoleSettings(t, cfg), Knowledge: kb, Imports: kb, Articles: st, Index: kb, Limits: o.limits})
+	con, err = New(Options{Desk: desk, Auth: au, Hub: hub, Settings: consoleSettings(t, cfg), Knowledge: kb, Imports: kb, Articles: st, Index: kb, Incidents: st, Limits: o.limits})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,11 @@ func (s *Server) routes() []route {
 		{"GET /api/editor/articles/{id}/versions", editor, s.getVersions},
 		{"GET /api/editor/articles/{id}/diff", editor, s.getDiff},
 		{"POST /api/editor/articles/{id}/restore", editor, s.postRestore},
+		{"GET /api/incidents", agent, s.getIncidents},
+		{"GET /api/incidents/{id}", agent, s.getIncident},
+		{"POST /api/incidents/{id}/acknowledge", agent, s.postIncidentAcknowledge},
+		{"POST /api/incidents/{id}/status", agent, s.postIncidentStatus},
+		{"POST /api/incidents/{id}/close", agent, s.postIncidentClose},
 	}
 }
 

@@ -258,6 +258,13 @@ func (b *Base) Len() int { return len(b.snap.Load().all) }
 // EmbedderID names the embedder the index was built with.
 func (b *Base) EmbedderID() string { return b.snap.Load().emb.ID() }
 
+// Embed embeds texts with the embedder the current index was built with
+// (fitted to the articles), as the bot's searches embed their queries: the
+// incident detector groups questions with it.
+func (b *Base) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	return b.snap.Load().emb.Embed(ctx, texts)
+}
+
 // Close stops further imports. The index was saved by each change already.
 func (b *Base) Close() error {
 	b.mu.Lock()

@@ -13,12 +13,12 @@ import (
 func notifyMail(e Event) mailText {
 	title := plainTitle(e)
 	subject := "[andon] " + title
-	if why := reasonWords(e); why != "" {
+	if why := reasonWords(e); why != "" && e.Incident == nil {
 		subject += ": " + why
 	}
 	var b strings.Builder
 	b.WriteString(title + ".\n\n")
-	if why := reasonWords(e); why != "" {
+	if why := reasonWords(e); why != "" && e.Incident == nil {
 		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.reason"), why)
 	}
 	if e.Team != "" {
@@ -33,7 +33,17 @@ func notifyMail(e Event) mailText {
 	if len(e.Paged) > 0 {
 		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.paged"), strings.Join(e.Paged, ", "))
 	}
-	fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.conversation"), e.ConversationID)
+	if e.ConversationID != "" {
+		fmt.Fprintf(&b, "%s: %s\n", staffWords("mail.staff.conversation"), e.ConversationID)
+	}
+	var examples []string
+	if e.Incident != nil {
+		b.WriteString("\n" + staffWords("mail.staff.examples") + "\n")
+		for _, q := range e.Incident.Examples {
+			examples = append(examples, preview(q))
+			fmt.Fprintf(&b, "> %s\n", preview(q))
+		}
+	}
 	if p := preview(e.Preview); p != "" {
 		fmt.Fprintf(&b, "\n%s\n> %s\n", staffWords("mail.staff.visitor_wrote"), p)
 	}
@@ -43,8 +53,9 @@ func notifyMail(e Event) mailText {
 	var h strings.Builder
 	if err := notifyHTML.Execute(&h, struct {
 		Title, Reason, Preview string
+		Examples               []string
 		E                      Event
-	}{title, reasonWords(e), preview(e.Preview), e}); err != nil {
+	}{title, reasonWords(e), preview(e.Preview), examples, e}); err != nil {
 		h.Reset() // the plain text alone still says everything
 	}
 	return mailText{subject: subject, text: b.String(), html: h.String()}
@@ -54,13 +65,14 @@ var notifyHTML = template.Must(template.New("notify").Funcs(staffFuncs).Parse(`<
 <html lang="{{lang}}"><body style="font-family:sans-serif;line-height:1.4">
 <p><strong>{{.Title}}.</strong></p>
 <table>
-{{- if .Reason}}<tr><td>{{w "mail.staff.reason"}}</td><td><strong>{{.Reason}}</strong></td></tr>{{end}}
+{{- if and .Reason (not .E.Incident)}}<tr><td>{{w "mail.staff.reason"}}</td><td><strong>{{.Reason}}</strong></td></tr>{{end}}
 {{- if .E.Team}}<tr><td>{{w "mail.staff.team"}}</td><td>{{.E.Team}}</td></tr>{{end}}
 {{- if .E.Site}}<tr><td>{{w "mail.staff.site"}}</td><td>{{.E.Site}}</td></tr>{{end}}
 {{- if .E.Level}}<tr><td>{{w "mail.staff.level"}}</td><td>{{.E.Level}}</td></tr>{{end}}
 {{- range .E.Paged}}<tr><td>{{w "mail.staff.paged"}}</td><td>{{.}}</td></tr>{{end}}
-<tr><td>{{w "mail.staff.conversation"}}</td><td>{{.E.ConversationID}}</td></tr>
+{{- if .E.ConversationID}}<tr><td>{{w "mail.staff.conversation"}}</td><td>{{.E.ConversationID}}</td></tr>{{end}}
 </table>
+{{- if .Examples}}<p>{{w "mail.staff.examples"}}</p>{{range .Examples}}<blockquote>{{.}}</blockquote>{{end}}{{end}}
 {{- if .Preview}}<p>{{w "mail.staff.visitor_wrote"}}</p><blockquote>{{.Preview}}</blockquote>{{end}}
 {{- if .E.ConsoleURL}}<p><a href="{{.E.ConsoleURL}}">{{w "mail.staff.open"}}</a></p>{{end}}
 </body></html>

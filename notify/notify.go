@@ -54,7 +54,25 @@ const (
 	EventHandoffSLAMissed   = "handoff.sla_missed"
 	EventHandoffTransferred = "handoff.transferred"
 	EventHandoffResolved    = "handoff.resolved"
+	// EventIncidentOpened: many more visitors than usual ask about one
+	// thing (Incident is set; no conversation). Its Reason is
+	// ReasonIncident, so a channel limited to other reasons does not get it.
+	EventIncidentOpened = "incident.opened"
 )
+
+// ReasonIncident is the Reason of an incident event.
+const ReasonIncident = "incident"
+
+// Incident is what an incident event says: how many visitors asked about
+// what in how long, against how many usually.
+type Incident struct {
+	Label string `json:"label"`
+	Count int    `json:"count"`
+	// Usual is the mean count of such a window at this time of the week.
+	Usual         float64  `json:"usual"`
+	WindowSeconds int      `json:"window_seconds"`
+	Examples      []string `json:"examples"`
+}
 
 // Event is something decision makers may need to hear about. The desk
 // builds it; channels pick the events they want by Reason and Team.
@@ -89,6 +107,8 @@ type Event struct {
 	// Notify derives it from server.public_url.
 	ConsoleURL string    `json:"console_url,omitempty"`
 	At         time.Time `json:"at"`
+	// Incident is set on an incident event.
+	Incident *Incident `json:"incident,omitempty"`
 }
 
 // VisitorMail is an agent's reply mailed to a visitor who is no longer in

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ type WebhookBody struct {
 	Paged        []string            `json:"paged"`
 	Preview      string              `json:"preview"`
 	ConsoleURL   string              `json:"console_url"`
+	Incident     *Incident           `json:"incident,omitempty"` // on incident.opened
 }
 
 // WebhookConversation names the conversation an event is about.
@@ -74,7 +76,7 @@ func webhookJSON(deliveryID string, e Event) ([]byte, error) {
 		ID: deliveryID, Type: e.Type, EventID: e.ID, CreatedAt: e.At,
 		Conversation: WebhookConversation{ID: e.ConversationID, Site: e.Site},
 		Reason:       e.Reason, ReasonText: e.ReasonText, Team: e.Team, Level: e.Level,
-		Paged: paged, Preview: e.Preview, ConsoleURL: e.ConsoleURL,
+		Paged: paged, Preview: e.Preview, ConsoleURL: e.ConsoleURL, Incident: e.Incident,
 	})
 }
 
@@ -92,7 +94,11 @@ func slackJSON(e Event) ([]byte, error) {
 func slackText(e Event) string {
 	var b strings.Builder
 	b.WriteString(eventTitle(e))
-	if why := reasonWords(e); why != "" {
+	if e.Incident != nil {
+		for _, q := range e.Incident.Examples {
+			b.WriteString("\n> " + slackEscape(preview(q)))
+		}
+	} else if why := reasonWords(e); why != "" {
 		b.WriteString(": *" + slackEscape(why) + "*")
 	}
 	if e.Team != "" {
@@ -129,6 +135,10 @@ func eventTitle(e Event) string {
 		return ":arrow_right: " + staffWords("mail.title.transferred")
 	case EventHandoffResolved:
 		return ":white_check_mark: " + staffWords("mail.title.resolved")
+	case EventIncidentOpened:
+		if in := e.Incident; in != nil {
+			return ":fire: " + incidentWords(*in)
+		}
 	}
 	return e.Type
 }
@@ -222,4 +232,15 @@ func retryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// incidentWords says an incident in one sentence: "14 visitors asked about
+// "cannot log in" in the last 10 minutes; usually 1".
+func incidentWords(in Incident) string {
+	usual := staffWords("mail.incident.under_one")
+	if n := int(math.Round(in.Usual)); n >= 1 {
+		usual = fmt.Sprint(n)
+	}
+	return staffWords("mail.title.incident", in.Count, preview(in.Label),
+		durationWords(time.Duration(in.WindowSeconds)*time.Second), usual)
 }

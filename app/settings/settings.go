@@ -11,6 +11,7 @@ import (
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/hours"
+	"github.com/andon-chat/andon/incident"
 	"github.com/andon-chat/andon/notify"
 )
 
@@ -85,4 +86,22 @@ func Notify(cfg config.Config) notify.Settings {
 		}
 	}
 	return s
+}
+
+// Incidents is the incident detector's part of cfg. A learn of 0 means no
+// learning period (the detector's own zero means its default).
+func Incidents(cfg config.Config) incident.Options {
+	in := cfg.Incidents
+	learn := in.Learn.Duration()
+	if learn == 0 {
+		learn = -1
+	}
+	return incident.Options{
+		Window:       in.Window.Duration(),
+		PValue:       in.PValue,
+		MinQuestions: in.MinQuestions,
+		Similarity:   in.Similarity,
+		Learn:        learn,
+		MaxClusters:  in.MaxTopics,
+	}
 }

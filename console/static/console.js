@@ -7,6 +7,7 @@ import { h, fill, $ } from './dom.js';
 import { t, setLang, currentLang, nextLang, langName, reasonText } from './strings.js';
 import { Desk } from './desk.js';
 import { usersView, deliveriesView } from './admin.js';
+import { incidentsView } from './incidents.js';
 
 /** What every view shares: who is signed in, the live queue, the socket. */
 export const app = {
@@ -182,6 +183,7 @@ function renderTop() {
   const nav = [
     navLink('#queue', t('queue'), 'nav-queue'),
     navLink('#history', t('history'), 'nav-history'),
+    navLink('#incidents', t('incidents'), 'nav-incidents'),
   ];
   // On a phone the admin pages move into the menu: the bar has no room.
   const adminLinks = (cls, ids) => (me.role === 'admin'
@@ -344,6 +346,7 @@ function route() {
   const admin = app.me.role === 'admin';
   if (hash === '#users' && admin) return usersView(app);
   if (hash === '#deliveries' && admin) return deliveriesView(app);
+  if (hash === '#incidents') return incidentsView(app);
   const m = hash.match(/^#c\/([\w-]+)/);
   // A conversation opened from the history keeps the history beside it.
   if (m) return app.desk.show(app.desk.list, m[1]);
