@@ -32,6 +32,7 @@ import (
 	"github.com/andon-chat/andon/mailin"
 	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
+	"github.com/andon-chat/andon/store/postgres"
 	"github.com/andon-chat/andon/store/sqlite"
 	"github.com/andon-chat/andon/widget"
 )
@@ -242,6 +243,13 @@ func OpenStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (Sto
 		st, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: cfg.Store.Synchronous, Logger: logger})
 		if err != nil {
 			return nil, fmt.Errorf("couldn't open %s: %w", path, err)
+		}
+		return st, nil
+	case "postgres":
+		st, err := postgres.Open(ctx, cfg.Store.DSN, postgres.Options{Logger: logger})
+		if err != nil {
+			// The error names host and database, never the DSN's password.
+			return nil, fmt.Errorf("couldn't open the PostgreSQL store: %w", err)
 		}
 		return st, nil
 	default:

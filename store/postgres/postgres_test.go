@@ -1,74 +1,19 @@
 package postgres
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"os"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/andon-chat/andon/knowledge"
 	"github.com/andon-chat/andon/store"
+	"github.com/andon-chat/andon/store/postgres/pgtest"
 	"github.com/andon-chat/andon/store/storetest"
-	"github.com/jackc/pgx/v5"
 )
-
-// testDSN is the database the tests use (ANDON_TEST_POSTGRES); without it
-// they skip, except under CI=true where PostgreSQL is required.
-func testDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("ANDON_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but ANDON_TEST_POSTGRES is not set: .ci/run starts PostgreSQL and sets it")
-		}
-		t.Skip("no PostgreSQL: set ANDON_TEST_POSTGRES to a DSN (e.g. postgres://andon@127.0.0.1:5433/postgres) to run these tests")
-	}
-	return dsn
-}
-
-var schemas atomic.Int64
-
-// freshSchema creates an empty schema for one test and returns a DSN whose
-// connections use it, so that parallel tests do not see each other's rows.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	dsn := testDSN(t)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("couldn't connect to ANDON_TEST_POSTGRES: %v", err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("t%d_%d", time.Now().UnixNano(), schemas.Add(1))
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			return
-		}
-		defer conn.Close(context.Background())
-		_, _ = conn.Exec(context.Background(), `DROP SCHEMA `+name+` CASCADE`)
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	if !strings.Contains(dsn, "://") {
-		return dsn + " search_path=" + name
-	}
-	return dsn + sep + "search_path=" + name
-}
 
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(t.Context(), freshSchema(t), Options{})
+	s, err := Open(t.Context(), pgtest.FreshSchema(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +32,7 @@ func TestArticlesConformance(t *testing.T) {
 // Several instances starting at once migrate once: the advisory lock makes
 // the others wait and then find every migration applied.
 func TestConcurrentMigrations(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := pgtest.FreshSchema(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
@@ -133,7 +78,7 @@ func TestUsersConformance(t *testing.T) {
 // other gets store.ErrExists (not a bare constraint error), whichever of the
 // check and the unique index catches it.
 func TestConcurrentOpenHandoffsAcrossInstances(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := pgtest.FreshSchema(t)
 	a, err := Open(t.Context(), dsn, Options{})
 	if err != nil {
 		t.Fatal(err)
