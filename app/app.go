@@ -25,6 +25,7 @@ import (
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/console"
 	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/conversation/pgbus"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/internal/clientip"
 	"github.com/andon-chat/andon/knowledge"
@@ -54,6 +55,7 @@ type App struct {
 	store   Storage
 	kb      *knowledge.Base
 	hub     *conversation.Hub
+	bus     *pgbus.Bus // nil on SQLite
 	visitor *widget.Handler
 	notify  *notify.Dispatcher
 	auth    *auth.Service
@@ -117,7 +119,16 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err != nil {
 		return nil, err
 	}
+	var hub atomic.Pointer[conversation.Hub]
+	if a.bus, err = openBus(ctx, cfg, &hub, logger); err != nil {
+		return nil, err
+	}
+	var bus conversation.Bus // a nil *pgbus.Bus must stay a nil Bus
+	if a.bus != nil {
+		bus = a.bus
+	}
 	a.hub = conversation.NewHub(conversation.Options{
+		Bus:                  bus,
 		Store:                st,
 		Responder:            b,
 		Logger:               logger,
@@ -127,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		CleanupInterval:      time.Hour,
 		ReopenWithPerson:     cfg.Handoff.Reopen == config.ReopenPerson,
 	})
+	hub.Store(a.hub)
 	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, a.trusted, logger))
 	if err := a.openDesk(ctx, secret); err != nil {
 		return nil, err
@@ -415,6 +427,10 @@ func (a *App) close() error {
 	}
 	if a.desk != nil {
 		a.desk.Close()
+	}
+	if a.bus != nil {
+		// Before the hub: nothing from other instances reaches a closed hub.
+		errs = append(errs, a.bus.Close())
 	}
 	if a.hub != nil {
 		a.hub.Close()
