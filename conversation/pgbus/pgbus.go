@@ -13,6 +13,8 @@ package pgbus
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,8 +29,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// channel is the NOTIFY channel of the bus.
-const channel = "andon_bus"
+// channelFor is the NOTIFY channel of the bus of the andon that keeps its
+// tables in schema: channels are per database, not per schema, and ids of
+// another schema's bus_updates mean other rows.
+func channelFor(schema string) string {
+	sum := sha256.Sum256([]byte(schema))
+	return "andon_bus_" + hex.EncodeToString(sum[:8])
+}
 
 // Defaults of Options.
 const (
@@ -66,12 +73,13 @@ type Options struct {
 
 // Bus is a conversation.Bus; Close stops it.
 type Bus struct {
-	opts   Options
-	log    *slog.Logger
-	pool   *pgxpool.Pool
-	queue  chan []byte
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	opts    Options
+	channel string
+	log     *slog.Logger
+	pool    *pgxpool.Pool
+	queue   chan []byte
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 
 	mu        sync.Mutex
 	listening bool // the listener is connected and LISTENing
@@ -106,12 +114,13 @@ func Open(ctx context.Context, opts Options) (*Bus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("couldn't open the bus: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("couldn't open the bus: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	b := &Bus{opts: opts, log: log, pool: pool, queue: make(chan []byte, opts.Queue), cancel: cancel}
+	b := &Bus{opts: opts, channel: channelFor(schema), log: log, pool: pool, queue: make(chan []byte, opts.Queue), cancel: cancel}
 	b.wg.Go(func() { b.write(runCtx) })
 	b.wg.Go(func() { b.listen(runCtx) })
 	return b, nil
@@ -149,7 +158,7 @@ func (b *Bus) Close() error {
 
 const insertSQL = `WITH ins AS (
 	INSERT INTO bus_updates (instance, payload, at) VALUES ($1, $2, $3) RETURNING id)
-	SELECT pg_notify('` + channel + `', id::text || ' ' || $1) FROM ins`
+	SELECT pg_notify($4, id::text || ' ' || $1) FROM ins`
 
 // write stores queued updates in order, one statement each (the insert and
 // its notify commit together), and deletes rows older than Keep.
@@ -166,7 +175,7 @@ func (b *Bus) write(ctx context.Context) {
 				b.log.Warn("couldn't delete old bus updates", "err", err)
 			}
 		case p := <-b.queue:
-			if _, err := b.pool.Exec(ctx, insertSQL, b.opts.Instance, string(p), time.Now().UnixMicro()); err != nil && ctx.Err() == nil {
+			if _, err := b.pool.Exec(ctx, insertSQL, b.opts.Instance, string(p), time.Now().UnixMicro(), b.channel); err != nil && ctx.Err() == nil {
 				// The database is away: this update is lost for the other
 				// instances; their clients resynchronise by seq.
 				b.log.Warn("couldn't publish an update to other instances", "err", err)
@@ -216,7 +225,7 @@ func (b *Bus) session(ctx context.Context, last *int64, connected func()) error 
 		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, `LISTEN `+channel); err != nil {
+	if _, err := conn.Exec(ctx, `LISTEN `+b.channel); err != nil {
 		return err
 	}
 	// Rows the catch-up delivered may be notified too (published between
@@ -242,19 +251,19 @@ func (b *Bus) session(ctx context.Context, last *int64, connected func()) error 
 			b.log.Warn("bus: unreadable notification", "payload", n.Payload)
 			continue
 		}
-		*last = max(*last, id)
 		if instance == b.opts.Instance || caughtUp[id] {
+			*last = max(*last, id)
 			continue
 		}
 		var payload string
 		err = conn.QueryRow(ctx, `SELECT payload FROM bus_updates WHERE id = $1`, id).Scan(&payload)
-		if errors.Is(err, pgx.ErrNoRows) {
-			continue // swept already
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) { // no rows: swept already
+			return err // *last not moved: the catch-up reads it
 		}
-		if err != nil {
-			return err
+		*last = max(*last, id)
+		if err == nil {
+			b.deliver(payload)
 		}
-		b.deliver(payload)
 	}
 }
 

@@ -175,3 +175,34 @@ func TestDeliveryResumesAfterPostgresRestarts(t *testing.T) {
 		}
 	}
 }
+
+// Two andons in two schemas of one database: NOTIFY channels are per
+// database, but neither gets the other's updates (ids of another schema's
+// bus_updates would name other rows).
+func TestSchemasDoNotMix(t *testing.T) {
+	t.Parallel()
+	one, two := migrated(t, pgtest.FreshSchema(t)), migrated(t, pgtest.FreshSchema(t))
+	a1, _ := openBus(t, one, "a")
+	_, b1 := openBus(t, one, "b")
+	a2, _ := openBus(t, two, "a")
+	_, b2 := openBus(t, two, "b")
+	// Row 1 of each schema's bus_updates: b2 gets its own schema's.
+	if err := a2.Publish(t.Context(), &conversation.Update{ConversationID: "other", Kind: conversation.KindDelta, Seq: 1}); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, b2, 5*time.Second)
+	for seq := range int64(2) {
+		if err := a1.Publish(t.Context(), &conversation.Update{ConversationID: "c", Kind: conversation.KindDelta, Seq: seq + 1}); err != nil {
+			t.Fatal(err)
+		}
+		receive(t, b1, 5*time.Second)
+	}
+	// b2 shares the database: had it been notified of a1's rows, it would
+	// have been by now, as b1 was (one NOTIFY reaches every listener of
+	// the channel), and read its own schema's row 1 again.
+	select {
+	case u := <-b2:
+		t.Fatalf("b2 got %+v again, notified by the other schema", u)
+	default:
+	}
+}
