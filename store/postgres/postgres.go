@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,9 @@ import (
 type Options struct {
 	Logger *slog.Logger
 }
+
+// defaultMaxConns is the pool's size unless the DSN sets pool_max_conns.
+const defaultMaxConns = 16
 
 // Store is a store.Store on PostgreSQL.
 type Store struct {
@@ -47,6 +51,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't open store: unusable dsn: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// pgxpool's default (4 on 2 cores) queues appends behind each
+		// other while each waits for its commit's flush.
+		cfg.MaxConns = defaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
