@@ -23,7 +23,7 @@ func TestMigrationsFollowSQLite(t *testing.T) {
 		}
 		got, err := migrationFiles.ReadFile("migrations/" + f.Name())
 		if err != nil {
-			t.Errorf("%s of store/sqlite has no copy in store/postgres/migrations (copy it, or write its PostgreSQL form under the same name)", f.Name())
+			t.Errorf("%s of store/sqlite has no copy in store/postgres/migrations (copy it: the schema is kept portable)", f.Name())
 			continue
 		}
 		if !bytes.Equal(got, want) {
