@@ -25,6 +25,7 @@ import (
 	"github.com/andon-chat/andon/config"
 	"github.com/andon-chat/andon/console"
 	"github.com/andon-chat/andon/conversation"
+	"github.com/andon-chat/andon/conversation/pgbus"
 	"github.com/andon-chat/andon/handoff"
 	"github.com/andon-chat/andon/incident"
 	"github.com/andon-chat/andon/internal/clientip"
@@ -33,6 +34,7 @@ import (
 	"github.com/andon-chat/andon/mailin"
 	"github.com/andon-chat/andon/notify"
 	"github.com/andon-chat/andon/store"
+	"github.com/andon-chat/andon/store/postgres"
 	"github.com/andon-chat/andon/store/sqlite"
 	"github.com/andon-chat/andon/widget"
 )
@@ -57,6 +59,7 @@ type App struct {
 	store   Storage
 	kb      *knowledge.Base
 	hub     *conversation.Hub
+	bus     *pgbus.Bus // nil on SQLite
 	visitor *widget.Handler
 	notify  *notify.Dispatcher
 	auth    *auth.Service
@@ -143,11 +146,20 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 	if err != nil {
 		return nil, err
 	}
+	var hub atomic.Pointer[conversation.Hub]
+	if a.bus, err = openBus(ctx, cfg, &hub, logger); err != nil {
+		return nil, err
+	}
+	var bus conversation.Bus // a nil *pgbus.Bus must stay a nil Bus
+	if a.bus != nil {
+		bus = a.bus
+	}
 	responder, err := a.incidentResponder(b)
 	if err != nil {
 		return nil, err
 	}
 	a.hub = conversation.NewHub(conversation.Options{
+		Bus:                  bus,
 		Store:                st,
 		Responder:            responder,
 		Logger:               logger,
@@ -157,6 +169,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (_ *App, e
 		CleanupInterval:      time.Hour,
 		ReopenWithPerson:     cfg.Handoff.Reopen == config.ReopenPerson,
 	})
+	hub.Store(a.hub)
 	a.visitor = widget.NewHandler(widgetOptions(cfg, a.hub, secret, a.trusted, logger))
 	if err := a.openDesk(ctx, secret); err != nil {
 		return nil, err
@@ -277,6 +290,13 @@ func OpenStore(ctx context.Context, cfg config.Config, logger *slog.Logger) (Sto
 		st, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: cfg.Store.Synchronous, Logger: logger})
 		if err != nil {
 			return nil, fmt.Errorf("couldn't open %s: %w", path, err)
+		}
+		return st, nil
+	case "postgres":
+		st, err := postgres.Open(ctx, cfg.Store.DSN, postgres.Options{Logger: logger})
+		if err != nil {
+			// The error names host and database, never the DSN's password.
+			return nil, fmt.Errorf("couldn't open the PostgreSQL store: %w", err)
 		}
 		return st, nil
 	default:
@@ -468,6 +488,10 @@ func (a *App) close() error {
 	}
 	if a.desk != nil {
 		a.desk.Close()
+	}
+	if a.bus != nil {
+		// Before the hub: nothing from other instances reaches a closed hub.
+		errs = append(errs, a.bus.Close())
 	}
 	if a.hub != nil {
 		a.hub.Close()
