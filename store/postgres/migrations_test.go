@@ -10,6 +10,9 @@ import (
 // The portable migrations are copies of store/sqlite's (the schema is kept
 // portable between the two): a migration added there and not here, or
 // changed on one side only, fails here, before the stores' schemas drift.
+// A migration that cannot be a copy (SQLite rebuilds a table where
+// PostgreSQL alters it) is compared from portableFrom's marker on: the
+// part both run as the same text.
 func TestMigrationsFollowSQLite(t *testing.T) {
 	sqliteDir := filepath.Join("..", "sqlite", "migrations")
 	files, err := os.ReadDir(sqliteDir)
@@ -26,8 +29,29 @@ func TestMigrationsFollowSQLite(t *testing.T) {
 			t.Errorf("%s of store/sqlite has no copy in store/postgres/migrations (copy it: the schema is kept portable)", f.Name())
 			continue
 		}
+		if marker, ok := portableFrom[f.Name()]; ok {
+			got, want = portablePart(t, f.Name(), got, marker), portablePart(t, f.Name(), want, marker)
+		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("migrations/%s differs from store/sqlite's", f.Name())
 		}
 	}
+}
+
+// portableFrom names, per migration that differs between the stores, the
+// line from which on both copies are the same.
+var portableFrom = map[string]string{
+	// SQLite rebuilds articles to change its status CHECK; PostgreSQL
+	// alters it. article_versions and kb_generation are the same.
+	"0006_article_editing.sql": "CREATE TABLE article_versions",
+}
+
+// portablePart is sql from marker's first line on.
+func portablePart(t *testing.T, name string, sql []byte, marker string) []byte {
+	t.Helper()
+	i := bytes.Index(sql, []byte("\n"+marker))
+	if i < 0 {
+		t.Fatalf("%s has no line %q to compare from", name, marker)
+	}
+	return sql[i+1:]
 }
