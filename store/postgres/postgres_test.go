@@ -123,3 +123,11 @@ func TestConcurrentOpenHandoffsAcrossInstances(t *testing.T) {
 		}
 	}
 }
+
+func TestArticleEditorConformance(t *testing.T) {
+	storetest.RunArticleEditor(t, func(t *testing.T) storetest.EditorStore { return openTest(t) })
+}
+
+func TestIncidentsConformance(t *testing.T) {
+	storetest.RunIncidents(t, func(t *testing.T) store.Incidents { return openTest(t) })
+}

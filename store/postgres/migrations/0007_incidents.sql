@@ -8,7 +8,7 @@ CREATE TABLE incidents (
     label          TEXT    NOT NULL,
     examples       TEXT    NOT NULL,              -- JSON array of strings
     count          INTEGER NOT NULL,
-    usual          REAL    NOT NULL,
+    usual          DOUBLE PRECISION NOT NULL, -- SQLite's REAL: 8 bytes (PostgreSQL's REAL has 4)
     window_seconds INTEGER NOT NULL,
     status         TEXT    NOT NULL DEFAULT '',
     opened_at      BIGINT  NOT NULL,
