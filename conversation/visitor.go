@@ -7,6 +7,7 @@ import (
 	"github.com/andon-chat/andon/internal/locale"
 	"maps"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,11 +170,13 @@ func (h *Hub) PostVisitorMessage(ctx context.Context, id, clientID, text string)
 // bot, that they may go back to it meanwhile. Later messages of the same
 // run are not answered again.
 func (c *change) acknowledgeWaiting(m store.Message) error {
-	ms, err := c.h.store.Messages(c.ctx, c.conv.ID, m.Seq-2)
+	// One read serves both questions: is m the first of a run, and was
+	// the same said lately.
+	before, err := c.h.store.MessagesBefore(c.ctx, c.conv.ID, m.Seq, ackLookback)
 	if err != nil {
-		return fmt.Errorf("couldn't load the message before %d: %w", m.Seq, err)
+		return fmt.Errorf("couldn't load the messages before %d: %w", m.Seq, err)
 	}
-	if len(ms) > 0 && ms[0].Seq < m.Seq && ms[0].From == store.FromVisitor {
+	if len(before) > 0 && before[len(before)-1].From == store.FromVisitor {
 		return nil
 	}
 	lang := locale.Lang(c.conv.Locale)
@@ -190,9 +193,7 @@ func (c *change) acknowledgeWaiting(m store.Message) error {
 			text += " " + locale.Text(lang, "wait.back_to_bot")
 		}
 	}
-	if said, err := c.saidRecently(m.Seq, text); err != nil {
-		return err
-	} else if said {
+	if saidIn(before, text) {
 		// Where they stand was said already and has not changed: confirm
 		// the message without repeating the whole explanation.
 		text = locale.Text(lang, "wait.ack")
@@ -205,19 +206,9 @@ func (c *change) acknowledgeWaiting(m store.Message) error {
 // for an acknowledgement that already said the same.
 const ackLookback = 50
 
-// saidRecently reports whether a system message with text is among the
-// ackLookback messages before seq.
-func (c *change) saidRecently(seq int64, text string) (bool, error) {
-	ms, err := c.h.store.MessagesBefore(c.ctx, c.conv.ID, seq, ackLookback)
-	if err != nil {
-		return false, fmt.Errorf("couldn't load the messages before %d: %w", seq, err)
-	}
-	for _, m := range ms {
-		if m.From == store.FromSystem && m.Text == text {
-			return true, nil
-		}
-	}
-	return false, nil
+// saidIn reports whether a system message in ms has text.
+func saidIn(ms []store.Message, text string) bool {
+	return slices.ContainsFunc(ms, func(m store.Message) bool { return m.From == store.FromSystem && m.Text == text })
 }
 
 // BackToBot returns a visitor who waits for a person to the bot, for
